@@ -1,0 +1,56 @@
+# Auralis: `make run` and `make test` do all the set-up on a fresh machine
+# (Python 3.11+, make and a C compiler).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+INSTALL_LOG := $(VENV)/install.log
+# Lines of pip's verbose output that show where the install is: the compile steps of
+# llama.cpp ("[ 42/180] Building C object ...") and pip's own milestones.
+PROGRESS := ^\s*\[ *[0-9]+(/[0-9]+| *%)\]|^(Collecting|Building wheel|Created wheel|Successfully|Using cached|Installing collected)|ERROR|[Ee]rror:
+# A compile step prints its whole command line; keep "[17/193] compiling ggml-cpu/quants.c".
+SHORTEN := s@^\s*(\[ *[0-9]+/[0-9]+\]) .* -c .*/vendor/llama\.cpp/(ggml/src/|src/|tools/|common/)?(.*)$$@  \1 compiling \3@; s@^(.{0,150}).*@\1@
+
+.PHONY: help run test lint typecheck contracts pytest clean-venv
+
+help:
+	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
+	@echo "make test   same set-up, then ruff, import contracts, mypy on core/ and the whole test suite"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auralis needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	@echo "Installing Auralis into $(VENV). The first time, llama-cpp-python compiles from source"
+	@echo "(about 6 minutes on 2 cores); pip caches the wheel, so later installs take seconds."
+	@echo "Full log: $(INSTALL_LOG)"
+	@$(PY) -m pip install -v -e '.[dev]' 2>&1 | tee $(INSTALL_LOG) | { grep --line-buffered -E '$(PROGRESS)' | sed -u -E '$(SHORTEN)' || true; } \
+	  || { echo "Installation failed; the last lines of $(INSTALL_LOG):"; tail -n 40 $(INSTALL_LOG); exit 1; }
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) main.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy core app
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+test: lint contracts typecheck pytest
+
+clean-venv:
+	rm -rf $(VENV)
