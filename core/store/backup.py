@@ -1,0 +1,175 @@
+"""Online backups, integrity checks and restore.
+
+Backups are whole-database copies made with SQLite's online backup API while the app
+runs, written to ``auralis-<UTC time>.db`` in the backup folder and rotated. A backup is
+written under a temporary name and renamed only after it passes ``quick_check``, so a
+backup file that exists is complete. Restore never deletes the file it replaces.
+"""
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from core.logs import log_event
+from core.store.errors import CorruptDatabaseError, StoreError
+
+logger = logging.getLogger(__name__)
+
+BACKUP_PREFIX = "auralis-"
+BACKUP_SUFFIX = ".db"
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename is durable only once the directory entry is on disk.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_partial(path: Path) -> None:
+    # Cleanup after a failure must not replace the real error with its own.
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def list_backups(backup_dir: Path) -> list[Path]:
+    """Complete backup files, newest first (their names sort by time)."""
+    if not backup_dir.is_dir():
+        return []
+    files = [
+        path
+        for path in backup_dir.iterdir()
+        if path.name.startswith(BACKUP_PREFIX) and path.name.endswith(BACKUP_SUFFIX)
+    ]
+    return sorted(files, key=lambda path: path.name, reverse=True)
+
+
+def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
+    """Copy the open database to a new backup file and keep only the newest ``keep``.
+
+    Raises ``StoreError`` when the copy cannot be written (a full disk, for example);
+    the database and the older backups are untouched then.
+    """
+    started = datetime.now(UTC)
+    final = backup_dir / f"{BACKUP_PREFIX}{_stamp()}{BACKUP_SUFFIX}"
+    partial = final.with_name(final.name + ".partial")
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(dest)
+            # A standalone file: no -wal or -shm companions to lose when it is copied.
+            dest.execute("PRAGMA journal_mode = DELETE")
+            verdict = dest.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            dest.close()
+        if verdict != "ok":
+            raise StoreError("the copy did not pass SQLite's quick_check")
+        os.replace(partial, final)
+        _fsync_dir(backup_dir)
+    except (OSError, sqlite3.Error, StoreError) as exc:
+        _remove_partial(partial)
+        raise StoreError(
+            f"The backup to {backup_dir} failed: {exc}. The database itself is unchanged; "
+            "free some disk space or choose another data folder, then try again."
+        ) from exc
+    removed = 0
+    for old in list_backups(backup_dir)[max(keep, 1) :]:
+        with contextlib.suppress(OSError):  # the new backup exists; rotation can wait
+            old.unlink(missing_ok=True)
+            removed += 1
+    log_event(
+        logger,
+        "store.backup",
+        bytes=final.stat().st_size,
+        ms=round((datetime.now(UTC) - started).total_seconds() * 1000, 1),
+        rotated_out=removed,
+    )
+    return final
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` reports for the file (empty when it is sound).
+
+    The file is only read. A file that is not a database at all is one problem.
+    """
+    if not path.is_file():
+        return [f"{path} does not exist"]
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    messages = [row[0] for row in rows]
+    return [] if messages == ["ok"] else messages
+
+
+def newest_good_backup(backup_dir: Path) -> Path | None:
+    """The newest backup that passes the integrity check, or None."""
+    for candidate in list_backups(backup_dir):
+        if not integrity_problems(candidate):
+            return candidate
+    return None
+
+
+def verify_database(path: Path, backup_dir: Path) -> None:
+    """Raise ``CorruptDatabaseError`` (naming the newest good backup) when an existing
+    database fails its integrity check. A missing file is fine: it will be created."""
+    if not path.exists():
+        return
+    problems = integrity_problems(path)
+    if problems:
+        log_event(logger, "store.integrity_failed", level=logging.ERROR, problems=len(problems))
+        raise CorruptDatabaseError(path, problems, newest_good_backup(backup_dir))
+
+
+def restore_backup(backup: Path, db_path: Path) -> Path | None:
+    """Put a backup in place of the database; return where the old file was moved.
+
+    No connection to ``db_path`` may be open. The backup is checked first; the current
+    database and its ``-wal``/``-shm`` files are renamed aside (``.replaced-<time>``),
+    never deleted, so even a damaged file stays available for recovery.
+    """
+    problems = integrity_problems(backup)
+    if problems:
+        raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
+    stamp = _stamp()
+    moved_to = None
+    staging = db_path.with_name(db_path.name + ".restoring")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup, staging)
+        for suffix in ("", "-wal", "-shm"):
+            current = db_path.with_name(db_path.name + suffix)
+            if current.exists():
+                aside = current.with_name(f"{current.name}.replaced-{stamp}")
+                os.replace(current, aside)
+                if suffix == "":
+                    moved_to = aside
+        os.replace(staging, db_path)
+        _fsync_dir(db_path.parent)
+    except OSError as exc:
+        _remove_partial(staging)
+        raise StoreError(f"Restoring {backup} failed: {exc}.") from exc
+    log_event(logger, "store.restored", bytes=db_path.stat().st_size)
+    return moved_to

@@ -1,0 +1,155 @@
+"""Schema migrations, applied in order at start-up, each inside its own transaction.
+
+A migration is never edited once released: change the schema by adding a new one at
+the end. :data:`MIGRATION_NAMES` lists them in order; a database that records a
+migration not in that list comes from a newer Auralis and is refused untouched.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from core.store.errors import NewerDatabaseError
+
+MIGRATIONS = Migrations("auralis")
+MIGRATION_NAMES: list[str] = []
+
+
+def _migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATION_NAMES.append(fn.__name__)
+    return MIGRATIONS(name=fn.__name__)(fn)
+
+
+@_migration
+def m0001_patients_sessions_notes(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            display_name TEXT NOT NULL,
+            external_ref TEXT,
+            created_at TEXT NOT NULL,
+            archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1))
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            session_number INTEGER NOT NULL,
+            session_date TEXT NOT NULL,
+            transcript TEXT NOT NULL DEFAULT '',
+            transcript_format TEXT NOT NULL DEFAULT 'text',
+            private_notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            transcript_chars INTEGER GENERATED ALWAYS AS (length(transcript)) STORED,
+            UNIQUE (patient_id, session_number)
+        )"""
+    )
+    # Covering indexes for session lists: listing 10,000 sessions reads only the index,
+    # never the rows with their long transcripts.
+    db.execute(
+        """CREATE INDEX idx_sessions_listing ON sessions
+           (session_date DESC, session_number DESC, id DESC, patient_id, transcript_chars)"""
+    )
+    db.execute(
+        """CREATE INDEX idx_sessions_patient ON sessions
+           (patient_id, session_date DESC, session_number DESC, id DESC, transcript_chars)"""
+    )
+    db.execute(
+        """CREATE TABLE note_versions (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            template TEXT NOT NULL,
+            content TEXT NOT NULL,
+            sections_json TEXT,
+            is_ai_generated INTEGER NOT NULL CHECK (is_ai_generated IN (0, 1)),
+            edited_from_ai INTEGER NOT NULL DEFAULT 0 CHECK (edited_from_ai IN (0, 1)),
+            engine TEXT,
+            model_name TEXT,
+            generated_at TEXT,
+            inference_time_s REAL,
+            created_at TEXT NOT NULL,
+            parent_version_id INTEGER REFERENCES note_versions(id)
+        )"""
+    )
+    # Includes is_ai_generated so a session's note status is read from the index alone.
+    db.execute(
+        "CREATE INDEX idx_note_versions_session ON note_versions (session_id, id, is_ai_generated)"
+    )
+
+
+@_migration
+def m0002_operating_room(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE or_cases (
+            id INTEGER PRIMARY KEY,
+            surgery TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            label TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE or_segments (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES or_cases(id),
+            t REAL NOT NULL,
+            speaker TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            is_final INTEGER NOT NULL DEFAULT 1 CHECK (is_final IN (0, 1))
+        )"""
+    )
+    db.execute("CREATE INDEX idx_or_segments_case ON or_segments (case_id, t)")
+    db.execute(
+        """CREATE TABLE or_states (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES or_cases(id),
+            t REAL NOT NULL,
+            state_json TEXT NOT NULL,
+            source TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX idx_or_states_case ON or_states (case_id, t)")
+
+
+@_migration
+def m0003_audit_log(db: Database) -> None:
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            detail TEXT
+        )"""
+    )
+
+
+@_migration
+def m0004_full_text_search(db: Database) -> None:
+    # External-content FTS5 tables: the text is stored once, in the real table, and
+    # sqlite-utils' triggers keep the index in step on insert, update and delete.
+    db.table("sessions").enable_fts(["transcript"], fts_version="FTS5", create_triggers=True)
+    db.table("note_versions").enable_fts(["content"], fts_version="FTS5", create_triggers=True)
+
+
+def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
+    """Apply pending migrations; return the names applied.
+
+    Refuses (``NewerDatabaseError``) before writing anything when the database records
+    migrations this version does not know. ``stop_before`` exists for tests that build
+    databases as older versions left them.
+    """
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if unknown:
+        raise NewerDatabaseError(path, unknown)
+    pending = [m.name for m in MIGRATIONS.pending(db)]
+    if stop_before is not None and stop_before in pending:
+        pending = pending[: pending.index(stop_before)]
+    MIGRATIONS.apply(db, stop_before=stop_before)
+    return pending

@@ -1,0 +1,95 @@
+"""Fixtures for the whole suite.
+
+Every test runs with ``AURALIS_HOME`` pointing at its own temporary folder, so nothing
+touches the real user folders, and under a guard that fails any non-loopback
+connection, in this process and in the Python subprocesses tests start.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+SUPPORT_DIR = Path(__file__).parent / "support"
+sys.path.insert(0, str(SUPPORT_DIR))
+
+import netguard  # noqa: E402
+
+netguard.install()
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _network_guard() -> None:
+    assert netguard.is_installed(), "the network guard was removed by an earlier test"
+
+
+@pytest.fixture(autouse=True)
+def auralis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's AURALIS_HOME (data, config, logs, models under one temp folder)."""
+    home = tmp_path / "auralis-home"
+    monkeypatch.setenv("AURALIS_HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith("AURALIS_") and name != "AURALIS_HOME":
+            monkeypatch.delenv(name)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Iterator[Database]:
+    """A new, fully migrated database file."""
+    from core.store import open_store
+
+    db = open_store(tmp_path / "fresh.db")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def run_cli(auralis_home: Path) -> "CliRunner":
+    return CliRunner(auralis_home)
+
+
+class CliRunner:
+    """Runs ``python main.py ...`` in a real subprocess with the network guard."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AURALIS_")}
+        env["AURALIS_HOME"] = str(self.home)
+        env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT_DIR), str(REPO_ROOT)])
+        env.update(extra)
+        return env
+
+    def __call__(
+        self, *args: str, stdin: str | None = None, **extra_env: str
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(REPO_ROOT / "main.py"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env(**extra_env),
+            cwd=REPO_ROOT,
+            timeout=120,
+        )
