@@ -1,0 +1,97 @@
+"""The ``auralis`` command line: argparse, one module per command group.
+
+Every command that prints data has ``--json``. Errors print one line on stderr,
+``auralis: error: ...``, and exit 1 (usage errors exit 2, as argparse does).
+"""
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from app import __version__
+from app.cli import db, info, patients, sessions
+from app.cli.context import CliContext
+from app.cli.sessions import TranscriptFileError
+from app.logging_setup import setup_logging
+from app.paths import AppPaths
+from app.settings import load_settings
+from core.logs import log_event
+from core.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+SAFETY_NOTICE = (
+    "Auralis drafts clinical documentation for review by a qualified clinician. "
+    "It is a drafting aid, not clinical advice."
+)
+WINDOW_NOT_YET = (
+    "The Auralis window is not part of this version yet; the command line works now. "
+    "Run `python main.py --help` to see the commands."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="auralis",
+        description="Auralis: offline drafting of clinical notes and operating-room state.",
+        epilog=SAFETY_NOTICE,
+    )
+    parser.add_argument("--version", action="version", version=f"Auralis {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="keep all data, settings, logs and models under DIR (like AURALIS_HOME)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (patients, sessions, db, info):
+        module.register(commands)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"auralis: error: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the process exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        print(WINDOW_NOT_YET)
+        return 0
+    paths = AppPaths.resolve(args.data_dir)
+    loaded = load_settings(paths.settings_file)
+    for problem in loaded.problems:
+        CliContext.warn(problem)
+    try:
+        log_file = setup_logging(paths.log_dir, loaded.settings.log_level)
+    except OSError as exc:
+        return _fail(f"cannot write logs to {paths.log_dir} ({exc.strerror}).")
+    ctx = CliContext(paths, loaded)
+    command = " ".join(part for part in (args.command, getattr(args, "action", None)) if part)
+    started = time.perf_counter()
+    try:
+        code: int = args.handler(ctx, args)
+    except (StoreError, TranscriptFileError) as exc:
+        code = _fail(str(exc))
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:
+        logger.exception("cli.unexpected_error")
+        code = _fail(
+            f"unexpected {type(exc).__name__}. Details (without patient data) are in {log_file}."
+        )
+    finally:
+        ctx.close()
+    log_event(
+        logger,
+        "cli.command",
+        command=command,
+        exit_code=code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return code

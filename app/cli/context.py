@@ -1,0 +1,33 @@
+"""What every CLI command gets: paths, settings and, on demand, the open database."""
+
+import sys
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from app.paths import AppPaths
+from app.settings import LoadedSettings
+from app.startup import open_database
+
+
+@dataclass
+class CliContext:
+    paths: AppPaths
+    loaded: LoadedSettings
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """The store, opened and migrated on first use (an automatic backup runs when due)."""
+        if self._db is None:
+            self._db = open_database(self.paths, self.loaded.settings, verify=False)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @staticmethod
+    def warn(message: str) -> None:
+        print(f"auralis: warning: {message}", file=sys.stderr)

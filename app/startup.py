@@ -1,0 +1,46 @@
+"""Opening the database the way the app and the CLI both need it."""
+
+import logging
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from app.paths import AppPaths
+from app.settings import Settings
+from core.logs import log_event
+from core.store import open_store
+from core.store.backup import backup_database, list_backups, verify_database
+from core.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+
+def backup_is_due(paths: AppPaths, settings: Settings, now: datetime | None = None) -> bool:
+    """True when automatic backups are on and the newest one is older than the interval."""
+    interval = settings.backup.interval_hours
+    if interval <= 0 or not paths.database.exists():
+        return False
+    backups = list_backups(paths.backup_dir)
+    if not backups:
+        return True
+    newest = datetime.fromtimestamp(backups[0].stat().st_mtime, UTC)
+    age_hours = ((now or datetime.now(UTC)) - newest).total_seconds() / 3600
+    return age_hours >= interval
+
+
+def open_database(paths: AppPaths, settings: Settings, *, verify: bool) -> Database:
+    """Open and migrate the store; with ``verify``, run the integrity check first.
+
+    A due automatic backup is made right after opening. A failed automatic backup is
+    logged and does not stop the app (``db backup`` reports the reason to the user).
+    """
+    if verify:
+        verify_database(paths.database, paths.backup_dir)
+    due = backup_is_due(paths, settings)
+    db = open_store(paths.database)
+    if due:
+        try:
+            backup_database(db, paths.backup_dir, keep=settings.backup.keep)
+        except StoreError:
+            log_event(logger, "store.auto_backup_failed", level=logging.WARNING)
+    return db
