@@ -1,1 +1,3 @@
-"""Qt widgets, item models and theme: presentation only (imports app and core, never the reverse)."""
+"""Qt widgets, item models and theme: presentation only.
+
+Imports app and core, never the reverse."""
