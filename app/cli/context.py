@@ -18,9 +18,9 @@ class CliContext:
 
     @property
     def db(self) -> Database:
-        """The store, opened and migrated on first use (an automatic backup runs when due)."""
+        """The store, checked, opened and migrated on first use (backed up when due)."""
         if self._db is None:
-            self._db = open_database(self.paths, self.loaded.settings, verify=False)
+            self._db = open_database(self.paths, self.loaded.settings)
         return self._db
 
     def close(self) -> None:

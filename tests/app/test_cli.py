@@ -161,6 +161,10 @@ def test_a_corrupt_database_is_reported_with_the_backup_to_restore(
     assert check.returncode == 1
     line = _one_error_line(check)
     assert "failed its integrity check" in line and backup in line
+    # every other command checks too, and writes nothing into the damaged file
+    adding = run_cli("patients", "add", "Should not be written")
+    assert adding.returncode == 1
+    assert "failed its integrity check" in _one_error_line(adding)
     assert database.read_bytes() == damaged
 
     refused = run_cli("db", "restore", backup)
