@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from core.store.clock import utc_now
+from core.store.rows import insert
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,12 @@ def record(
 ) -> int:
     """Append an audit entry. ``detail`` is for ids, counts and names of settings:
     callers must never put transcript, note or patient-name text in it."""
-    with db.atomic():
-        cursor = db.execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [utc_now(), actor or current_actor(), action, entity, entity_id, detail],
-        )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return insert(
+        db,
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [utc_now(), actor or current_actor(), action, entity, entity_id, detail],
+    )
 
 
 def list_entries(db: Database, *, limit: int = 1000) -> list[AuditEntry]:

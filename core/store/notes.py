@@ -11,8 +11,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.store.clock import utc_now
-from core.store.errors import NotFoundError
 from core.store.fts import fts_query
+from core.store.rows import insert, row_by_id
 from core.store.sessions import get_session
 
 
@@ -115,7 +115,8 @@ def save_note_version(
         parent = _newest_row(db, session_id)
         if generated_at is None:
             generated_at = utc_now() if is_ai_generated else (parent or {}).get("generated_at")
-        cursor = db.execute(
+        version_id = insert(
+            db,
             """INSERT INTO note_versions (session_id, template, content, sections_json,
                    is_ai_generated, edited_from_ai, engine, model_name, generated_at,
                    inference_time_s, created_at, parent_version_id)
@@ -135,16 +136,12 @@ def save_note_version(
                 parent["id"] if parent else None,
             ],
         )
-    assert cursor.lastrowid is not None
-    return get_note_version(db, cursor.lastrowid)
+    return get_note_version(db, version_id)
 
 
 def get_note_version(db: Database, version_id: int) -> NoteVersion:
     """One version by id, or ``NotFoundError``."""
-    rows = list(db.query("SELECT * FROM note_versions WHERE id = ?", [version_id]))
-    if not rows:
-        raise NotFoundError("note version", version_id)
-    return _version(rows[0])
+    return _version(row_by_id(db, "note_versions", version_id, "note version"))
 
 
 def current_note(db: Database, session_id: int) -> CurrentNote | None:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from core.store.clock import utc_now
 from core.store.errors import NotFoundError
+from core.store.rows import insert, row_by_id
 
 
 @dataclass(frozen=True)
@@ -39,21 +40,17 @@ class TimelineEntry:
 
 def create_case(db: Database, surgery: str, *, label: str | None = None) -> ORCase:
     """Start a case for a surgery (by its name, e.g. ``"PCNL"``)."""
-    with db.atomic():
-        cursor = db.execute(
-            "INSERT INTO or_cases (surgery, started_at, label) VALUES (?, ?, ?)",
-            [surgery, utc_now(), label],
-        )
-    assert cursor.lastrowid is not None
-    return get_case(db, cursor.lastrowid)
+    case_id = insert(
+        db,
+        "INSERT INTO or_cases (surgery, started_at, label) VALUES (?, ?, ?)",
+        [surgery, utc_now(), label],
+    )
+    return get_case(db, case_id)
 
 
 def get_case(db: Database, case_id: int) -> ORCase:
     """The case with this id, or ``NotFoundError``."""
-    rows = list(db.query("SELECT * FROM or_cases WHERE id = ?", [case_id]))
-    if not rows:
-        raise NotFoundError("operating-room case", case_id)
-    return ORCase(**rows[0])
+    return ORCase(**row_by_id(db, "or_cases", case_id, "operating-room case"))
 
 
 def list_cases(db: Database) -> list[ORCase]:
@@ -72,22 +69,19 @@ def end_case(db: Database, case_id: int) -> ORCase:
     return get_case(db, case_id)
 
 
-def _insert(db: Database, case_id: int, sql: str, params: list[Any]) -> int:
+def _insert_for_case(db: Database, case_id: int, sql: str, params: list[Any]) -> int:
     # The foreign key is the check that the case exists: no extra query per segment.
     try:
-        with db.atomic():
-            cursor = db.execute(sql, params)
+        return insert(db, sql, params)
     except sqlite3.IntegrityError:
         raise NotFoundError("operating-room case", case_id) from None
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
 def add_segment(
     db: Database, case_id: int, t: float, text: str, *, speaker: str = "", is_final: bool = True
 ) -> int:
     """Record a transcript segment at ``t`` seconds into the case; returns its row id."""
-    return _insert(
+    return _insert_for_case(
         db,
         case_id,
         "INSERT INTO or_segments (case_id, t, speaker, text, is_final) VALUES (?, ?, ?, ?, ?)",
@@ -97,7 +91,7 @@ def add_segment(
 
 def add_state(db: Database, case_id: int, t: float, state: dict[str, Any], source: str) -> int:
     """Record an inferred room state at ``t`` seconds; returns its row id."""
-    return _insert(
+    return _insert_for_case(
         db,
         case_id,
         "INSERT INTO or_states (case_id, t, state_json, source) VALUES (?, ?, ?, ?)",

@@ -6,8 +6,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.store.clock import utc_now
-from core.store.errors import NotFoundError, StoreError
+from core.store.errors import StoreError
 from core.store.fts import fts_query
+from core.store.rows import insert, row_by_id
 
 
 @dataclass(frozen=True)
@@ -44,22 +45,18 @@ def create_patient(db: Database, display_name: str, external_ref: str | None = N
         "created_at": utc_now(),
         "archived": 0,
     }
-    with db.atomic():
-        cursor = db.execute(
-            "INSERT INTO patients (display_name, external_ref, created_at, archived) "
-            "VALUES (:display_name, :external_ref, :created_at, :archived)",
-            row,
-        )
-    assert cursor.lastrowid is not None
-    return get_patient(db, cursor.lastrowid)
+    patient_id = insert(
+        db,
+        "INSERT INTO patients (display_name, external_ref, created_at, archived) "
+        "VALUES (:display_name, :external_ref, :created_at, :archived)",
+        row,
+    )
+    return get_patient(db, patient_id)
 
 
 def get_patient(db: Database, patient_id: int) -> Patient:
     """The patient with this id, or ``NotFoundError``."""
-    rows = list(db.query("SELECT * FROM patients WHERE id = ?", [patient_id]))
-    if not rows:
-        raise NotFoundError("patient", patient_id)
-    return _patient(rows[0])
+    return _patient(row_by_id(db, "patients", patient_id, "patient"))
 
 
 def list_patients(db: Database, *, include_archived: bool = False) -> list[Patient]:

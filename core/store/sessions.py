@@ -7,9 +7,10 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.store.clock import utc_now
-from core.store.errors import NotFoundError, StoreError
+from core.store.errors import StoreError
 from core.store.fts import fts_query
 from core.store.patients import get_patient
+from core.store.rows import insert, row_by_id
 
 
 @dataclass(frozen=True)
@@ -59,33 +60,29 @@ def add_session(
     """
     get_patient(db, patient_id)
     when = (session_date or date.today()).isoformat()
-    with db.atomic():
-        cursor = db.execute(
-            """INSERT INTO sessions (patient_id, session_number, session_date, transcript,
+    session_id = insert(
+        db,
+        """INSERT INTO sessions (patient_id, session_number, session_date, transcript,
                    transcript_format, private_notes, created_at)
                VALUES (:patient_id,
                    (SELECT COALESCE(MAX(session_number), 0) + 1 FROM sessions
                     WHERE patient_id = :patient_id),
                    :session_date, :transcript, :transcript_format, :private_notes, :created_at)""",
-            {
-                "patient_id": patient_id,
-                "session_date": when,
-                "transcript": transcript,
-                "transcript_format": transcript_format,
-                "private_notes": private_notes,
-                "created_at": utc_now(),
-            },
-        )
-    assert cursor.lastrowid is not None
-    return get_session(db, cursor.lastrowid)
+        {
+            "patient_id": patient_id,
+            "session_date": when,
+            "transcript": transcript,
+            "transcript_format": transcript_format,
+            "private_notes": private_notes,
+            "created_at": utc_now(),
+        },
+    )
+    return get_session(db, session_id)
 
 
 def get_session(db: Database, session_id: int) -> Session:
     """The session with this id, transcript included, or ``NotFoundError``."""
-    rows = list(db.query("SELECT * FROM sessions WHERE id = ?", [session_id]))
-    if not rows:
-        raise NotFoundError("session", session_id)
-    return _session(rows[0])
+    return _session(row_by_id(db, "sessions", session_id, "session"))
 
 
 def _summaries(
