@@ -53,6 +53,15 @@ def _restore_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight llama GGUF (2 layers, 64 wide, ChatML template), written once
+    per test session with the ``gguf`` package; llama.cpp loads it in about 10 ms."""
+    from gguf_builder import write_llama_gguf
+
+    return write_llama_gguf(tmp_path_factory.mktemp("models") / "tiny.gguf")
+
+
 @pytest.fixture
 def fresh_db(tmp_path: Path) -> Iterator[Database]:
     """A new, fully migrated database file."""

@@ -1,0 +1,417 @@
+"""The in-process engine: a GGUF model run by llama.cpp (llama-cpp-python).
+
+Threading contract: one thread (the job queue's consumer) calls everything except
+``cancel()``, which any thread may call. The ``Llama`` object stays loaded between
+calls, so llama.cpp reuses the KV cache of the longest prompt prefix shared with the
+previous call: callers put the fixed part of their prompts first.
+
+Cancellation: a ``CancelToken`` is checked between tokens, and llama.cpp's abort
+callback polls it while the prompt is evaluated (only then: it runs for every graph
+node, and between tokens a Python check is cheaper). A cancelled or timed-out call
+raises ``GenerationCancelled``; the engine is usable again at once.
+"""
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import llama_cpp
+from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
+
+from core.llm import llama_log
+from core.llm.chat_format import ChatPrompt, fallback_template, is_gemma, strip_end_markers
+from core.llm.config import LlamaConfig
+from core.llm.engine import Engine
+from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
+from core.llm.rules import RuleEngine
+from core.llm.structured import finish_structured
+from core.llm.types import (
+    CancelToken,
+    EngineError,
+    EngineInfo,
+    GenerationCancelled,
+    GenerationResult,
+    Message,
+    ModelFileError,
+    Timings,
+    TokenSink,
+)
+from core.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+LoadProgress = Callable[[str, float | None], None]
+
+
+@dataclass
+class _Generated:
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    reused: int
+    finish_reason: str
+    prompt_s: float
+    generation_s: float
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(
+        self,
+        config: LlamaConfig,
+        *,
+        fallback: Engine | None = None,
+        checksums: ChecksumCache | None = None,
+        progress: LoadProgress | None = None,
+    ) -> None:
+        """Check the model file, then load it. Raises ``ModelFileError`` with a message
+        for the user when either fails; the process is never at risk."""
+        self.config = config
+        self.report: ModelReport = check_model_file(
+            config.model_path,
+            n_ctx=config.n_ctx,
+            checksums=checksums,
+            progress=(lambda fraction: progress("verifying", fraction)) if progress else None,
+        )
+        header = self.report.header
+        if progress is not None:
+            progress("loading", None)
+        llama_log.install()
+        llama_log.clear()
+        started = time.perf_counter()
+        try:
+            self._llm = llama_cpp.Llama(
+                str(config.model_path),
+                n_ctx=config.n_ctx,
+                n_threads=config.n_threads,
+                n_threads_batch=config.n_threads,
+                n_gpu_layers=config.n_gpu_layers,
+                n_batch=config.n_batch,
+                n_ubatch=min(config.n_batch, 512),
+                use_mmap=config.use_mmap,
+                use_mlock=config.use_mlock,
+                flash_attn=config.flash_attn
+                if config.flash_attn is not None
+                else config.n_gpu_layers != 0,
+                # Gemma 3's sliding-window cache must be full-size for prefix reuse.
+                swa_full=True if (header.architecture or "").startswith("gemma3") else None,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            reason = llama_log.last_error() or type(exc).__name__
+            raise ModelFileError(
+                "load_failed",
+                f"llama.cpp could not load {config.model_path.name} ({reason}). The file is "
+                "incomplete, damaged or not a model this version supports.",
+            ) from None
+        self.load_s = time.perf_counter() - started
+        self._pending_load_s = self.load_s
+        self._fallback: Engine = fallback or RuleEngine()
+        self._current: CancelToken | None = None
+        self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
+        self._grammars: dict[str, tuple[LlamaGrammar, bool]] = {}
+        self._chat = self._chat_prompt()
+        self._closed = False
+        log_event(
+            logger,
+            "llm.loaded",
+            engine=self.name,
+            architecture=header.architecture,
+            parameters=header.parameter_count,
+            n_ctx=config.n_ctx,
+            n_threads=config.n_threads,
+            load_ms=round(self.load_s * 1000, 1),
+        )
+
+    # --- model facts ---------------------------------------------------------------------
+
+    def _token_text(self, token: int) -> str:
+        return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
+
+    def _chat_prompt(self) -> ChatPrompt:
+        header = self.report.header
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            probe = self._llm.tokenize(b"<|eot_id|>", add_bos=False, special=True)
+            template = fallback_template(header.architecture, len(probe) == 1)
+        return ChatPrompt(
+            template=template,
+            bos_token=self._token_text(self._llm.token_bos()),
+            eos_token=self._token_text(self._llm.token_eos()),
+            merge_system=is_gemma(header.architecture, template),
+        )
+
+    def info(self) -> EngineInfo:
+        header = self.report.header
+        name = header.metadata.get("general.name")
+        context = header.arch_value("context_length")
+        return EngineInfo(
+            engine=self.name,
+            model_name=name if isinstance(name, str) and name else self.config.model_path.stem,
+            model_path=str(self.config.model_path),
+            architecture=header.architecture,
+            parameters=header.parameter_count,
+            quantization=header.quantization,
+            context_length=context if isinstance(context, int) else None,
+            has_chat_template="tokenizer.chat_template" in header.metadata,
+            details={
+                "file_size": self.report.size,
+                "checksum": self.report.checksum,
+                "n_ctx": self.config.n_ctx,
+                "n_threads": self.config.n_threads,
+                "n_gpu_layers": self.config.n_gpu_layers,
+                "load_s": round(self.load_s, 3),
+            },
+        )
+
+    # --- cancellation --------------------------------------------------------------------
+
+    def _should_abort(self, _data: Any) -> bool:
+        current = self._current
+        return current is not None and current.is_stopped
+
+    def _set_abort(self, on: bool) -> None:
+        callback = self._abort_callback if on else llama_cpp.ggml_abort_callback(0)
+        llama_cpp.llama_set_abort_callback(self._llm._ctx.ctx, callback, None)
+
+    def cancel(self) -> None:
+        current = self._current
+        if current is not None:
+            current.cancel()
+
+    # --- generation ----------------------------------------------------------------------
+
+    def _tokens(self, prompt: str) -> list[int]:
+        bos = self._chat.bos_token
+        add_bos = not (bos and prompt.startswith(bos))
+        tokens: list[int] = self._llm.tokenize(
+            prompt.encode("utf-8"), add_bos=add_bos, special=True
+        )
+        return tokens
+
+    def _generate(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        temperature: float,
+        grammar: LlamaGrammar | None,
+        on_token: TokenSink | None,
+        cancel: CancelToken | None,
+        stop: list[str],
+    ) -> _Generated:
+        if self._closed:
+            raise EngineError("The model has been unloaded; load it again.")
+        token = cancel or CancelToken()
+        tokens = self._tokens(prompt)
+        room = self.config.n_ctx - len(tokens)
+        if room < 16:
+            raise EngineError(
+                f"The input is too long for the model: {len(tokens)} tokens, and the context "
+                f"holds {self.config.n_ctx}. Shorten it or raise the context size."
+            )
+        reused = min(
+            llama_cpp.Llama.longest_token_prefix(self._llm._input_ids.tolist(), tokens),
+            len(tokens) - 1,
+        )
+        pieces: list[str] = []
+        finish = "stop"
+        first: float | None = None
+        self._current = token
+        token.check()
+        self._set_abort(True)
+        started = time.perf_counter()
+        stream = cast(
+            Iterator[dict[str, Any]],
+            self._llm.create_completion(
+                tokens,
+                max_tokens=min(max_tokens, room),
+                temperature=temperature,
+                top_p=self.config.top_p,
+                top_k=self.config.top_k,
+                repeat_penalty=self.config.repeat_penalty,
+                stop=stop,
+                grammar=grammar,
+                stream=True,
+                seed=self.config.seed,
+            ),
+        )
+        try:
+            for chunk in stream:
+                if first is None:
+                    first = time.perf_counter()
+                    self._set_abort(False)
+                choice = chunk["choices"][0]
+                piece = choice["text"]
+                if piece:
+                    pieces.append(piece)
+                    if on_token is not None:
+                        on_token(piece)
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+                token.check("".join(pieces))
+        except RuntimeError:
+            # llama_decode returns an error when the abort callback stopped it.
+            if token.is_stopped:
+                raise GenerationCancelled(token.reason or "cancelled", "".join(pieces)) from None
+            raise EngineError("llama.cpp failed while generating; see the log.") from None
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+            self._set_abort(False)
+            self._current = None
+        ended = time.perf_counter()
+        first = first or ended
+        # Chunks are not tokens (bytes of a multi-byte character are held back), so
+        # count what llama.cpp evaluated after the prompt.
+        count = max(self._llm.n_tokens - len(tokens), 1 if pieces else 0)
+        return _Generated(
+            text="".join(pieces),
+            prompt_tokens=len(tokens),
+            completion_tokens=count,
+            reused=max(reused, 0),
+            finish_reason=finish,
+            prompt_s=first - started,
+            generation_s=ended - first,
+        )
+
+    def _result(self, generated: _Generated, total_s: float, **fields: Any) -> GenerationResult:
+        load_s, self._pending_load_s = self._pending_load_s, 0.0
+        return GenerationResult(
+            engine=self.name,
+            model_name=self.info().model_name,
+            prompt_tokens=generated.prompt_tokens,
+            completion_tokens=generated.completion_tokens,
+            reused_prompt_tokens=generated.reused,
+            timings=Timings(
+                load_s=load_s,
+                prompt_s=generated.prompt_s,
+                generation_s=generated.generation_s,
+                total_s=total_s,
+            ),
+            finish_reason="length" if generated.finish_reason == "length" else "stop",
+            **fields,
+        )
+
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        started = time.perf_counter()
+        generated = self._generate(
+            prompt,
+            max_tokens=max_tokens or self.config.max_tokens,
+            temperature=self.config.temperature_prose if temperature is None else temperature,
+            grammar=None,
+            on_token=on_token,
+            cancel=cancel,
+            stop=self._chat.stop_strings(),
+        )
+        text = strip_end_markers(generated.text)
+        return self._result(generated, time.perf_counter() - started, text=text)
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        return self.complete(
+            self._chat.render(messages),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            on_token=on_token,
+            cancel=cancel,
+        )
+
+    def _grammar(self, schema: dict[str, Any]) -> tuple[LlamaGrammar, bool]:
+        """The grammar for ``schema`` (cached), and whether it expresses the schema; a
+        schema llama.cpp cannot turn into a grammar gets the generic JSON grammar."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            try:
+                grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+                self._grammars[key] = (grammar, True)
+            except Exception:  # the converter raises assorted errors for what it cannot do
+                log_event(logger, "llm.schema_not_expressible", level=logging.WARNING)
+                self._grammars[key] = (LlamaGrammar.from_string(JSON_GBNF, verbose=False), False)
+        return self._grammars[key]
+
+    def structured(
+        self,
+        messages: Sequence[Message],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        """Generate under the schema's grammar, then repair, clamp and validate; on
+        failure retry once (greedy, with twice the tokens if the output was cut off);
+        then answer with the fallback engine, marked degraded."""
+        started = time.perf_counter()
+        prompt = self._chat.render(messages)
+        grammar, exact = self._grammar(schema)
+        repairs = [] if exact else ["schema_not_expressible"]
+        budget = max_tokens or self.config.max_tokens
+        temperature = self.config.temperature_structured
+        for attempt in (1, 2):
+            generated = self._generate(
+                prompt,
+                max_tokens=budget,
+                temperature=temperature,
+                grammar=grammar,
+                on_token=on_token,
+                cancel=cancel,
+                stop=[],
+            )
+            outcome = finish_structured(generated.text, schema)
+            if outcome.ok:
+                repairs += outcome.repairs + (["retried"] if attempt == 2 else [])
+                return self._result(
+                    generated,
+                    time.perf_counter() - started,
+                    obj=outcome.obj,
+                    text=generated.text,
+                    repairs=tuple(repairs),
+                )
+            log_event(
+                logger,
+                "llm.structured_invalid",
+                attempt=attempt,
+                errors=len(outcome.errors),
+                finish_reason=generated.finish_reason,
+            )
+            if generated.finish_reason == "length":
+                budget *= 2
+            temperature = 0.0
+        fallback = self._fallback.structured(messages, schema, cancel=cancel)
+        return GenerationResult(
+            engine=fallback.engine,
+            model_name=fallback.model_name,
+            obj=fallback.obj,
+            timings=Timings(total_s=time.perf_counter() - started),
+            finish_reason="fallback",
+            degraded=True,
+            repairs=(*repairs, "model_output_invalid", *fallback.repairs),
+        )
+
+    def close(self) -> None:
+        """Free the model now (llama-cpp-python's ``__del__`` at interpreter exit can
+        print a TypeError otherwise). Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._llm.close()

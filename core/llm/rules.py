@@ -1,0 +1,125 @@
+"""The engine that needs no model: deterministic rules, always available.
+
+``structured`` answers with the rule registered for the schema (by its ``$id``, else
+its ``title``): the notes and operating-room modules register theirs. A schema with no
+rule gets its minimal valid instance. ``chat``/``complete`` return an extract of the
+input's first sentences. Every result is marked ``degraded``: it is a rule-based draft.
+"""
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from core.llm.structured import clamp_to_schema, minimal_instance, validation_errors
+from core.llm.types import CancelToken, EngineInfo, GenerationResult, Message, Timings, TokenSink
+
+RULE_ENGINE_LABEL = "rule-based — no model loaded"
+StructuredRule = Callable[[Sequence[Message], dict[str, Any]], dict[str, Any]]
+
+# schema key -> rule; filled at import time by the domain modules that own the schemas.
+STRUCTURED_RULES: dict[str, StructuredRule] = {}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def schema_key(schema: Mapping[str, Any]) -> str | None:
+    key = schema.get("$id") or schema.get("title")
+    return key if isinstance(key, str) else None
+
+
+def register_structured_rule(key: str, rule: StructuredRule) -> None:
+    """Make ``rule`` the rule engine's answer for schemas whose ``$id``/``title`` is ``key``."""
+    STRUCTURED_RULES[key] = rule
+
+
+def extract_sentences(text: str, limit: int = 3) -> str:
+    """The first ``limit`` sentences of ``text``, whitespace normalised."""
+    sentences = [" ".join(s.split()) for s in _SENTENCE_END.split(text)]
+    return " ".join([s for s in sentences if s][:limit])
+
+
+class RuleEngine:
+    """Stateless and fast; safe to call from any single thread at a time."""
+
+    name = "rules"
+
+    def __init__(self, rules: Mapping[str, StructuredRule] | None = None) -> None:
+        self._rules = STRUCTURED_RULES if rules is None else rules
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(engine=self.name, model_name=RULE_ENGINE_LABEL)
+
+    def _text_result(
+        self, text: str, started: float, on_token: TokenSink | None
+    ) -> GenerationResult:
+        if on_token is not None and text:
+            on_token(text)
+        elapsed = time.perf_counter() - started
+        return GenerationResult(
+            engine=self.name,
+            model_name=RULE_ENGINE_LABEL,
+            text=text,
+            timings=Timings(total_s=elapsed, generation_s=elapsed),
+            degraded=True,
+        )
+
+    def complete(
+        self,
+        prompt: str,
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        return self._text_result(extract_sentences(prompt), time.perf_counter(), on_token)
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        user = [m.content for m in messages if m.role == "user"]
+        return self._text_result(
+            extract_sentences(user[-1] if user else ""), time.perf_counter(), on_token
+        )
+
+    def structured(
+        self,
+        messages: Sequence[Message],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int | None = None,
+        on_token: TokenSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> GenerationResult:
+        started = time.perf_counter()
+        key = schema_key(schema)
+        rule = self._rules.get(key) if key else None
+        repairs: list[str] = []
+        obj: Any = rule(messages, schema) if rule is not None else None
+        if obj is not None:
+            obj, repairs = clamp_to_schema(obj, schema)
+        if obj is None or validation_errors(obj, schema):
+            obj = minimal_instance(schema)
+            repairs.append("minimal_instance")
+        elapsed = time.perf_counter() - started
+        return GenerationResult(
+            engine=self.name,
+            model_name=RULE_ENGINE_LABEL,
+            obj=obj,
+            timings=Timings(total_s=elapsed, generation_s=elapsed),
+            degraded=True,
+            repairs=tuple(repairs),
+        )
+
+    def cancel(self) -> None:
+        """Nothing to stop: rules finish in milliseconds."""
+
+    def close(self) -> None:
+        """Nothing to release."""
