@@ -85,8 +85,43 @@ class ChatPrompt:
             messages = merge_system_into_first_user(messages)
         return self._formatter(messages=[m.as_dict() for m in messages]).prompt  # type: ignore[misc]
 
-    def stop_strings(self) -> list[str]:
-        return list(dict.fromkeys([*END_MARKERS, self.eos_token]))
+
+class EndMarkerFilter:
+    """Streams generated text while catching end-of-turn markers written as plain text.
+
+    ``feed`` returns what may be shown now; text that could be the start of a marker
+    (from a trailing ``<``) is held until the next piece settles it. Once a whole marker
+    appears, everything from it on is dropped and ``stopped`` turns true. Cheaper than
+    llama-cpp-python's stop strings, which re-scan every string on every token. (Markers
+    that are special tokens end generation by themselves as end-of-generation tokens.)
+    """
+
+    def __init__(self, markers: Sequence[str] = END_MARKERS) -> None:
+        if any(not m.startswith("<") or "<" in m[1:] for m in markers):
+            raise ValueError("markers must start with their only '<'")
+        self._markers = tuple(markers)
+        self._pending = ""
+        self.stopped = False
+
+    def feed(self, piece: str) -> str:
+        if self.stopped:
+            return ""
+        self._pending += piece
+        cut = min((i for m in self._markers if (i := self._pending.find(m)) >= 0), default=-1)
+        if cut >= 0:
+            self.stopped = True
+            shown, self._pending = self._pending[:cut], ""
+            return shown
+        hold = self._pending.rfind("<")
+        if hold < 0 or not any(m.startswith(self._pending[hold:]) for m in self._markers):
+            hold = len(self._pending)
+        shown, self._pending = self._pending[:hold], self._pending[hold:]
+        return shown
+
+    def flush(self) -> str:
+        """What is still held when generation ends (a marker's start, never a marker)."""
+        held, self._pending = self._pending, ""
+        return "" if self.stopped else held
 
 
 def strip_end_markers(text: str) -> str:

@@ -22,7 +22,13 @@ import llama_cpp
 from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
 
 from core.llm import llama_log
-from core.llm.chat_format import ChatPrompt, fallback_template, is_gemma, strip_end_markers
+from core.llm.chat_format import (
+    ChatPrompt,
+    EndMarkerFilter,
+    fallback_template,
+    is_gemma,
+    strip_end_markers,
+)
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
 from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
@@ -202,7 +208,7 @@ class LocalEngine:
         grammar: LlamaGrammar | None,
         on_token: TokenSink | None,
         cancel: CancelToken | None,
-        stop: list[str],
+        watch_markers: bool,
     ) -> _Generated:
         if self._closed:
             raise EngineError("The model has been unloaded; load it again.")
@@ -219,6 +225,7 @@ class LocalEngine:
             len(tokens) - 1,
         )
         pieces: list[str] = []
+        markers = EndMarkerFilter() if watch_markers else None
         finish = "stop"
         first: float | None = None
         self._current = token
@@ -234,7 +241,6 @@ class LocalEngine:
                 top_p=self.config.top_p,
                 top_k=self.config.top_k,
                 repeat_penalty=self.config.repeat_penalty,
-                stop=stop,
                 grammar=grammar,
                 stream=True,
                 seed=self.config.seed,
@@ -247,13 +253,23 @@ class LocalEngine:
                     self._set_abort(False)
                 choice = chunk["choices"][0]
                 piece = choice["text"]
+                if markers is not None:
+                    piece = markers.feed(piece)
                 if piece:
                     pieces.append(piece)
                     if on_token is not None:
                         on_token(piece)
                 if choice.get("finish_reason"):
                     finish = choice["finish_reason"]
-                token.check("".join(pieces))
+                if markers is not None and markers.stopped:
+                    break
+                if token.is_stopped:
+                    token.check("".join(pieces))
+            rest = markers.flush() if markers is not None else ""
+            if rest:
+                pieces.append(rest)
+                if on_token is not None:
+                    on_token(rest)
         except RuntimeError:
             # llama_decode returns an error when the abort callback stopped it.
             if token.is_stopped:
@@ -268,8 +284,10 @@ class LocalEngine:
         ended = time.perf_counter()
         first = first or ended
         # Chunks are not tokens (bytes of a multi-byte character are held back), so
-        # count what llama.cpp evaluated after the prompt.
-        count = max(self._llm.n_tokens - len(tokens), 1 if pieces else 0)
+        # count what llama.cpp evaluated after the prompt, plus the last token sampled
+        # when generation was cut off (it is never evaluated; an end token is not text).
+        cut_off = finish == "length" or (markers is not None and markers.stopped)
+        count = max(self._llm.n_tokens - len(tokens) + int(cut_off), 1 if pieces else 0)
         return _Generated(
             text="".join(pieces),
             prompt_tokens=len(tokens),
@@ -315,7 +333,7 @@ class LocalEngine:
             grammar=None,
             on_token=on_token,
             cancel=cancel,
-            stop=self._chat.stop_strings(),
+            watch_markers=True,
         )
         text = strip_end_markers(generated.text)
         return self._result(generated, time.perf_counter() - started, text=text)
@@ -376,7 +394,7 @@ class LocalEngine:
                 grammar=grammar,
                 on_token=on_token,
                 cancel=cancel,
-                stop=[],
+                watch_markers=False,
             )
             outcome = finish_structured(generated.text, schema)
             if outcome.ok:

@@ -1,3 +1,5 @@
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -8,6 +10,7 @@ from core.llm.chat_format import (
     LLAMA3,
     PHI3,
     ChatPrompt,
+    EndMarkerFilter,
     fallback_template,
     is_gemma,
     merge_system_into_first_user,
@@ -51,7 +54,6 @@ def test_phi3_prompt_and_stops() -> None:
         "<|system|>\nYou write clinical notes.<|end|>\n<|user|>\nSummarise the session.<|end|>\n"
         "<|assistant|>\n"
     )
-    assert "<|end|>" in chat.stop_strings()
 
 
 @given(st.text(), st.sampled_from(END_MARKERS), st.text())
@@ -59,3 +61,37 @@ def test_end_markers_never_survive(before: str, marker: str, after: str) -> None
     cleaned = strip_end_markers(before + marker + after)
     assert all(m not in cleaned for m in END_MARKERS)
     assert (before + marker).startswith(cleaned)
+
+
+def _stream(text: str, cuts: list[int]) -> str:
+    markers = EndMarkerFilter()
+    points = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
+    shown = [markers.feed(text[a:b]) for a, b in itertools.pairwise(points)]
+    return "".join(shown) + markers.flush()
+
+
+@given(st.text(alphabet="ab<|>/end_oftursimh ", max_size=40), st.lists(st.integers(0, 60)))
+def test_streaming_filter_equals_stripping_the_whole_text(text: str, cuts: list[int]) -> None:
+    assert _stream(text, cuts) == strip_end_markers(text)
+
+
+@given(
+    st.text(max_size=20),
+    st.sampled_from(END_MARKERS),
+    st.text(max_size=20),
+    st.lists(st.integers(0, 60)),
+)
+def test_streaming_filter_stops_at_a_marker(
+    before: str, marker: str, after: str, cuts: list[int]
+) -> None:
+    shown = _stream(before + marker + after, cuts)
+    assert shown == strip_end_markers(before + marker + after)
+    assert not any(m in shown for m in END_MARKERS)
+
+
+def test_streaming_filter_holds_back_only_a_possible_marker() -> None:
+    markers = EndMarkerFilter()
+    assert markers.feed("a < b") == "a < b"
+    assert markers.feed(" x <|e") == " x "
+    assert markers.feed("nd|> tail") == ""
+    assert markers.stopped and markers.flush() == ""
