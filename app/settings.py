@@ -65,6 +65,19 @@ class InferenceSettings(BaseModel):
     use_mmap: bool = True
     use_mlock: bool = False
     max_input_chars: int = Field(100_000, ge=1000, le=10_000_000)
+    engine: Literal["auto", "local", "remote", "rules"] = Field(
+        "auto", description="auto: a valid local model, else the remote server, else rules"
+    )
+    remote_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/]+",
+        json_schema_extra={"allowed": "an http:// or https:// address, e.g. http://10.0.0.5:8080"},
+    )
+    remote_api_key: str | None = None
+    remote_model: str | None = Field(None, description="model name the server expects")
+    remote_schema_format: Literal["json_object", "json_schema"] = Field(
+        "json_object", description="json_object: llama.cpp servers; json_schema: vLLM, Ollama"
+    )
 
 
 class BackupSettings(BaseModel):
@@ -184,6 +197,9 @@ def _allowed(info: FieldInfo) -> str:
             f"{high_word} {high}" if high is not None else "",
         ]
         bounds = " and ".join(part for part in parts if part)
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("allowed"), str):
+        return str(extra["allowed"])
     annotation = info.annotation
     if getattr(annotation, "__origin__", None) is Literal:
         kind = "one of " + ", ".join(str(choice) for choice in annotation.__args__)  # type: ignore[union-attr]

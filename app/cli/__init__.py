@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 
 from app import __version__
-from app.cli import db, info, patients, sessions
+from app.cli import db, info, llm, patients, sessions
 from app.cli.context import CliContext
 from app.cli.sessions import TranscriptFileError
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
+from core.llm.types import EngineError
 from core.logs import log_event
 from core.store.errors import StoreError
 
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all data, settings, logs and models under DIR (like AURALIS_HOME)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (patients, sessions, db, info):
+    for module in (patients, sessions, db, llm, info):
         module.register(commands)
     return parser
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code: int = args.handler(ctx, args)
-    except (StoreError, TranscriptFileError) as exc:
+    except (StoreError, TranscriptFileError, EngineError) as exc:
         code = _fail(str(exc))
     except KeyboardInterrupt:
         code = 130

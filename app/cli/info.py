@@ -37,6 +37,8 @@ def _paths(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _settings_show(ctx: CliContext, args: argparse.Namespace) -> int:
     values = ctx.loaded.settings.model_dump(mode="json")
+    if values["inference"].get("remote_api_key"):
+        values["inference"]["remote_api_key"] = "(set, not shown)"
     if args.json:
         print_json({"file": ctx.loaded.file, "settings": values, "problems": ctx.loaded.problems})
         return 0

@@ -1,0 +1,240 @@
+"""``auralis llm info|generate|bench``: the engine from the command line.
+
+``generate`` runs through the same job queue as the window (its consumer in a plain
+thread here), so what works here works there. Tokens stream to stdout; a summary line
+goes to stderr; Ctrl+C cancels the generation.
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from app.cli.context import CliContext
+from app.cli.output import print_json, to_jsonable
+from app.cli.parsing import Subcommands, add_command, add_group
+from app.engines import EngineChoice, build_engine
+from app.settings import InferenceSettings
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
+from core.llm.types import EngineError, GenerationResult, Message
+
+
+class CliEngineError(EngineError):
+    """A failure of an ``llm`` command, already phrased for the user."""
+
+
+def register(commands: Subcommands) -> None:
+    actions = add_group(commands, "llm", "inspect the language model and generate with it")
+
+    info = add_command(actions, "info", "show the engine in use and the model's metadata")
+    _engine_options(info)
+    info.set_defaults(handler=_info)
+
+    generate = add_command(actions, "generate", "generate text, or JSON matching a schema")
+    generate.add_argument("--prompt", required=True, help="the user message")
+    generate.add_argument("--system", help="a system message before it")
+    generate.add_argument("--schema", type=Path, metavar="FILE", help="JSON Schema to answer with")
+    generate.add_argument("--max-tokens", type=int, metavar="N", help="tokens to generate at most")
+    _engine_options(generate)
+    generate.set_defaults(handler=_generate)
+
+    bench = add_command(actions, "bench", "measure load time and prompt/generation speed")
+    _engine_options(bench)
+    bench.set_defaults(handler=_bench)
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--model", type=Path, metavar="PATH", help="a GGUF file to use")
+    where.add_argument("--remote", metavar="URL", help="an OpenAI-compatible server to use")
+    where.add_argument(
+        "--engine", choices=["auto", "local", "remote", "rules"], help="which engine (auto)"
+    )
+
+
+def _inference(ctx: CliContext, args: argparse.Namespace) -> InferenceSettings:
+    update: dict[str, Any] = {}
+    if args.model is not None:
+        update = {"model_path": args.model, "engine": "local"}
+    elif args.remote is not None:
+        update = {"remote_url": args.remote, "engine": "remote"}
+    elif args.engine is not None:
+        update = {"engine": args.engine}
+    return ctx.loaded.settings.inference.model_copy(update=update)
+
+
+def _choose(ctx: CliContext, args: argparse.Namespace) -> EngineChoice:
+    inference = _inference(ctx, args)
+    choice = build_engine(ctx.paths, inference)
+    for problem in choice.problems:
+        ctx.warn(problem)
+    if choice.degraded and inference.engine in ("local", "remote"):
+        choice.engine.close()
+        raise CliEngineError(choice.problems[-1])
+    return choice
+
+
+def _info(ctx: CliContext, args: argparse.Namespace) -> int:
+    choice = _choose(ctx, args)
+    try:
+        info = to_jsonable(choice.engine.info())
+    finally:
+        choice.engine.close()
+    report = {"engine_in_use": choice.description, **info, "problems": choice.problems}
+    if args.json:
+        print_json(report)
+        return 0
+    print(f"Engine in use: {choice.description}")
+    for key, value in info.items():
+        if key == "details":
+            for detail, detail_value in value.items():
+                print(f"  {detail}: {detail_value}")
+        elif value is not None and key != "engine":
+            print(f"  {key}: {value}")
+    return 0
+
+
+def _result_json(result: GenerationResult) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(result)
+    data["tokens_per_s"] = round(result.tokens_per_s, 2)
+    return data
+
+
+def _run_job(engine: Engine, job: Job) -> tuple[str, Any]:
+    """Run one job on a queue served by a plain thread; return (outcome, value)."""
+    finished = threading.Event()
+    outcome: list[tuple[str, Any]] = []
+
+    def settle(kind: str) -> Any:
+        def record(_job_id: str, value: Any) -> None:
+            outcome.append((kind, value))
+            finished.set()
+
+        return record
+
+    job.sink.on_result, job.sink.on_error = settle("result"), settle("error")
+    job.sink.on_cancelled = settle("cancelled")
+    queue = JobQueue(engine)
+    consumer = queue.start_thread("auralis-cli-inference")
+    try:
+        queue.submit(job)
+        try:
+            while not finished.wait(0.1):
+                pass
+        except KeyboardInterrupt:
+            queue.cancel(job.id)
+            finished.wait(10)
+    finally:
+        queue.stop()
+        consumer.join(30)
+    return outcome[0] if outcome else ("cancelled", "cancelled")
+
+
+def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
+    schema = None
+    if args.schema is not None:
+        try:
+            schema = json.loads(args.schema.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CliEngineError(f"The schema {args.schema} cannot be read ({exc}).") from None
+        if not isinstance(schema, dict):
+            raise CliEngineError(f"The schema {args.schema} is not a JSON object.")
+    messages = [Message("system", args.system)] if args.system else []
+    messages.append(Message("user", args.prompt))
+    max_tokens = args.max_tokens
+
+    def run(engine: Engine, job: JobContext) -> GenerationResult:
+        on_token = None if args.json else job.emit_token
+        if schema is not None:
+            return engine.structured(
+                messages, schema, max_tokens=max_tokens, on_token=on_token, cancel=job.cancel
+            )
+        return engine.chat(messages, max_tokens=max_tokens, on_token=on_token, cancel=job.cancel)
+
+    streamed: list[str] = []
+
+    def show(_job_id: str, piece: str) -> None:
+        streamed.append(piece)
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    choice = _choose(ctx, args)
+    job = Job(
+        kind="cli_generate",
+        priority=Priority.INTERACTIVE,
+        run=run,
+        timeout_s=ctx.loaded.settings.inference.timeout_s,
+        sink=JobSink(on_token=show),
+    )
+    kind, value = _run_job(choice.engine, job)  # the queue closes the engine
+    if kind == "error":
+        raise CliEngineError(
+            str(value)
+            if isinstance(value, EngineError)
+            else f"generation failed ({type(value).__name__}); see the log."
+        )
+    if kind == "cancelled":
+        if streamed:
+            print()
+        raise CliEngineError(
+            "The generation timed out." if value == "timeout" else "The generation was cancelled."
+        )
+    result: GenerationResult = value
+    if args.json:
+        print_json(_result_json(result))
+        return 0
+    if result.obj is not None and (result.degraded or not streamed):
+        if streamed:
+            print()
+        print(json.dumps(result.obj, ensure_ascii=False, indent=2))
+    else:
+        print()
+    ctx.warn(
+        f"{choice.description}: {result.prompt_tokens} prompt + {result.completion_tokens} "
+        f"generated tokens, {result.tokens_per_s:.1f} tokens/s, {result.timings.total_s:.2f} s"
+        + (
+            " (degraded: rule-based answer)"
+            if result.degraded and choice.engine.name != "rules"
+            else ""
+        )
+    )
+    return 0
+
+
+BENCH_PROMPT = (
+    "Summarise this operating-room transcript in one paragraph. "
+    + "The surgeon asks for suction, the nurse turns on the irrigation pump, the C-arm is "
+    "positioned, and the anaesthetist confirms the patient is stable. " * 8
+)
+
+
+def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    choice = _choose(ctx, args)
+    load_s = time.perf_counter() - started
+    try:
+        choice.engine.chat([Message("user", "warm up")], max_tokens=4)
+        result = choice.engine.complete(BENCH_PROMPT, max_tokens=128, temperature=0.7)
+    finally:
+        choice.engine.close()
+    timings = result.timings
+    figures = {
+        "engine": choice.description,
+        "load_s": round(load_s, 3),
+        "prompt_tokens": result.prompt_tokens,
+        "prompt_tokens_per_s": round(result.prompt_tokens / timings.prompt_s, 1)
+        if timings.prompt_s > 0
+        else None,
+        "generated_tokens": result.completion_tokens,
+        "generation_tokens_per_s": round(result.tokens_per_s, 1),
+    }
+    if args.json:
+        print_json(figures)
+    else:
+        for key, value in figures.items():
+            print(f"{key.replace('_', ' ') + ':':26} {value}")
+    return 0

@@ -1,0 +1,130 @@
+"""Choosing and building the engine the settings ask for.
+
+``auto``: a valid local model (configured, or found beside the program or in the user
+models folder), else the remote server if one is configured, else the rule engine.
+``local``/``remote``/``rules`` force one; when the forced engine cannot be built the
+rule engine answers and the choice says why. The result always works.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.paths import AppPaths
+from app.settings import InferenceSettings
+from core.llm.config import LlamaConfig
+from core.llm.engine import Engine
+from core.llm.local import LocalEngine
+from core.llm.model_file import ChecksumCache, manifest_entry
+from core.llm.remote import RemoteEngine
+from core.llm.rules import RULE_ENGINE_LABEL, RuleEngine
+from core.llm.types import EngineError
+from core.logs import log_event
+
+logger = logging.getLogger(__name__)
+
+LoadProgress = Callable[[str, float | None], None]
+
+
+@dataclass
+class EngineChoice:
+    engine: Engine
+    description: str  # for the status bar and `llm info`, in plain words
+    problems: list[str] = field(default_factory=list)  # why a preferred engine was not used
+
+    @property
+    def degraded(self) -> bool:
+        return self.engine.name == "rules"
+
+
+def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
+    """The configured model, else the first GGUF listed in a manifest, else the first GGUF
+    by name, looking beside the program first and then in the user models folder."""
+    if inference.model_path is not None:
+        return inference.model_path.expanduser()
+    for folder in paths.model_search_dirs():
+        if not folder.is_dir():
+            continue
+        candidates = sorted(folder.glob("*.gguf"))
+        listed = [path for path in candidates if manifest_entry(path) is not None]
+        if listed or candidates:
+            return (listed or candidates)[0]
+    return None
+
+
+def llama_config(inference: InferenceSettings, model: Path) -> LlamaConfig:
+    return LlamaConfig(
+        model_path=model,
+        n_ctx=inference.n_ctx,
+        n_threads=inference.n_threads,
+        n_gpu_layers=inference.n_gpu_layers,
+        n_batch=inference.n_batch,
+        temperature_structured=inference.temperature_structured,
+        temperature_prose=inference.temperature_prose,
+        top_p=inference.top_p,
+        top_k=inference.top_k,
+        repeat_penalty=inference.repeat_penalty,
+        max_tokens=inference.max_tokens,
+        use_mmap=inference.use_mmap,
+        use_mlock=inference.use_mlock,
+    )
+
+
+def remote_engine(inference: InferenceSettings, url: str) -> RemoteEngine:
+    return RemoteEngine(
+        url,
+        api_key=inference.remote_api_key,
+        model=inference.remote_model,
+        timeout_s=inference.timeout_s,
+        schema_format=inference.remote_schema_format,
+        temperature_structured=inference.temperature_structured,
+        temperature_prose=inference.temperature_prose,
+        top_p=inference.top_p,
+        max_tokens=inference.max_tokens,
+    )
+
+
+def build_engine(
+    paths: AppPaths,
+    inference: InferenceSettings,
+    *,
+    progress: LoadProgress | None = None,
+) -> EngineChoice:
+    """Build the engine ``inference.engine`` asks for; never raises for a bad model or
+    an unreachable server (the rule engine answers and ``problems`` says why)."""
+    mode, problems = inference.engine, []
+    if mode in ("auto", "local"):
+        model = find_model(paths, inference)
+        if model is None:
+            problems.append(
+                "No model file found: put a .gguf file in "
+                f"{paths.bundled_models_dir} or {paths.models_dir}, or set inference.model_path."
+            )
+        else:
+            try:
+                local = LocalEngine(
+                    llama_config(inference, model),
+                    checksums=ChecksumCache(paths.cache_dir / "model-checksums.json"),
+                    progress=progress,
+                )
+                return EngineChoice(local, f"local model {local.info().model_name}", problems)
+            except EngineError as exc:
+                problems.append(str(exc))
+    if mode in ("auto", "remote"):
+        if inference.remote_url:
+            try:
+                remote = remote_engine(inference, inference.remote_url)
+                return EngineChoice(remote, f"remote server {inference.remote_url}", problems)
+            except EngineError as exc:
+                problems.append(str(exc))
+        elif mode == "remote":
+            problems.append("The remote engine is selected but inference.remote_url is not set.")
+    log_event(
+        logger,
+        "llm.engine_rules",
+        level=logging.WARNING if problems else logging.INFO,
+        problems=len(problems),
+        mode=mode,
+    )
+    return EngineChoice(RuleEngine(), RULE_ENGINE_LABEL, problems)

@@ -1,0 +1,101 @@
+"""Engine selection from settings, and switching engines at runtime through the queue."""
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.engines import build_engine, find_model
+from app.paths import AppPaths
+from app.settings import InferenceSettings
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobContext, JobQueue, JobSink
+from core.llm.types import GenerationResult, Message
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> AppPaths:
+    return AppPaths.resolve(tmp_path / "home")
+
+
+def _inference(**values: Any) -> InferenceSettings:
+    return InferenceSettings(n_ctx=1024, n_threads=2, **values)
+
+
+def test_no_model_anywhere_means_rules(paths: AppPaths) -> None:
+    choice = build_engine(paths, _inference())
+    assert choice.engine.name == "rules" and choice.degraded
+    assert "No model file found" in choice.problems[0]
+    assert str(paths.models_dir) in choice.problems[0]
+
+
+def test_a_configured_model_is_used(paths: AppPaths, tiny_model: Path) -> None:
+    choice = build_engine(paths, _inference(model_path=tiny_model))
+    try:
+        assert choice.engine.name == "local" and not choice.degraded
+        assert choice.description == "local model auralis-tiny-test"
+    finally:
+        choice.engine.close()
+
+
+def test_the_user_models_folder_is_searched(paths: AppPaths, tiny_model: Path) -> None:
+    paths.models_dir.mkdir(parents=True)
+    shutil.copy(tiny_model, paths.models_dir / "b.gguf")
+    shutil.copy(tiny_model, paths.models_dir / "a.gguf")
+    assert find_model(paths, _inference()) == paths.models_dir / "a.gguf"
+
+
+def test_a_bad_model_falls_back_with_the_reason(paths: AppPaths, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"\x00" * 100)
+    choice = build_engine(paths, _inference(model_path=bad))
+    assert choice.engine.name == "rules"
+    assert "not a GGUF model file" in choice.problems[0]
+
+
+def test_remote_when_no_local_model(paths: AppPaths) -> None:
+    # Building a remote engine does not connect; nothing listens on this port anyway.
+    choice = build_engine(paths, _inference(remote_url="http://127.0.0.1:9"))
+    try:
+        assert choice.engine.name == "remote"
+        assert choice.description == "remote server http://127.0.0.1:9"
+    finally:
+        choice.engine.close()
+
+
+def test_forced_modes(paths: AppPaths, tiny_model: Path) -> None:
+    rules = build_engine(paths, _inference(model_path=tiny_model, engine="rules"))
+    assert rules.engine.name == "rules" and rules.problems == []
+    remote = build_engine(paths, _inference(engine="remote"))
+    assert remote.engine.name == "rules" and "remote_url is not set" in remote.problems[0]
+
+
+def test_switching_engines_at_runtime(paths: AppPaths, tiny_model: Path) -> None:
+    messages = [Message("user", "Patient reports poor sleep. Mood low.")]
+    answered: list[GenerationResult] = []
+    done = threading.Semaphore(0)
+
+    def ask(engine: Engine, ctx: JobContext) -> GenerationResult:
+        return engine.chat(messages, max_tokens=4, cancel=ctx.cancel)
+
+    def job() -> Job:
+        sink = JobSink(on_result=lambda _id, result: (answered.append(result), done.release()))
+        return Job(kind="chat", run=ask, sink=sink)
+
+    queue = JobQueue(build_engine(paths, _inference()).engine)
+    consumer = queue.start_thread()
+    try:
+        queue.submit(job())
+        assert done.acquire(timeout=10)
+        local = build_engine(paths, _inference(model_path=tiny_model)).engine
+        queue.set_engine(local)
+        queue.submit(job())
+        assert done.acquire(timeout=10)
+    finally:
+        queue.stop()
+        consumer.join(10)
+    assert [r.engine for r in answered] == ["rules", "local"]
+    with pytest.raises(Exception, match="unloaded"):
+        local.chat(messages)  # the queue closed the engine when it stopped
