@@ -20,22 +20,21 @@ it raises ``RemoteError`` and the caller decides (switch engines, tell the user)
 """
 
 import contextlib
-import itertools
 import json
 import logging
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import httpx
 
 from core.llm.chat_format import END_MARKERS, strip_end_markers
 from core.llm.engine import Engine
+from core.llm.http_stream import StoppableRequest, normalize_base_url, sse_payloads
 from core.llm.rules import RuleEngine
 from core.llm.structured import finish_structured
 from core.llm.types import (
@@ -53,7 +52,6 @@ from core.logs import log_event
 logger = logging.getLogger(__name__)
 
 SchemaFormat = Literal["json_object", "json_schema"]
-_CONNECTED = ("connection.connect_tcp.complete", "connection.start_tls.complete")
 _KEY = ("rejected the API key", "Check the key in the settings.")
 _BUSY = ("is busy or loading its model", "Try again shortly.")
 _LOG = "See the server's log."
@@ -68,80 +66,6 @@ _STATUS_MESSAGES = {
     "4xx": ("refused the request", _LOG),
     "5xx": ("failed with a server error", _LOG),
 }
-
-
-def normalize_base_url(url: str) -> str:
-    """``"10.0.0.5:8080"`` or ``"http://host:8080/v1/"`` -> ``"http://host:8080"``, the
-    root to which ``/v1/...`` paths are appended. ``RemoteError`` if it is not http(s)."""
-    text = url.strip()
-    text = text if "://" in text else f"http://{text}"
-    try:
-        parts = urlsplit(text)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-        valid = valid and (parts.port is None or parts.port > 0)
-    except ValueError:  # a port that is not a number
-        valid = False
-    if not valid:
-        raise RemoteError(
-            f"'{url}' is not an inference server address. Enter it as http://host:port, "
-            "for example http://10.0.0.5:8080."
-        )
-    path = parts.path
-    if path.endswith("/v1") or "/v1/" in path:
-        path = path[: path.rfind("/v1")]
-    return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}"
-
-
-class _Request:
-    """One generation's stop machinery, shared by its thread, ``cancel()`` and a watchdog."""
-
-    def __init__(self, token: CancelToken) -> None:
-        self.token = token
-        self.done = threading.Event()
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
-        self._aborted = False
-
-    def trace(self, event: str, info: Mapping[str, Any]) -> None:
-        """httpx's trace hook: keep the socket of the connection just opened."""
-        if event in _CONNECTED and info.get("return_value") is not None:
-            sock = info["return_value"].get_extra_info("socket")
-            with self._lock:
-                self._sock = sock if isinstance(sock, socket.socket) else self._sock
-                if self._aborted:
-                    self._shutdown()
-
-    def abort(self) -> None:
-        """End the blocked read of the generating thread, which then sees the token."""
-        with self._lock:
-            self._aborted = True
-            self._shutdown()
-
-    def _shutdown(self) -> None:
-        if self._sock is not None:
-            with contextlib.suppress(OSError):  # closed already, or a TLS socket's parent
-                socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
-
-    def watch(self) -> None:
-        while not self.done.wait(0.05):
-            if self.token.is_stopped:
-                self.abort()
-                return
-
-
-def _sse_payloads(chunks: Iterator[bytes]) -> Iterator[str]:
-    """The data of each server-sent event. Lines split on LF bytes only: httpx's
-    ``iter_lines`` also splits on U+2028 and the like, which JSON strings may hold raw."""
-    buffer, data = b"", list[str]()
-    for chunk in itertools.chain(chunks, [b"\n\n"]):  # ends an event left open at EOF
-        *lines, buffer = (buffer + chunk).split(b"\n")
-        for raw in lines:
-            line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
-            if not line and data:
-                yield "\n".join(data)
-                data = []
-            elif line.startswith("data:"):  # ": ping" comments, "event:", "id:" unused
-                data.append(line[6:] if line.startswith("data: ") else line[5:])
 
 
 class RemoteEngine:
@@ -179,7 +103,7 @@ class RemoteEngine:
         self._extra = dict(extra_body or {})
         self._model = model
         self._fallback: Engine = fallback or RuleEngine()
-        self._current: _Request | None = None
+        self._current: StoppableRequest | None = None
         self._closed = False
         self._client = httpx.Client(
             base_url=self.base_url,
@@ -316,7 +240,7 @@ class RemoteEngine:
         body = {**self._extra, **body, "stream": True, "stream_options": {"include_usage": True}}
         if self.seed is not None:
             body.setdefault("seed", self.seed)
-        request = _Request(token)
+        request = StoppableRequest(token)
         self._current = request
         watchdog = threading.Thread(target=request.watch, name="remote-watchdog", daemon=True)
         watchdog.start()
@@ -373,7 +297,7 @@ class RemoteEngine:
             raise self._protocol_error("did not answer with an event stream")
         streaming = "text/event-stream" in kind  # else it ignored stream=true: one object
         payloads = (
-            _sse_payloads(response.iter_bytes())
+            sse_payloads(response.iter_bytes())
             if streaming
             else iter([response.read().decode("utf-8", "replace")])
         )

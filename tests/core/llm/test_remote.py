@@ -15,7 +15,8 @@ import jsonschema
 import pytest
 from server_fixture import StubHandler, StubServer, free_port, running_llama_server
 
-from core.llm.remote import RemoteEngine, normalize_base_url
+from core.llm.http_stream import normalize_base_url
+from core.llm.remote import RemoteEngine
 from core.llm.types import CancelToken, GenerationCancelled, Message, RemoteError
 
 API_KEY = "auralis-test-key"
