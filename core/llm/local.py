@@ -33,7 +33,7 @@ from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
 from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
 from core.llm.rules import RuleEngine
-from core.llm.structured import finish_structured
+from core.llm.structured_policy import degraded_answer, two_attempts
 from core.llm.types import (
     CancelToken,
     EngineError,
@@ -384,10 +384,9 @@ class LocalEngine:
         prompt = self._chat.render(messages)
         grammar, exact = self._grammar(schema)
         repairs = [] if exact else ["schema_not_expressible"]
-        budget = max_tokens or self.config.max_tokens
-        temperature = self.config.temperature_structured
-        for attempt in (1, 2):
-            generated = self._generate(
+
+        def generate(budget: int, temperature: float) -> _Generated:
+            return self._generate(
                 prompt,
                 max_tokens=budget,
                 temperature=temperature,
@@ -396,35 +395,25 @@ class LocalEngine:
                 cancel=cancel,
                 watch_markers=False,
             )
-            outcome = finish_structured(generated.text, schema)
-            if outcome.ok:
-                repairs += outcome.repairs + (["retried"] if attempt == 2 else [])
-                return self._result(
-                    generated,
-                    time.perf_counter() - started,
-                    obj=outcome.obj,
-                    text=generated.text,
-                    repairs=tuple(repairs),
-                )
-            log_event(
-                logger,
-                "llm.structured_invalid",
-                attempt=attempt,
-                errors=len(outcome.errors),
-                finish_reason=generated.finish_reason,
+
+        success = two_attempts(
+            schema,
+            generate,
+            budget=max_tokens or self.config.max_tokens,
+            temperature=self.config.temperature_structured,
+            engine=self.name,
+        )
+        if success is None:
+            return degraded_answer(
+                self._fallback, messages, schema, cancel=cancel, started=started, repairs=repairs
             )
-            if generated.finish_reason == "length":
-                budget *= 2
-            temperature = 0.0
-        fallback = self._fallback.structured(messages, schema, cancel=cancel)
-        return GenerationResult(
-            engine=fallback.engine,
-            model_name=fallback.model_name,
-            obj=fallback.obj,
-            timings=Timings(total_s=time.perf_counter() - started),
-            finish_reason="fallback",
-            degraded=True,
-            repairs=(*repairs, "model_output_invalid", *fallback.repairs),
+        generated, outcome, retried = success
+        return self._result(
+            generated,
+            time.perf_counter() - started,
+            obj=outcome.obj,
+            text=generated.text,
+            repairs=(*repairs, *outcome.repairs, *retried),
         )
 
     def close(self) -> None:

@@ -36,7 +36,7 @@ from core.llm.chat_format import END_MARKERS, strip_end_markers
 from core.llm.engine import Engine
 from core.llm.http_stream import StoppableRequest, normalize_base_url, sse_payloads
 from core.llm.rules import RuleEngine
-from core.llm.structured import finish_structured
+from core.llm.structured_policy import degraded_answer, two_attempts
 from core.llm.types import (
     CancelToken,
     EngineInfo,
@@ -409,9 +409,6 @@ class RemoteEngine:
         then answer with the fallback engine, marked degraded. ``RemoteError`` when the
         server cannot be reached or fails: that is not the model's output failing."""
         started = time.perf_counter()
-        repairs: list[str] = []
-        budget = max_tokens or self.max_tokens
-        temperature = self.temperature_structured
         if self.schema_format == "json_schema":
             wrapped = {"name": "auralis", "schema": schema, "strict": True}
             response_format = {"type": "json_schema", "json_schema": wrapped}
@@ -419,34 +416,25 @@ class RemoteEngine:
             response_format = {"type": "json_object", "schema": schema}
         body: dict[str, Any] = {"messages": [m.as_dict() for m in messages]}
         body["response_format"] = response_format
-        for attempt in (1, 2):
-            body |= {"max_tokens": budget, "temperature": temperature, "top_p": self.top_p}
-            result = self._generate("/v1/chat/completions", body, on_token, cancel)
-            outcome = finish_structured(result.text, schema)
-            if outcome.ok:
-                repairs += outcome.repairs + (["retried"] if attempt == 2 else [])
-                return self._finished(result, started, obj=outcome.obj, repairs=tuple(repairs))
-            log_event(
-                logger,
-                "llm.structured_invalid",
-                engine=self.name,
-                attempt=attempt,
-                errors=len(outcome.errors),
-                finish_reason=result.finish_reason,
-            )
-            if result.finish_reason == "length":
-                budget *= 2
-            temperature = 0.0
-        fallback = self._fallback.structured(messages, schema, cancel=cancel)
-        return GenerationResult(
-            engine=fallback.engine,
-            model_name=fallback.model_name,
-            obj=fallback.obj,
-            timings=Timings(total_s=time.perf_counter() - started),
-            finish_reason="fallback",
-            degraded=True,
-            repairs=(*repairs, "model_output_invalid", *fallback.repairs),
+
+        def generate(budget: int, temperature: float) -> GenerationResult:
+            body.update(max_tokens=budget, temperature=temperature, top_p=self.top_p)
+            return self._generate("/v1/chat/completions", body, on_token, cancel)
+
+        success = two_attempts(
+            schema,
+            generate,
+            budget=max_tokens or self.max_tokens,
+            temperature=self.temperature_structured,
+            engine=self.name,
         )
+        if success is None:
+            return degraded_answer(
+                self._fallback, messages, schema, cancel=cancel, started=started, repairs=[]
+            )
+        result, outcome, retried = success
+        repairs = (*outcome.repairs, *retried)
+        return self._finished(result, started, obj=outcome.obj, repairs=repairs)
 
     def close(self) -> None:
         """Close the HTTP client. Idempotent; the engine is unusable afterwards."""
