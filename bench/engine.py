@@ -16,6 +16,7 @@ of a real model. Then measures:
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -102,58 +103,76 @@ def median_s(call: Callable[[int], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def paired(ours: Callable[[], object], raw: Callable[[], object], runs: int) -> tuple[float, ...]:
+    """Median times of both and the median of per-run ratios. The two alternate run by
+    run (and which goes first alternates too), so drift in the machine's speed — other
+    load, clock changes — hits both sides alike."""
+    ours_times, raw_times, ratios = [], [], []
+    for run in range(runs):
+        pair = {}
+        for name, call in (
+            (("ours", ours), ("raw", raw)) if run % 2 == 0 else (("raw", raw), ("ours", ours))
+        ):
+            started = time.perf_counter()
+            call()
+            pair[name] = time.perf_counter() - started
+        ours_times.append(pair["ours"])
+        raw_times.append(pair["raw"])
+        ratios.append(pair["ours"] / pair["raw"])
+    return statistics.median(ours_times), statistics.median(raw_times), statistics.median(ratios)
+
+
 def words(count: int, salt: int) -> str:
     return " ".join(f"w{(i * 7919 + salt) % 31_000}" for i in range(count))
 
 
 def compare_with_raw(model: Path, threads: int, runs: int) -> None:
-    engine = LocalEngine(LlamaConfig(model, n_ctx=2048, n_threads=threads, seed=7))
+    # Greedy on both sides, so both generate exactly the same tokens.
+    config = LlamaConfig(model, n_ctx=2048, n_threads=threads, seed=7, temperature_structured=0.0)
+    engine = LocalEngine(config)
     raw = llama_cpp.Llama(
         str(model), n_ctx=2048, n_threads=threads, n_threads_batch=threads, verbose=False, seed=7
     )
     sampler = {"temperature": 0.0, "top_p": 0.9, "top_k": 40, "repeat_penalty": 1.1}
-
     messages = [Message("system", "You summarise."), Message("user", words(300, 1))]
     dict_messages: Any = [m.as_dict() for m in messages]
+    tokens: dict[str, set[int]] = {"ours": set(), "raw": set()}
 
     # Both sides get the same prompt and evaluate it fully each run (KV cache reset).
-    def ours_chat(_run: int) -> None:
+    def ours_chat() -> None:
         engine._llm.reset()
-        counts.append(engine.chat(messages, max_tokens=64, temperature=0.0).completion_tokens)
+        tokens["ours"].add(engine.chat(messages, max_tokens=64, temperature=0.0).completion_tokens)
 
-    def raw_chat(_run: int) -> None:
+    def raw_chat() -> None:
         raw.reset()
         out: Any = raw.create_chat_completion(dict_messages, max_tokens=64, **sampler)
-        counts.append(out["usage"]["completion_tokens"])
+        tokens["raw"].add(out["usage"]["completion_tokens"])
 
-    def ours_structured(_run: int) -> None:
+    def ours_structured() -> None:
         engine._llm.reset()
-        engine.structured(messages, SCHEMA, max_tokens=64)
+        tokens["ours"].add(engine.structured(messages, SCHEMA, max_tokens=64).completion_tokens)
 
-    def raw_structured(_run: int) -> None:
+    def raw_structured() -> None:
         raw.reset()
-        raw.create_chat_completion(
+        out: Any = raw.create_chat_completion(
             dict_messages,
             max_tokens=64,
             response_format={"type": "json_object", "schema": SCHEMA},
             **sampler,
         )
+        tokens["raw"].add(out["usage"]["completion_tokens"])
 
-    counts: list[int] = []
-    ours_chat(-1), raw_chat(-1)  # warm up both
-    ours = median_s(ours_chat, runs)
-    base = median_s(raw_chat, runs)
-    print(
-        f"(a) chat, 300-word prompt, 64 tokens: ours {ours:.3f} s, raw {base:.3f} s, "
-        f"ratio {ours / base:.3f} (target <= 1.05; tokens generated {sorted(set(counts))})"
-    )
-    ours_structured(-1), raw_structured(-1)
-    ours = median_s(ours_structured, runs)
-    base = median_s(raw_structured, runs)
-    print(
-        f"(a) structured (schema grammar, validated): ours {ours:.3f} s, raw {base:.3f} s, "
-        f"ratio {ours / base:.3f} (target <= 1.05)"
-    )
+    for name, ours, base in (
+        ("chat, 300-word prompt, 64 tokens", ours_chat, raw_chat),
+        ("structured (schema grammar, validated)", ours_structured, raw_structured),
+    ):
+        ours(), base()  # warm up both
+        tokens = {"ours": set(), "raw": set()}
+        ours_s, raw_s, ratio = paired(ours, base, runs)
+        print(
+            f"(a) {name}: ours {ours_s:.3f} s, raw {raw_s:.3f} s, median ratio {ratio:.3f} "
+            f"(target <= 1.05; tokens ours {sorted(tokens['ours'])}, raw {sorted(tokens['raw'])})"
+        )
     engine.close()
     raw.close()
 
@@ -188,21 +207,21 @@ def prefix_reuse(model: Path, threads: int, runs: int) -> None:
 
 def threads_sweep(model: Path, runs: int) -> None:
     default = physical_cores()
-    import os
-
+    counts = sorted({1, max(1, default // 2), default, default + 1, 2 * default})
     print(
         f"(c) generation tokens/s by n_threads (default = physical cores = {default}; "
-        f"logical CPUs {os.cpu_count()}):"
+        f"logical CPUs {os.cpu_count()}), thread counts measured round-robin:"
     )
-    for threads in sorted({1, max(1, default // 2), default, default + 1, 2 * default}):
-        engine = LocalEngine(LlamaConfig(model, n_ctx=1024, n_threads=threads, seed=7))
-        speeds = []
-        for run in range(runs):
+    engines = {n: LocalEngine(LlamaConfig(model, n_ctx=1024, n_threads=n, seed=7)) for n in counts}
+    speeds: dict[int, list[float]] = {n: [] for n in counts}
+    for run in range(runs):
+        for n, engine in engines.items():
             result = engine.complete(f"{run} " + words(20, run), max_tokens=64, temperature=0.0)
-            speeds.append(result.tokens_per_s)
+            speeds[n].append(result.tokens_per_s)
+    for n, engine in engines.items():
         engine.close()
-        mark = "  <- default" if threads == default else ""
-        print(f"    n_threads={threads:<3} {statistics.median(speeds):7.1f} tokens/s{mark}")
+        mark = "  <- default" if n == default else ""
+        print(f"    n_threads={n:<3} {statistics.median(speeds[n]):7.1f} tokens/s{mark}")
 
 
 def main() -> None:
