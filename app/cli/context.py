@@ -31,3 +31,8 @@ class CliContext:
     @staticmethod
     def warn(message: str) -> None:
         print(f"auralis: warning: {message}", file=sys.stderr)
+
+    @staticmethod
+    def note(message: str) -> None:
+        """Information for the person at the terminal, kept off standard output."""
+        print(f"auralis: {message}", file=sys.stderr)

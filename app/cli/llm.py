@@ -193,7 +193,7 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
         print(json.dumps(result.obj, ensure_ascii=False, indent=2))
     else:
         print()
-    ctx.warn(
+    ctx.note(
         f"{choice.description}: {result.prompt_tokens} prompt + {result.completion_tokens} "
         f"generated tokens, {result.tokens_per_s:.1f} tokens/s, {result.timings.total_s:.2f} s"
         + (

@@ -227,10 +227,11 @@ class LocalEngine:
         pieces: list[str] = []
         markers = EndMarkerFilter() if watch_markers else None
         finish = "stop"
-        first: float | None = None
+        evaluating_prompt = True
         self._current = token
         token.check()
         self._set_abort(True)
+        llama_cpp.llama_perf_context_reset(self._llm._ctx.ctx)
         started = time.perf_counter()
         stream = cast(
             Iterator[dict[str, Any]],
@@ -248,8 +249,8 @@ class LocalEngine:
         )
         try:
             for chunk in stream:
-                if first is None:
-                    first = time.perf_counter()
+                if evaluating_prompt:  # the first chunk: the prompt is done
+                    evaluating_prompt = False
                     self._set_abort(False)
                 choice = chunk["choices"][0]
                 piece = choice["text"]
@@ -282,7 +283,10 @@ class LocalEngine:
             self._set_abort(False)
             self._current = None
         ended = time.perf_counter()
-        first = first or ended
+        # Streamed chunks can lag the tokens (held-back bytes), so the time to the first
+        # chunk is no measure of the prompt: llama.cpp's own counters are.
+        prompt_s = llama_cpp.llama_perf_context(self._llm._ctx.ctx).t_p_eval_ms / 1000
+        prompt_s = min(prompt_s, ended - started)
         # Chunks are not tokens (bytes of a multi-byte character are held back), so
         # count what llama.cpp evaluated after the prompt, plus the last token sampled
         # when generation was cut off (it is never evaluated; an end token is not text).
@@ -294,8 +298,8 @@ class LocalEngine:
             completion_tokens=count,
             reused=max(reused, 0),
             finish_reason=finish,
-            prompt_s=first - started,
-            generation_s=ended - first,
+            prompt_s=prompt_s,
+            generation_s=ended - started - prompt_s,
         )
 
     def _result(self, generated: _Generated, total_s: float, **fields: Any) -> GenerationResult:
