@@ -366,11 +366,26 @@ class LocalEngine:
         if key not in self._grammars:
             try:
                 grammar = LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
-                self._grammars[key] = (grammar, True)
+                usable = self._llama_accepts(grammar)
             except Exception:  # the converter raises assorted errors for what it cannot do
+                usable = False
+            if not usable:
                 log_event(logger, "llm.schema_not_expressible", level=logging.WARNING)
-                self._grammars[key] = (LlamaGrammar.from_string(JSON_GBNF, verbose=False), False)
+                grammar = LlamaGrammar.from_string(JSON_GBNF, verbose=False)
+            self._grammars[key] = (grammar, usable)
         return self._grammars[key]
+
+    def _llama_accepts(self, grammar: LlamaGrammar) -> bool:
+        """Whether llama.cpp can build a sampler from the grammar. It refuses some (too
+        many repetitions, e.g. a long ``maxLength``) and returns NULL, which
+        llama-cpp-python would add to its sampler chain and crash the process with."""
+        sampler = llama_cpp.llama_sampler_init_grammar(
+            self._llm._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+        )
+        if not sampler:
+            return False
+        llama_cpp.llama_sampler_free(sampler)
+        return True
 
     def structured(
         self,

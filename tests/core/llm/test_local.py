@@ -291,3 +291,16 @@ def test_interpreter_exit_is_clean(tiny_model: Path) -> None:
     )
     assert result.returncode == 0
     assert result.stderr == ""
+
+
+def test_a_grammar_llama_cpp_refuses_does_not_crash_the_process(engine: LocalEngine) -> None:
+    # llama.cpp refuses grammars with too many repetitions (a long maxLength) and returns
+    # NULL; handed to llama-cpp-python's sampler chain that would kill the process.
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string", "maxLength": 5000}},
+        "required": ["a"],
+    }
+    result = engine.structured(MESSAGES, schema, max_tokens=64)
+    jsonschema.validate(result.obj, schema)
+    assert "schema_not_expressible" in result.repairs
