@@ -8,49 +8,10 @@ from typing import Any
 from app.cli.context import CliContext
 from app.cli.output import print_json, print_table, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
+from core.notes.transcript import read_transcript_file
 from core.store import audit
 from core.store.notes import current_note
 from core.store.sessions import add_session, get_session, list_sessions
-
-MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024
-
-
-class TranscriptFileError(ValueError):
-    """A transcript file that cannot be imported; the message says why."""
-
-
-def read_transcript_file(path: Path) -> str:
-    """The text of a plain-text transcript file (UTF-8, with or without BOM).
-
-    Refuses, with a message naming the file, a missing or unreadable file, an empty one,
-    one over 20 MB, and one that is not text.
-    """
-    try:
-        size = path.stat().st_size
-        if size > MAX_TRANSCRIPT_BYTES:
-            raise TranscriptFileError(
-                f"{path} is {size / 1024 / 1024:.1f} MB; transcripts over "
-                f"{MAX_TRANSCRIPT_BYTES // 1024 // 1024} MB are not imported."
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TranscriptFileError(f"{path} does not exist.") from None
-    except IsADirectoryError:
-        raise TranscriptFileError(f"{path} is a folder, not a transcript file.") from None
-    except OSError as exc:
-        raise TranscriptFileError(f"{path} cannot be read ({exc.strerror}).") from None
-    if b"\x00" in data:
-        raise TranscriptFileError(f"{path} is not a text file.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TranscriptFileError(
-            f"{path} is not UTF-8 text (invalid byte at position {exc.start}); "
-            "save it as UTF-8 and import it again."
-        ) from None
-    if not text.strip():
-        raise TranscriptFileError(f"{path} is empty.")
-    return text
 
 
 def register(commands: Subcommands) -> None:
@@ -59,7 +20,11 @@ def register(commands: Subcommands) -> None:
     add = add_command(actions, "add", "add a session with its transcript to a patient")
     add.add_argument("--patient", type=int, required=True, metavar="ID", help="patient id")
     add.add_argument(
-        "--transcript", type=Path, required=True, metavar="FILE", help="UTF-8 text file"
+        "--transcript",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="plain text, WebVTT, SRT or JSON segments (UTF-8, UTF-16 or Windows-1252)",
     )
     add.add_argument(
         "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="session date (today)"
@@ -77,15 +42,23 @@ def register(commands: Subcommands) -> None:
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
-    text = read_transcript_file(args.transcript)
-    session = add_session(ctx.db, args.patient, text, session_date=args.date)
+    transcript = read_transcript_file(args.transcript)
+    text = transcript.as_text()
+    session = add_session(
+        ctx.db,
+        args.patient,
+        text,
+        transcript_format=transcript.source_format,
+        session_date=args.date,
+    )
     audit.record(ctx.db, "create", "session", session.id, detail=f"chars={len(text)}")
     if args.json:
         print_json(session)
     else:
         print(
             f"Added session {session.id} (number {session.session_number} of patient "
-            f"{session.patient_id}, {len(text)} characters)."
+            f"{session.patient_id}, {len(transcript.segments)} {transcript.source_format} "
+            f"segments, {len(text)} characters)."
         )
     return 0
 

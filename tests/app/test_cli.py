@@ -100,20 +100,36 @@ def test_data_dir_before_or_after_the_command(run_cli: CliRunner, tmp_path: Path
     [
         (b"", "is empty"),
         (b"   \n\t", "is empty"),
-        (b"\x00\x01\x02binary", "not a text file"),
-        (b"caf\xe9 latte", "not UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a text file"),
+        ("Client: café".encode() + b" \xff\xfe broken", "not valid UTF-8"),
+        (b"WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n\nnot a cue\nat all\n", "not a valid WebVTT"),
     ],
 )
 def test_bad_transcripts_are_refused_and_nothing_is_saved(
     run_cli: CliRunner, tmp_path: Path, content: bytes, message: str
 ) -> None:
     run_cli("patients", "add", "Ada")
-    bad = tmp_path / "bad.txt"
+    bad = tmp_path / ("bad.vtt" if content.startswith(b"WEBVTT") else "bad.txt")
     bad.write_bytes(content)
     result = run_cli("sessions", "add", "--patient", "1", "--transcript", str(bad))
     assert result.returncode == 1
     assert message in _one_error_line(result)
     assert _json(run_cli("sessions", "list", "--json")) == []
+
+
+def test_windows_1252_and_utf16_transcripts_are_read(run_cli: CliRunner, tmp_path: Path) -> None:
+    run_cli("patients", "add", "Ada")
+    for name, data in (
+        ("old.txt", "Client: café au lait".encode("cp1252")),
+        ("wide.txt", "Client: café au lait".encode("utf-16")),
+    ):
+        (tmp_path / name).write_bytes(data)
+        session = _json(
+            run_cli(
+                "sessions", "add", "--patient", "1", "--transcript", str(tmp_path / name), "--json"
+            )
+        )
+        assert session["transcript"] == "Client: café au lait"
 
 
 def test_errors_are_one_line_and_non_zero(run_cli: CliRunner, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Clinical notes: transcripts, templates, the risk safety net, drafting, export."""
