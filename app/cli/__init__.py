@@ -11,14 +11,15 @@ import time
 from pathlib import Path
 
 from app import __version__
-from app.cli import db, info, llm, patients, sessions
+from app.cli import db, info, llm, notes, patients, sessions, templates
 from app.cli.context import CliContext
-from app.cli.sessions import TranscriptFileError
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
 from core.llm.types import EngineError
 from core.logs import log_event
+from core.notes.templates import TemplateError
+from core.notes.transcript import TranscriptError
 from core.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all data, settings, logs and models under DIR (like AURALIS_HOME)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (patients, sessions, db, llm, info):
+    for module in (patients, sessions, notes, templates, db, llm, info):
         module.register(commands)
     return parser
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code: int = args.handler(ctx, args)
-    except (StoreError, TranscriptFileError, EngineError) as exc:
+    except (StoreError, TranscriptError, TemplateError, EngineError) as exc:
         code = _fail(str(exc))
     except KeyboardInterrupt:
         code = 130

@@ -8,30 +8,24 @@ goes to stderr; Ctrl+C cancels the generation.
 import argparse
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
+from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine, run_job
 from app.cli.output import print_json, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
-from app.engines import EngineChoice, build_engine
-from app.settings import InferenceSettings
 from core.llm.engine import Engine
-from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
+from core.llm.jobs import Job, JobContext, JobSink, Priority
 from core.llm.types import EngineError, GenerationResult, Message
-
-
-class CliEngineError(EngineError):
-    """A failure of an ``llm`` command, already phrased for the user."""
 
 
 def register(commands: Subcommands) -> None:
     actions = add_group(commands, "llm", "inspect the language model and generate with it")
 
     info = add_command(actions, "info", "show the engine in use and the model's metadata")
-    _engine_options(info)
+    add_engine_options(info)
     info.set_defaults(handler=_info)
 
     generate = add_command(actions, "generate", "generate text, or JSON matching a schema")
@@ -39,47 +33,16 @@ def register(commands: Subcommands) -> None:
     generate.add_argument("--system", help="a system message before it")
     generate.add_argument("--schema", type=Path, metavar="FILE", help="JSON Schema to answer with")
     generate.add_argument("--max-tokens", type=int, metavar="N", help="tokens to generate at most")
-    _engine_options(generate)
+    add_engine_options(generate)
     generate.set_defaults(handler=_generate)
 
     bench = add_command(actions, "bench", "measure load time and prompt/generation speed")
-    _engine_options(bench)
+    add_engine_options(bench)
     bench.set_defaults(handler=_bench)
 
 
-def _engine_options(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--model", type=Path, metavar="PATH", help="a GGUF file to use")
-    where.add_argument("--remote", metavar="URL", help="an OpenAI-compatible server to use")
-    where.add_argument(
-        "--engine", choices=["auto", "local", "remote", "rules"], help="which engine (auto)"
-    )
-
-
-def _inference(ctx: CliContext, args: argparse.Namespace) -> InferenceSettings:
-    update: dict[str, Any] = {}
-    if args.model is not None:
-        update = {"model_path": args.model, "engine": "local"}
-    elif args.remote is not None:
-        update = {"remote_url": args.remote, "engine": "remote"}
-    elif args.engine is not None:
-        update = {"engine": args.engine}
-    return ctx.loaded.settings.inference.model_copy(update=update)
-
-
-def _choose(ctx: CliContext, args: argparse.Namespace) -> EngineChoice:
-    inference = _inference(ctx, args)
-    choice = build_engine(ctx.paths, inference)
-    for problem in choice.problems:
-        ctx.warn(problem)
-    if choice.degraded and inference.engine in ("local", "remote"):
-        choice.engine.close()
-        raise CliEngineError(choice.problems[-1])
-    return choice
-
-
 def _info(ctx: CliContext, args: argparse.Namespace) -> int:
-    choice = _choose(ctx, args)
+    choice = choose_engine(ctx, args)
     try:
         info = to_jsonable(choice.engine.info())
     finally:
@@ -102,36 +65,6 @@ def _result_json(result: GenerationResult) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(result)
     data["tokens_per_s"] = round(result.tokens_per_s, 2)
     return data
-
-
-def _run_job(engine: Engine, job: Job) -> tuple[str, Any]:
-    """Run one job on a queue served by a plain thread; return (outcome, value)."""
-    finished = threading.Event()
-    outcome: list[tuple[str, Any]] = []
-
-    def settle(kind: str) -> Any:
-        def record(_job_id: str, value: Any) -> None:
-            outcome.append((kind, value))
-            finished.set()
-
-        return record
-
-    job.sink.on_result, job.sink.on_error = settle("result"), settle("error")
-    job.sink.on_cancelled = settle("cancelled")
-    queue = JobQueue(engine)
-    consumer = queue.start_thread("auralis-cli-inference")
-    try:
-        queue.submit(job)
-        try:
-            while not finished.wait(0.1):
-                pass
-        except KeyboardInterrupt:
-            queue.cancel(job.id)
-            finished.wait(10)
-    finally:
-        queue.stop()
-        consumer.join(30)
-    return outcome[0] if outcome else ("cancelled", "cancelled")
 
 
 def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -162,7 +95,7 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
         sys.stdout.write(piece)
         sys.stdout.flush()
 
-    choice = _choose(ctx, args)
+    choice = choose_engine(ctx, args)
     job = Job(
         kind="cli_generate",
         priority=Priority.INTERACTIVE,
@@ -170,7 +103,7 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
         timeout_s=ctx.loaded.settings.inference.timeout_s,
         sink=JobSink(on_token=show),
     )
-    kind, value = _run_job(choice.engine, job)  # the queue closes the engine
+    kind, value = run_job(choice.engine, job)  # the queue closes the engine
     if kind == "error":
         raise CliEngineError(
             str(value)
@@ -214,7 +147,7 @@ BENCH_PROMPT = (
 
 def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    choice = _choose(ctx, args)
+    choice = choose_engine(ctx, args)
     load_s = time.perf_counter() - started
     try:
         choice.engine.chat([Message("user", "warm up")], max_tokens=4)

@@ -1,7 +1,8 @@
 """The engine that needs no model: deterministic rules, always available.
 
 ``structured`` answers with the rule registered for the schema (by its ``$id``, else
-its ``title``): the notes and operating-room modules register theirs. A schema with no
+its ``title``; a key ending in ``*`` covers every ``$id`` with that prefix): the notes and
+operating-room modules register theirs. A schema with no
 rule gets its minimal valid instance. ``chat``/``complete`` return an extract of the
 input's first sentences. Every result is marked ``degraded``: it is a rule-based draft.
 """
@@ -49,6 +50,16 @@ class RuleEngine:
 
     def info(self) -> EngineInfo:
         return EngineInfo(engine=self.name, model_name=RULE_ENGINE_LABEL)
+
+    def _rule_for(self, key: str | None) -> StructuredRule | None:
+        """The rule for ``key``: an exact match, else the longest ``prefix/*`` rule
+        (``auralis/note/*`` answers every note template, the user's own too)."""
+        if key is None:
+            return None
+        if key in self._rules:
+            return self._rules[key]
+        wildcards = [k for k in self._rules if k.endswith("*") and key.startswith(k[:-1])]
+        return self._rules[max(wildcards, key=len)] if wildcards else None
 
     def _text_result(
         self, text: str, started: float, on_token: TokenSink | None
@@ -99,8 +110,7 @@ class RuleEngine:
         cancel: CancelToken | None = None,
     ) -> GenerationResult:
         started = time.perf_counter()
-        key = schema_key(schema)
-        rule = self._rules.get(key) if key else None
+        rule = self._rule_for(schema_key(schema))
         repairs: list[str] = []
         obj: Any = rule(messages, schema) if rule is not None else None
         if obj is not None:

@@ -10,8 +10,9 @@ class StoreError(Exception):
 class NotFoundError(StoreError):
     """A row with the requested id does not exist."""
 
-    def __init__(self, entity: str, entity_id: int) -> None:
-        super().__init__(f"No {entity} with id {entity_id}.")
+    def __init__(self, entity: str, entity_id: int | str) -> None:
+        what = f"with id {entity_id}" if isinstance(entity_id, int) else f"named {entity_id!r}"
+        super().__init__(f"No {entity} {what}.")
         self.entity = entity
         self.entity_id = entity_id
 

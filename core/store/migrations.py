@@ -137,6 +137,20 @@ def m0004_full_text_search(db: Database) -> None:
     db.table("note_versions").enable_fts(["content"], fts_version="FTS5", create_triggers=True)
 
 
+@_migration
+def m0005_note_templates(db: Database) -> None:
+    # The user's own note templates; the built-in ones live in code.
+    db.execute(
+        """CREATE TABLE note_templates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            definition_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations; return the names applied.
 

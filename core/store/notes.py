@@ -32,6 +32,13 @@ class NoteVersion:
     created_at: str
     parent_version_id: int | None
 
+    @property
+    def provenance(self) -> str:
+        """Who wrote this text, as a reviewer reads it."""
+        if self.is_ai_generated:
+            return "AI draft"
+        return "edited from an AI draft" if self.edited_from_ai else "written by a clinician"
+
 
 @dataclass(frozen=True)
 class CurrentNote:

@@ -1,0 +1,80 @@
+"""What the commands that use an engine share: the options that choose it, and running
+a job on the job queue served by a plain thread (as the window serves it from a QThread)."""
+
+import argparse
+import threading
+from pathlib import Path
+from typing import Any
+
+from app.cli.context import CliContext
+from app.engines import EngineChoice, build_engine
+from app.settings import InferenceSettings
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobQueue
+from core.llm.types import EngineError
+
+
+class CliEngineError(EngineError):
+    """A failure of an ``llm`` command, already phrased for the user."""
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--model", type=Path, metavar="PATH", help="a GGUF file to use")
+    where.add_argument("--remote", metavar="URL", help="an OpenAI-compatible server to use")
+    where.add_argument(
+        "--engine", choices=["auto", "local", "remote", "rules"], help="which engine (auto)"
+    )
+
+
+def inference_settings(ctx: CliContext, args: argparse.Namespace) -> InferenceSettings:
+    """The settings' inference section with the command's --model/--remote/--engine."""
+    update: dict[str, Any] = {}
+    if args.model is not None:
+        update = {"model_path": args.model, "engine": "local"}
+    elif args.remote is not None:
+        update = {"remote_url": args.remote, "engine": "remote"}
+    elif args.engine is not None:
+        update = {"engine": args.engine}
+    return ctx.loaded.settings.inference.model_copy(update=update)
+
+
+def choose_engine(ctx: CliContext, args: argparse.Namespace) -> EngineChoice:
+    inference = inference_settings(ctx, args)
+    choice = build_engine(ctx.paths, inference)
+    for problem in choice.problems:
+        ctx.warn(problem)
+    if choice.degraded and inference.engine in ("local", "remote"):
+        choice.engine.close()
+        raise CliEngineError(choice.problems[-1])
+    return choice
+
+
+def run_job(engine: Engine, job: Job) -> tuple[str, Any]:
+    """Run one job on a queue served by a plain thread; return (outcome, value)."""
+    finished = threading.Event()
+    outcome: list[tuple[str, Any]] = []
+
+    def settle(kind: str) -> Any:
+        def record(_job_id: str, value: Any) -> None:
+            outcome.append((kind, value))
+            finished.set()
+
+        return record
+
+    job.sink.on_result, job.sink.on_error = settle("result"), settle("error")
+    job.sink.on_cancelled = settle("cancelled")
+    queue = JobQueue(engine)
+    consumer = queue.start_thread("auralis-cli-inference")
+    try:
+        queue.submit(job)
+        try:
+            while not finished.wait(0.1):
+                pass
+        except KeyboardInterrupt:
+            queue.cancel(job.id)
+            finished.wait(10)
+    finally:
+        queue.stop()
+        consumer.join(30)
+    return outcome[0] if outcome else ("cancelled", "cancelled")

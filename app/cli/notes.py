@@ -1,0 +1,340 @@
+"""``auralis notes generate|show|history|diff|edit|restore|export|summarize``."""
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from app.cli.context import CliContext
+from app.cli.engine_args import (
+    CliEngineError,
+    add_engine_options,
+    choose_engine,
+    inference_settings,
+    run_job,
+)
+from app.cli.output import print_json, print_table
+from app.cli.parsing import Subcommands, add_command, add_group
+from app.engines import transcript_part_chars
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobContext, JobSink, Priority
+from core.notes import export
+from core.notes.render import word_count
+from core.notes.service import (
+    NoteDraft,
+    PatientSummary,
+    draft_note,
+    draft_summary,
+    get_template,
+    note_diff,
+    prepare_note,
+    prepare_summary,
+    restore_version,
+    save_note,
+    update_note,
+)
+from core.notes.templates import BUILTIN_TEMPLATES
+from core.notes.transcript import read_transcript_file
+from core.store import audit
+from core.store.errors import StoreError
+from core.store.notes import current_note, note_history
+
+
+def register(commands: Subcommands) -> None:
+    actions = add_group(commands, "notes", "draft, review, edit and export clinical notes")
+
+    generate = add_command(actions, "generate", "draft a note from a transcript")
+    source = generate.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--transcript",
+        type=Path,
+        metavar="FILE",
+        help="txt, vtt, srt or json transcript (nothing is stored)",
+    )
+    source.add_argument(
+        "--session",
+        type=int,
+        metavar="ID",
+        help="a stored session: the note is saved as its new version",
+    )
+    generate.add_argument("--template", default="default", help="template name (default)")
+    generate.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="replace the session's note (the old one stays in the history)",
+    )
+    add_engine_options(generate)
+    generate.set_defaults(handler=_generate)
+
+    show = add_command(actions, "show", "show a session's current note and its review status")
+    show.add_argument("session", type=int, help="session id")
+    show.set_defaults(handler=_show)
+
+    history = add_command(actions, "history", "list every version of a session's note")
+    history.add_argument("session", type=int, help="session id")
+    history.set_defaults(handler=_history)
+
+    diff = add_command(actions, "diff", "show what changed between two versions")
+    diff.add_argument("session", type=int, help="session id")
+    diff.add_argument("old", type=int, help="version number (from `notes history`)")
+    diff.add_argument("new", type=int, help="version number")
+    diff.set_defaults(handler=_diff)
+
+    edit = add_command(actions, "edit", "save edited note text as a new version")
+    edit.add_argument("session", type=int, help="session id")
+    edit.add_argument("--file", type=Path, required=True, metavar="FILE", help="the edited text")
+    edit.set_defaults(handler=_edit)
+
+    restore = add_command(actions, "restore", "make an older version current (as a new version)")
+    restore.add_argument("session", type=int, help="session id")
+    restore.add_argument("version", type=int, help="version number")
+    restore.set_defaults(handler=_restore)
+
+    out = add_command(actions, "export", "write a note as Markdown, plain text or DOCX")
+    out.add_argument("session", type=int, help="session id")
+    out.add_argument("--format", choices=["md", "txt", "docx"], default="md")
+    out.add_argument("--output", type=Path, required=True, metavar="PATH", help="file to write")
+    out.add_argument("--version", type=int, metavar="N", help="version number (current)")
+    out.set_defaults(handler=_export)
+
+    summarize = add_command(actions, "summarize", "summarise all of a patient's sessions")
+    summarize.add_argument("--patient", type=int, required=True, metavar="ID")
+    add_engine_options(summarize)
+    summarize.set_defaults(handler=_summarize)
+
+
+def _version_id(ctx: CliContext, session_id: int, number: int) -> int:
+    versions = note_history(ctx.db, session_id)
+    if not 1 <= number <= len(versions):
+        raise StoreError(f"Session {session_id} has versions 1 to {len(versions)}, not {number}.")
+    return versions[number - 1].id
+
+
+def _draft_json(draft: NoteDraft) -> dict[str, Any]:
+    return {
+        "template": draft.template,
+        "sections": draft.sections,
+        "text": draft.text,
+        "risk_flags": [asdict(flag) for flag in draft.risk_flags],
+        "engine": draft.engine,
+        "model_name": draft.model_name,
+        "degraded": draft.degraded,
+        "word_count": draft.word_count,
+        "inference_time": round(draft.inference_time_s, 3),
+        "parts": draft.parts,
+    }
+
+
+def _run(ctx: CliContext, engine: Engine, kind: str, work: Any) -> Any:
+    """Run ``work(engine, job_context)`` on the job queue; the queue closes the engine."""
+    job = Job(
+        kind=kind,
+        priority=Priority.INTERACTIVE,
+        run=work,
+        timeout_s=ctx.loaded.settings.inference.timeout_s * 10,
+        sink=JobSink(),
+    )
+    outcome, value = run_job(engine, job)
+    if outcome == "error":
+        raise (
+            value
+            if isinstance(value, StoreError | CliEngineError)
+            else CliEngineError(
+                str(value) if str(value) else f"drafting failed ({type(value).__name__})"
+            )
+        )
+    if outcome == "cancelled":
+        raise CliEngineError(
+            "Drafting timed out." if value == "timeout" else "Drafting was cancelled."
+        )
+    return value
+
+
+def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
+    if args.session is not None:
+        request = prepare_note(ctx.db, args.session, args.template, regenerate=args.regenerate)
+        template, transcript = request.template, request.transcript
+    else:
+        # A built-in template needs no database: a throwaway draft touches none.
+        builtin = BUILTIN_TEMPLATES.get(args.template.strip().lower())
+        template = builtin or get_template(ctx.db, args.template)
+        transcript = read_transcript_file(args.transcript).as_text()
+    choice = choose_engine(ctx, args)
+    chunk_chars = transcript_part_chars(inference_settings(ctx, args), choice.engine)
+
+    def work(engine: Engine, job: JobContext) -> NoteDraft:
+        return draft_note(
+            engine, template, transcript, max_chunk_chars=chunk_chars, cancel=job.cancel
+        )
+
+    draft: NoteDraft = _run(ctx, choice.engine, "note", work)
+    if args.session is not None:
+        result = save_note(ctx.db, request, draft)
+        audit.record(
+            ctx.db,
+            "generate",
+            "note_version",
+            result.version.id,
+            detail=f"session={args.session} engine={draft.engine}",
+        )
+    if args.json:
+        print_json(_draft_json(draft))
+        return 0
+    sys.stdout.write(draft.text)
+    ctx.note(
+        f"{choice.description}: {draft.word_count} words, {len(draft.risk_flags)} risk "
+        f"flag(s), {draft.inference_time_s:.1f} s"
+        + (", saved as a new version" if args.session is not None else "")
+    )
+    return 0
+
+
+def _show(ctx: CliContext, args: argparse.Namespace) -> int:
+    note = current_note(ctx.db, args.session)
+    if note is None:
+        raise StoreError(
+            f"Session {args.session} has no note yet; draft one with "
+            f"`notes generate --session {args.session}`."
+        )
+    version = note.version
+    audit.record(ctx.db, "view", "note_version", version.id)
+    if args.json:
+        print_json(
+            {
+                "session_id": args.session,
+                "version": note.version_count,
+                "template": version.template,
+                "is_ai_generated": note.is_ai_generated,
+                "edited_from_ai": note.edited_from_ai,
+                "generated_at": note.generated_at,
+                "last_edited_at": note.last_edited_at,
+                "engine": version.engine,
+                "model_name": version.model_name,
+                "text": version.content,
+                "sections": version.sections,
+            }
+        )
+        return 0
+    print(
+        f"Session {args.session}, version {note.version_count}: {version.provenance}, "
+        f"template {version.template}"
+    )
+    if note.generated_at:
+        engine = " ".join(p for p in (version.engine, version.model_name) if p)
+        print(f"Generated: {note.generated_at}" + (f" by {engine}" if engine else ""))
+    if note.last_edited_at:
+        print(f"Last edited: {note.last_edited_at}")
+    print()
+    sys.stdout.write(version.content)
+    return 0
+
+
+def _history(ctx: CliContext, args: argparse.Namespace) -> int:
+    versions = note_history(ctx.db, args.session)
+    rows = [
+        {
+            "number": n,
+            "version_id": v.id,
+            "created_at": v.created_at,
+            "template": v.template,
+            "is_ai_generated": v.is_ai_generated,
+            "edited_from_ai": v.edited_from_ai,
+            "engine": v.engine,
+            "words": word_count(v.content),
+        }
+        for n, v in enumerate(versions, start=1)
+    ]
+    if args.json:
+        print_json(rows)
+        return 0
+    print_table(
+        ["NO.", "CREATED", "WRITTEN", "TEMPLATE", "WORDS"],
+        [
+            [n, v.created_at[:19], v.provenance, v.template, word_count(v.content)]
+            for n, v in enumerate(versions, start=1)
+        ],
+        empty=f"Session {args.session} has no note yet.",
+    )
+    return 0
+
+
+def _diff(ctx: CliContext, args: argparse.Namespace) -> int:
+    text = note_diff(
+        ctx.db, _version_id(ctx, args.session, args.old), _version_id(ctx, args.session, args.new)
+    )
+    if args.json:
+        print_json({"diff": text})
+    else:
+        sys.stdout.write(text or "The two versions are the same.\n")
+    return 0
+
+
+def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{args.file} cannot be read as UTF-8 text ({exc}).") from None
+    version = update_note(ctx.db, args.session, text)
+    if version is not None:
+        audit.record(ctx.db, "edit", "note_version", version.id)
+    if args.json:
+        print_json({"saved": version is not None, "version_id": version.id if version else None})
+    else:
+        print(
+            "Saved as a new version."
+            if version
+            else "No change: the text equals the current version."
+        )
+    return 0
+
+
+def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    version = restore_version(ctx.db, _version_id(ctx, args.session, args.version))
+    audit.record(ctx.db, "restore", "note_version", version.id)
+    count = len(note_history(ctx.db, args.session))
+    if args.json:
+        print_json({"version_id": version.id, "number": count})
+    else:
+        print(f"Version {args.version} restored as version {count}.")
+    return 0
+
+
+def _export(ctx: CliContext, args: argparse.Namespace) -> int:
+    version_id = _version_id(ctx, args.session, args.version) if args.version else None
+    doc = export.load_document(ctx.db, args.session, version_id)
+    if args.format == "docx":
+        path = export.write_docx(args.output, doc)
+    else:
+        text = export.to_markdown(doc) if args.format == "md" else export.to_plain_text(doc)
+        path = export.write_text_export(args.output, text)
+    audit.record(ctx.db, "export", "session", args.session, detail=f"format={args.format}")
+    if args.json:
+        print_json({"path": str(path), "format": args.format, "bytes": path.stat().st_size})
+    else:
+        print(f"Exported to {path}. The exported file is not encrypted: keep it safe.")
+    return 0
+
+
+def _summarize(ctx: CliContext, args: argparse.Namespace) -> int:
+    request = prepare_summary(ctx.db, args.patient)  # read here, on the database's thread
+    choice = choose_engine(ctx, args)
+    chunk_chars = transcript_part_chars(inference_settings(ctx, args), choice.engine)
+
+    def work(engine: Engine, job: JobContext) -> PatientSummary:
+        return draft_summary(engine, request, max_chunk_chars=chunk_chars, cancel=job.cancel)
+
+    summary: PatientSummary = _run(ctx, choice.engine, "summary", work)
+    audit.record(ctx.db, "summarize", "patient", args.patient)
+    data = asdict(summary)
+    data["inference_time"] = round(data.pop("inference_time_s"), 3)
+    if args.json:
+        print_json(data)
+        return 0
+    print(
+        f"Summary of {summary.session_count} session(s) ({summary.total_text_length} characters):"
+    )
+    print(summary.summary)
+    for point in summary.key_points:
+        print(f"- {point}")
+    return 0

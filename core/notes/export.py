@@ -1,0 +1,163 @@
+"""Exporting a note: Markdown, plain text for pasting into an EHR, and DOCX.
+
+Every export names the patient, the session date, the template and the version, says
+whether the text is an AI draft, and ends with "AI-assisted draft — reviewed by: ____"
+and the safety notice. Risk words marked ``{{RED:...}}`` are bold in Markdown, plain in
+the EHR text, and red in DOCX. Files are written to a temporary name and renamed, so a
+full disk never leaves half a file under the real name.
+"""
+
+import contextlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from core.notes.markers import RED_MARKER, strip_markers
+from core.notes.render import NOTICE
+from core.notes.templates import BUILTIN_TEMPLATES
+from core.store.errors import StoreError
+from core.store.notes import get_note_version, note_history
+from core.store.patients import get_patient
+from core.store.sessions import get_session
+
+REVIEW_LINE = "AI-assisted draft — reviewed by: ______________________"
+SAFETY_NOTICE = "Drafting aid, not clinical advice: a clinician must review and sign off this note."
+_HEADING = re.compile(r"^([^\[\]]{1,60}):\s*$")
+
+
+class ExportError(StoreError):
+    """The export could not be written; nothing was left half-written."""
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    patient_name: str
+    session_number: int
+    session_date: str
+    template_title: str
+    version_number: int
+    version_count: int
+    provenance: str  # "AI draft", "edited from an AI draft", "written by a clinician"
+    drafted_by: str | None  # engine and model, for AI-derived text
+    content: str
+
+
+def load_document(db: Database, session_id: int, version_id: int | None = None) -> ExportDocument:
+    """The session's current note (or the given version of it), ready to export."""
+    session = get_session(db, session_id)
+    history = note_history(db, session_id)
+    if not history:
+        raise StoreError(f"Session {session_id} has no note to export.")
+    version = get_note_version(db, version_id) if version_id is not None else history[-1]
+    if version.session_id != session_id:
+        raise StoreError(f"Version {version.id} is not a version of session {session_id}.")
+    template = BUILTIN_TEMPLATES.get(version.template)
+    drafted_by = None
+    if version.is_ai_generated or version.edited_from_ai:
+        drafted_by = " ".join(
+            p for p in (version.engine, version.model_name, version.generated_at) if p
+        )
+    return ExportDocument(
+        patient_name=get_patient(db, session.patient_id).display_name,
+        session_number=session.session_number,
+        session_date=session.session_date,
+        template_title=template.title if template else version.template,
+        version_number=[v.id for v in history].index(version.id) + 1,
+        version_count=len(history),
+        provenance=version.provenance,
+        drafted_by=drafted_by,
+        content=version.content,
+    )
+
+
+def _header_lines(doc: ExportDocument) -> list[str]:
+    lines = [
+        f"Patient: {doc.patient_name}",
+        f"Session: {doc.session_number}, {doc.session_date}",
+        f"Template: {doc.template_title}",
+        f"Version: {doc.version_number} of {doc.version_count} ({doc.provenance})",
+    ]
+    if doc.drafted_by:
+        lines.append(f"Drafted by: {doc.drafted_by}")
+    return lines
+
+
+def _blocks(content: str) -> list[tuple[str | None, str]]:
+    """(heading or None, text) in order; bracketed notices are text of their own."""
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in content.splitlines():
+        match = _HEADING.match(line.strip())
+        if match and not NOTICE.match(line.strip()):
+            blocks.append((match.group(1).strip(), []))
+        else:
+            blocks[-1][1].append(line)
+    return [(h, "\n".join(lines).strip()) for h, lines in blocks if h or "\n".join(lines).strip()]
+
+
+def to_markdown(doc: ExportDocument) -> str:
+    out = [f"# {doc.template_title}", ""] + [f"- {line}" for line in _header_lines(doc)] + [""]
+    for heading, text in _blocks(doc.content):
+        if heading:
+            out += [f"## {heading}", ""]
+        out += [RED_MARKER.sub(lambda m: f"**{m.group(1)}**", text), ""]
+    out += ["---", "", REVIEW_LINE, "", f"*{SAFETY_NOTICE}*", ""]
+    return "\n".join(out)
+
+
+def to_plain_text(doc: ExportDocument) -> str:
+    """For pasting into an EHR: no markup at all."""
+    out = [doc.template_title.upper(), *_header_lines(doc), ""]
+    for heading, text in _blocks(doc.content):
+        if heading:
+            out.append(f"{heading.upper()}:")
+        out += [strip_markers(text), ""]
+    out += [REVIEW_LINE, SAFETY_NOTICE, ""]
+    return "\n".join(out)
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(partial)
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise ExportError(f"The export to {path} could not be written ({exc.strerror}).") from None
+    return path
+
+
+def write_text_export(path: Path, text: str) -> Path:
+    return _write_atomically(path, lambda target: target.write_text(text, encoding="utf-8"))
+
+
+def write_docx(path: Path, doc: ExportDocument) -> Path:
+    """A Word document with the risk words in red and bold."""
+    import docx
+    from docx.shared import RGBColor
+
+    document = docx.Document()
+    document.add_heading(doc.template_title, level=1)
+    for line in _header_lines(doc):
+        document.add_paragraph(line)
+    for heading, text in _blocks(doc.content):
+        if heading:
+            document.add_heading(heading, level=2)
+        for paragraph_text in text.split("\n"):
+            paragraph = document.add_paragraph()
+            position = 0
+            for match in RED_MARKER.finditer(paragraph_text):
+                paragraph.add_run(paragraph_text[position : match.start()])
+                run = paragraph.add_run(match.group(1))
+                run.bold = True
+                run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+                position = match.end()
+            paragraph.add_run(paragraph_text[position:])
+    document.add_paragraph(REVIEW_LINE)
+    document.add_paragraph(SAFETY_NOTICE).runs[0].italic = True
+    return _write_atomically(path, lambda target: document.save(str(target)))

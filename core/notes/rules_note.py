@@ -1,0 +1,234 @@
+"""The note Auralis drafts without a model: sentences picked from the transcript by cue
+words, section by section, quoted and attributed. Registered with the rule engine for
+every note schema and for the patient summary, so the rules answer whenever no model is
+loaded or the model fails. The Risk section is left to the risk safety net, which fills
+it from the deterministic risk detection for every engine alike.
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from core.llm.rules import register_structured_rule
+from core.llm.types import Message
+from core.notes.prompts import PARTIAL_NOTES_HEADER, transcript_of
+from core.notes.render import cap_words
+from core.notes.speakers import is_clinician, split_speaker
+from core.notes.templates import NOT_DISCUSSED, NOTE_SCHEMA_PREFIX, SUMMARY_SCHEMA
+
+RULE_BASED_LABEL = "rule-based draft"
+_WORDS_PER_SECTION = 60
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+_CUES: dict[str, tuple[str, ...]] = {
+    "complaint": (
+        "i feel",
+        "i've been",
+        "i have been",
+        "struggl",
+        "worr",
+        "can't",
+        "cannot",
+        "problem",
+        "stress",
+        "because",
+        "hard",
+        "difficult",
+        "overwhelm",
+        "afraid",
+    ),
+    "emotion": (
+        "mood",
+        "feel",
+        "sad",
+        "down",
+        "depress",
+        "anxious",
+        "anxiety",
+        "angry",
+        "hopeless",
+        "happy",
+        "tired",
+        "exhausted",
+        "sleep",
+        "nightmare",
+        "insomnia",
+        "energy",
+        "calm",
+        "tearful",
+        "irritable",
+        "numb",
+    ),
+    "intervention": (
+        "let's",
+        "let us",
+        "try",
+        "practi",
+        "exercise",
+        "breath",
+        "ground",
+        "mindful",
+        "reframe",
+        "thought record",
+        "cbt",
+        "homework",
+        "technique",
+        "notice",
+        "what would",
+        "suggest",
+        "skill",
+    ),
+    "plan": (
+        "next session",
+        "next week",
+        "plan",
+        "will ",
+        "going to",
+        "homework",
+        "follow up",
+        "follow-up",
+        "schedule",
+        "refer",
+        "appointment",
+        "until then",
+        "before we meet",
+    ),
+    "response": (
+        "that helps",
+        "i'll try",
+        "i will try",
+        "makes sense",
+        "okay",
+        "i can",
+        "better",
+        "worth trying",
+        "i like",
+        "i agree",
+    ),
+    "goals": ("goal", "want to", "hope to", "working on", "aim", "would like to"),
+    "assessment": (
+        "better",
+        "worse",
+        "improv",
+        "progress",
+        "since last",
+        "more often",
+        "less often",
+        "again",
+    ),
+    "observation": ("seem", "appear", "look", "tearful", "smil", "quiet", "calm", "agitat"),
+}
+# Which cues fill which section (by key); other sections match their own title words.
+_SECTION_CUES: dict[str, tuple[str, bool | None]] = {
+    "chief_complaint": ("complaint", False),
+    "subjective": ("complaint", False),
+    "data": ("complaint", None),
+    "behavior": ("complaint", False),
+    "emotional_state": ("emotion", False),
+    "objective": ("observation", True),
+    "intervention": ("intervention", True),
+    "plan": ("plan", None),
+    "response": ("response", False),
+    "goals": ("goals", None),
+    "assessment": ("assessment", None),
+}
+
+
+def _sentences(transcript: str) -> list[tuple[str | None, str]]:
+    found = []
+    for line in transcript.splitlines():
+        speaker, text = split_speaker(line)
+        found += [(speaker, s) for s in _SENTENCES.split(text.strip()) if len(s.split()) >= 3]
+    return found
+
+
+def _matches(
+    sentences: list[tuple[str | None, str]], cues: Sequence[str], clinician: bool | None
+) -> list[tuple[str | None, str]]:
+    """Statements (not questions) with a cue word, by the client, the clinician or either."""
+    found = []
+    for speaker, sentence in sentences:
+        if clinician is not None and speaker is not None and is_clinician(speaker) != clinician:
+            continue
+        if not sentence.endswith("?") and any(cue in sentence.lower() for cue in cues):
+            found.append((speaker, sentence))
+    return found
+
+
+def _pick(
+    sentences: list[tuple[str | None, str]],
+    cues: Sequence[str],
+    clinician: bool | None,
+    used: set[str],
+) -> str:
+    """Up to three matching sentences, preferring ones no earlier section quoted; a
+    section reuses a quote rather than say "Not discussed" about what was discussed."""
+    found = _matches(sentences, cues, clinician)
+    fresh = [(speaker, sentence) for speaker, sentence in found if sentence not in used]
+    chosen = (fresh or found)[:3]
+    used.update(sentence for _, sentence in chosen)
+    quotes = " ".join(f'{speaker or "Speaker"}: "{sentence}"' for speaker, sentence in chosen)
+    return cap_words(quotes, _WORDS_PER_SECTION) if chosen else NOT_DISCUSSED
+
+
+def rule_note_sections(
+    transcript: str, keys_and_titles: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """One extract per section: sentences whose cue words fit the section."""
+    sentences = _sentences(transcript)
+    used: set[str] = set()
+    sections = {}
+    for key, title in keys_and_titles:
+        if key == "risk":
+            sections[key] = NOT_DISCUSSED  # the risk safety net writes this section
+            continue
+        cue_name, clinician = _SECTION_CUES.get(key, ("", None))
+        cues = _CUES.get(cue_name) or tuple(w for w in title.lower().split() if len(w) > 3)
+        sections[key] = _pick(sentences, cues, clinician, used)
+    return sections
+
+
+def _merge_partial_notes(text: str, keys: Sequence[str]) -> dict[str, str]:
+    merged: dict[str, list[str]] = {key: [] for key in keys}
+    for line in text.splitlines():
+        try:
+            part = json.loads(line)
+        except ValueError:
+            continue
+        for key in keys:
+            value = part.get(key) if isinstance(part, dict) else None
+            if isinstance(value, str) and value.strip() and value.strip() != NOT_DISCUSSED:
+                merged[key].append(value.strip())
+    return {
+        key: cap_words(" ".join(v), _WORDS_PER_SECTION * 2) or NOT_DISCUSSED
+        for key, v in merged.items()
+    }
+
+
+def _note_rule(messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
+    properties = schema.get("properties", {})
+    keys_and_titles = [(key, str(spec.get("title", key))) for key, spec in properties.items()]
+    text = transcript_of(messages)
+    if any(m.content.startswith(PARTIAL_NOTES_HEADER) for m in messages):
+        return _merge_partial_notes(text, [key for key, _ in keys_and_titles])
+    return rule_note_sections(text, keys_and_titles)
+
+
+def _summary_rule(messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
+    text = transcript_of(messages)
+    sessions = [block for block in re.split(r"\n(?=Session \d+)", text) if block.strip()]
+    points = []
+    for block in sessions:
+        header, _, body = block.partition("\n")
+        extract = _pick(_sentences(body), _CUES["emotion"] + _CUES["complaint"], False, set())
+        if extract != NOT_DISCUSSED:
+            points.append(cap_words(f"{header.strip()}: {extract}", 40))
+    summary = f"Rule-based summary of {len(sessions)} session(s). " + (
+        " ".join(points[:3]) if points else "No statements about mood or concerns were found."
+    )
+    return {"summary": cap_words(summary, 250), "key_points": points[:8]}
+
+
+register_structured_rule(NOTE_SCHEMA_PREFIX + "*", _note_rule)
+register_structured_rule(str(SUMMARY_SCHEMA["$id"]), _summary_rule)
