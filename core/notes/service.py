@@ -14,7 +14,7 @@ Private notes of a session are never sent to any engine.
 
 import difflib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlite_utils import Database
 
 import core.notes.rules_note  # noqa: F401  (registers the rule-based note with the rule engine)
 from core.llm.engine import Engine
-from core.llm.types import CancelToken, GenerationResult, TokenSink
+from core.llm.types import CancelToken, GenerationResult, Message, TokenSink
 from core.notes.chunking import split_transcript
 from core.notes.prompts import merge_messages, note_messages, summary_messages
 from core.notes.render import cap_words, render_note, styled, word_count
@@ -163,6 +163,41 @@ def _notices(engine: str, degraded: bool, parts: int) -> list[str]:
     return notices
 
 
+def _map_then_reduce(
+    engine: Engine,
+    parts: list[str],
+    schema: dict[str, Any],
+    part_messages: Callable[[str], list[Message]],
+    merge_messages: Callable[[list[dict[str, Any]]], list[Message]],
+    *,
+    max_tokens: int | None = None,
+    on_token: TokenSink | None = None,
+    cancel: CancelToken | None = None,
+) -> list[GenerationResult]:
+    """One answer per part and, for several parts, one more that merges theirs: the last
+    result is the final answer, and only it streams tokens."""
+    if len(parts) == 1:
+        messages = part_messages(parts[0])
+        return [
+            engine.structured(
+                messages, schema, max_tokens=max_tokens, on_token=on_token, cancel=cancel
+            )
+        ]
+    results = [
+        engine.structured(part_messages(part), schema, max_tokens=max_tokens, cancel=cancel)
+        for part in parts
+    ]
+    merged = merge_messages([result.obj or {} for result in results])
+    results.append(
+        engine.structured(merged, schema, max_tokens=max_tokens, on_token=on_token, cancel=cancel)
+    )
+    return results
+
+
+def _all_repairs(results: list[GenerationResult]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(repair for result in results for repair in result.repairs))
+
+
 def draft_note(
     engine: Engine,
     template: Template,
@@ -178,24 +213,16 @@ def draft_note(
     flags = tuple(detect_risks(transcript))
     schema = template.schema()
     parts = split_transcript(transcript, max_chunk_chars)
-    results: list[GenerationResult] = []
-    if len(parts) == 1:
-        results.append(
-            engine.structured(
-                note_messages(template, transcript), schema, on_token=on_token, cancel=cancel
-            )
-        )
-    else:
-        partials = []
-        for part in parts:
-            result = engine.structured(note_messages(template, part), schema, cancel=cancel)
-            results.append(result)
-            partials.append(result.obj or {})
-        results.append(
-            engine.structured(
-                merge_messages(template, partials), schema, on_token=on_token, cancel=cancel
-            )
-        )
+    results = _map_then_reduce(
+        engine,
+        parts,
+        schema,
+        lambda part: note_messages(template, part),
+        lambda partials: merge_messages(template, partials),
+        max_tokens=NOTE_TOKENS_PER_SECTION * len(template.sections),
+        on_token=on_token,
+        cancel=cancel,
+    )
     final = results[-1]
     degraded = any(r.degraded for r in results)
     sections = _finish_sections(template, final.obj or {}, flags)
@@ -211,7 +238,7 @@ def draft_note(
         degraded=degraded,
         inference_time_s=time.perf_counter() - started,
         parts=len(parts),
-        repairs=tuple(dict.fromkeys(r for result in results for r in result.repairs)),
+        repairs=_all_repairs(results),
     )
 
 
@@ -350,12 +377,14 @@ def draft_summary(
     """One summary over all sessions (in parts when long, then merged). Engine thread."""
     started = time.perf_counter()
     parts = split_transcript(request.text, max_chunk_chars)
-    results = [
-        engine.structured(summary_messages(part), SUMMARY_SCHEMA, cancel=cancel) for part in parts
-    ]
-    if len(parts) > 1:
-        joined = "\n".join(str((r.obj or {}).get("summary", "")) for r in results)
-        results.append(engine.structured(summary_messages(joined), SUMMARY_SCHEMA, cancel=cancel))
+    results = _map_then_reduce(
+        engine,
+        parts,
+        SUMMARY_SCHEMA,
+        summary_messages,
+        lambda partials: summary_messages("\n".join(str(p.get("summary", "")) for p in partials)),
+        cancel=cancel,
+    )
     final = results[-1].obj or {}
     return PatientSummary(
         patient_id=request.patient_id,
@@ -367,7 +396,7 @@ def draft_summary(
         engine=results[-1].engine,
         degraded=any(r.degraded for r in results),
         parts=len(parts),
-        repairs=tuple(dict.fromkeys(r for result in results for r in result.repairs)),
+        repairs=_all_repairs(results),
     )
 
 
