@@ -305,7 +305,8 @@ def test_an_answer_that_is_not_an_event_stream(make_engine: MakeEngine) -> None:
 
 def test_redirects_are_not_followed(make_engine: MakeEngine) -> None:
     # Following it would hit the network guard (NetworkAccessBlocked, not RemoteError).
-    location = {"Location": "http://10.255.255.1:8080/v1/chat/completions"}
+    # 192.0.2.1 is a documentation address (RFC 5737): routed nowhere, should the guard fail.
+    location = {"Location": "http://192.0.2.1:8080/v1/chat/completions"}
     with StubServer(lambda handler: handler.send_json(307, {}, location)) as stub:
         engine = make_engine(stub.url, model="m")
         with pytest.raises(RemoteError, match=r"redirected the request \(HTTP 307\)"):
