@@ -1,0 +1,1 @@
+"""Operating-room state: surgeries, rule engine, rolling buffer, serializer, reasoning."""
