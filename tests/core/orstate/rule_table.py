@@ -1,0 +1,160 @@
+"""Utterances with the toggles the rule engine must find: (surgery, text, toggles as a set
+of (machine_id, action), expect_negated, expect_temporal_substring or None)."""
+
+from typing import NamedTuple
+
+
+class Row(NamedTuple):
+    surgery: str
+    text: str
+    toggles: frozenset[tuple[str, str]]
+    negated: bool
+    temporal: str | None
+
+
+def _r(
+    surgery: str,
+    text: str,
+    *toggles: tuple[str, str],
+    neg: bool = False,
+    temporal: str | None = None,
+) -> Row:
+    return Row(surgery, text, frozenset(toggles), neg, temporal)
+
+
+P, H, L = "pcnl", "partial hepatectomy", "lobectomy"
+
+TABLE: list[Row] = [
+    # plain commands, names, aliases, triggers
+    _r(P, "Turn on the suction.", ("M06", "ON")),
+    _r(P, "Switch off the C-arm", ("M04", "OFF")),
+    _r(P, "start the irrigation pump", ("M05", "ON")),
+    _r(P, "fluoro on", ("M04", "ON")),
+    _r(P, "take an x-ray", ("M04", "ON")),
+    _r(P, "activate the image intensifier", ("M04", "ON")),
+    _r(P, "turn on the nephroscope", ("M08", "ON")),
+    _r(P, "camera on please", ("M08", "ON")),
+    _r(P, "turn the overhead lights off", ("M09", "OFF")),
+    _r(P, "start lithotripsy", ("M07", "ON")),
+    _r(P, "Turn on the Lithotripter", ("M07", "ON")),
+    _r(P, "shut down the litho", ("M07", "OFF")),
+    _r(P, "stop the flow", ("M05", "OFF")),
+    _r(P, "put the patient on the vent", ("M03", "ON")),
+    _r(H, "turn on the ESU", ("M04", "ON")),
+    _r(H, "bovie off", ("M04", "OFF")),
+    _r(H, "diathermy on please", ("M04", "ON")),
+    _r(H, "turn on the argon beam coagulator", ("M05", "ON")),
+    _r(H, "start the norepinephrine infusion", ("M07", "ON")),
+    _r(H, "switch on the ultrasound probe", ("M08", "ON")),
+    _r(L, "start one-lung ventilation", ("M03", "ON")),
+    _r(L, "start the CO2", ("M05", "ON")),
+    _r(L, "insufflator on", ("M05", "ON")),
+    _r(L, "kill the insufflation", ("M05", "OFF")),
+    _r(L, "hook up the chest drain", ("M08", "ON")),
+    _r(L, "turn the VATS camera off", ("M04", "OFF")),
+    # informal verbs
+    _r(P, "fire up the laser", ("M07", "ON")),
+    _r(P, "power up the c-arm", ("M04", "ON")),
+    _r(P, "bring in the c-arm", ("M04", "ON")),
+    _r(P, "bring the c-arm in", ("M04", "ON")),
+    _r(P, "go ahead with fluoro", ("M04", "ON")),
+    _r(P, "hook up the scope", ("M08", "ON")),
+    _r(P, "kill the fluoro", ("M04", "OFF")),
+    _r(P, "disconnect the suction", ("M06", "OFF")),
+    _r(P, "cut the irrigation", ("M05", "OFF")),
+    _r(P, "we're done with the fluoro", ("M04", "OFF")),
+    _r(P, "get the c-arm out", ("M04", "OFF")),
+    _r(H, "fire up the argon", ("M05", "ON")),
+    _r(H, "get the ultrasound", ("M08", "ON")),
+    _r(L, "can I get suction", ("M07", "ON")),
+    # standby
+    _r(P, "put the irrigation on standby", ("M05", "STANDBY")),
+    _r(P, "pause the irrigation", ("M05", "STANDBY")),
+    _r(P, "laser to standby", ("M07", "STANDBY")),
+    _r(P, "put the pump on hold", ("M05", "STANDBY")),
+    _r(H, "idle the argon beam", ("M05", "STANDBY")),
+    _r(L, "hold the insufflation", ("M05", "STANDBY")),
+    _r(L, "standby the cautery", ("M06", "STANDBY")),
+    # negation and double negation
+    _r(P, "don't turn on the suction", neg=True),
+    _r(P, "do not start the laser", neg=True),
+    _r(P, "let's not start the irrigation yet", neg=True),
+    _r(P, "not yet on the laser", neg=True),
+    _r(P, "hold off on the c-arm", neg=True),
+    _r(P, "cancel the lithotripter", neg=True),
+    _r(P, "skip the fluoro", neg=True),
+    _r(P, "don't stop the suction", ("M06", "ON"), neg=True),
+    _r(P, "don't turn off the monitor", ("M01", "ON"), neg=True),
+    _r(H, "never turn off the ventilator", ("M03", "ON"), neg=True),
+    _r(H, "do not pause the infusion pump", ("M07", "ON"), neg=True),
+    _r(P, "no need for the fluoro", ("M04", "OFF"), neg=True),
+    _r(L, "we don't need the insufflator anymore", ("M05", "OFF"), neg=True),
+    _r(L, "don't turn on the cautery yet", neg=True),
+    # word order
+    _r(P, "suction on", ("M06", "ON")),
+    _r(P, "lights off please", ("M09", "OFF")),
+    _r(P, "Lights, off.", ("M09", "OFF")),
+    _r(P, "suction stop", ("M06", "OFF")),
+    _r(P, "suction, turn it on", ("M06", "ON")),
+    _r(L, "bovie on please", ("M06", "ON")),
+    # multi-machine
+    _r(P, "start suction and irrigation", ("M06", "ON"), ("M05", "ON")),
+    _r(P, "turn off the c-arm and the lights", ("M04", "OFF"), ("M09", "OFF")),
+    _r(
+        P,
+        "turn off the c-arm, the lights, and the suction",
+        ("M04", "OFF"),
+        ("M09", "OFF"),
+        ("M06", "OFF"),
+    ),
+    _r(P, "lights on and suction off", ("M09", "ON"), ("M06", "OFF")),
+    _r(P, "turn on the suction and turn off the lights", ("M06", "ON"), ("M09", "OFF")),
+    _r(L, "turn on the cautery and the sucker", ("M06", "ON"), ("M07", "ON")),
+    _r(H, "turn on the bovie then the argon", ("M04", "ON"), ("M05", "ON")),
+    # temporal
+    _r(P, "turn on the suction immediately", ("M06", "ON"), temporal="immediately"),
+    _r(P, "kill the fluoro stat", ("M04", "OFF"), temporal="stat"),
+    _r(P, "flip the lights on now", ("M09", "ON"), temporal="now"),
+    _r(
+        P,
+        "turn off the c-arm after the tract is dilated",
+        ("M04", "OFF"),
+        temporal="after the tract is dilated",
+    ),
+    _r(P, "turn off the lithotripter in 5 minutes", ("M07", "OFF"), temporal="in 5 minutes"),
+    _r(P, "when the stone is out turn off the laser", ("M07", "OFF"), temporal="when the stone"),
+    _r(P, "turn on the suction after the c-arm is off", ("M06", "ON"), temporal="after the c"),
+    _r(H, "start the argon before closing", ("M05", "ON"), temporal="before closing"),
+    _r(
+        L,
+        "keep the insufflator on during the dissection",
+        ("M05", "ON"),
+        temporal="during the dissection",
+    ),
+    _r(L, "turn off the co2 in a few minutes", ("M05", "OFF"), temporal="in a few minutes"),
+    # polite requests are commands; questions are not
+    _r(P, "can we get the lights on", ("M09", "ON")),
+    _r(P, "could you turn off the suction please", ("M06", "OFF")),
+    _r(P, "can we get the lights?", ("M09", "ON")),
+    _r(P, "is the suction working?"),
+    _r(P, "is the c-arm on"),
+    _r(P, "should we turn on the irrigation?"),
+    _r(H, "what's the argon setting"),
+    _r(L, "did someone turn off the insufflator?"),
+    # mentions and state reports
+    _r(P, "the ventilator alarm is beeping"),
+    _r(P, "the lights are on"),
+    _r(P, "the laser"),
+    _r(H, "the bovie is set to thirty"),
+    _r(L, "the chest drain is bubbling"),
+    _r(P, "okay the patient is in the room, time out please"),
+    # ASR noise
+    _r(P, "uh turn turn on the the suction", ("M06", "ON")),
+    _r(P, "um like fire up the laser", ("M07", "ON")),
+    _r(P, "so uh can you like turn the c arm off", ("M04", "OFF")),
+    _r(P, "dont turn on the suction", neg=True),
+    _r(P, "um the suction uh on please", ("M06", "ON")),
+    _r(H, "okay so um bovie bovie on", ("M04", "ON")),
+    _r(L, "uh lets not start the co2 yet", neg=True),
+    _r(L, "hey can someone turn the overhead lights off", ("M09", "OFF")),
+]
