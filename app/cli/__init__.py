@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from app import __version__
-from app.cli import db, info, llm, notes, patients, sessions, templates
+from app.cli import db, info, llm, notes, orroom, patients, sessions, templates
 from app.cli.context import CliContext
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all data, settings, logs and models under DIR (like AURALIS_HOME)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (patients, sessions, notes, templates, db, llm, info):
+    for module in (patients, sessions, notes, templates, orroom, db, llm, info):
         module.register(commands)
     return parser
 

@@ -1,0 +1,322 @@
+"""``auralis or parse|replay|follow|cases``: the operating-room engine from the command line.
+
+Segments come as JSON lines ``{"t", "speaker", "text"}`` (optional ``"final"``). The rule
+state is printed at once for every final segment; with a model, updates run on the job
+queue with latest-wins coalescing and their merged (or degraded) state is printed when it
+arrives. Every printed state validates against ``schemas/surgery_state.schema.json``.
+"""
+
+import argparse
+import json
+import queue
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.cli.context import CliContext
+from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine
+from app.cli.output import print_json, print_table
+from app.cli.parsing import Subcommands, add_command, add_group
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
+from core.llm.types import GenerationResult
+from core.orstate.live import LiveCase, ModelRequest
+from core.orstate.rules import UtteranceRules
+from core.orstate.surgeries import Surgery, UnknownSurgeryError, load_surgeries
+from core.store.errors import StoreError
+from core.store.orcases import (
+    add_segment,
+    add_state,
+    case_timeline,
+    create_case,
+    end_case,
+    list_cases,
+)
+
+
+def register(commands: Subcommands) -> None:
+    actions = add_group(commands, "or", "operating-room state from a live transcript")
+
+    parse = add_command(
+        actions, "parse", "turn utterances (stdin, one per line) into machine toggles"
+    )
+    parse.add_argument("--surgery", required=True, help="PCNL, hepatectomy, lobectomy, or yours")
+    parse.set_defaults(handler=_parse)
+
+    for name, help_text in (
+        ("replay", "replay a JSONL transcript and print one state per line"),
+        ("follow", "follow a growing JSONL transcript (a speech recogniser's output)"),
+    ):
+        command = add_command(actions, name, help_text)
+        command.add_argument("file", type=Path, help='JSON lines {"t", "speaker", "text"}')
+        command.add_argument("--surgery", required=True)
+        command.add_argument("--record", action="store_true", help="store the case in the database")
+        if name == "replay":
+            pace = command.add_mutually_exclusive_group()
+            pace.add_argument("--speed", type=float, default=1.0, help="times real time (1.0)")
+            pace.add_argument("--fast", action="store_true", help="as fast as possible")
+        else:
+            command.add_argument(
+                "--idle-exit",
+                type=float,
+                metavar="S",
+                help="stop after S seconds without new lines (default: never)",
+            )
+        add_engine_options(command)
+        command.set_defaults(handler=_replay if name == "replay" else _follow)
+
+    cases = add_group(actions, "cases", "recorded operating-room cases")
+    add_command(cases, "list", "list recorded cases").set_defaults(handler=_cases_list)
+    show = add_command(cases, "show", "show a case's timeline")
+    show.add_argument("id", type=int)
+    show.set_defaults(handler=_cases_show)
+    export = add_command(cases, "export", "write a case as JSON lines (replayable)")
+    export.add_argument("id", type=int)
+    export.add_argument("--output", type=Path, required=True, metavar="PATH")
+    export.set_defaults(handler=_cases_export)
+
+
+def _surgery(ctx: CliContext, name: str) -> Surgery:
+    catalog = load_surgeries(ctx.paths.data_dir / "surgeries")
+    for problem in catalog.problems:
+        ctx.warn(problem)
+    try:
+        return catalog.get(name)
+    except UnknownSurgeryError as exc:
+        raise CliEngineError(str(exc)) from None
+
+
+def _parse(ctx: CliContext, args: argparse.Namespace) -> int:
+    rules = UtteranceRules(_surgery(ctx, args.surgery))
+    for line in sys.stdin:
+        print(json.dumps(rules.parse(line.strip()).to_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _segments(
+    lines: Iterator[tuple[int, str]], ctx: CliContext
+) -> Iterator[tuple[float, str, str, bool]]:
+    """Valid segments from numbered JSON lines; a malformed line is reported and skipped."""
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            t, text = float(item["t"]), item["text"]
+            if not isinstance(text, str):
+                raise TypeError
+            speaker = str(item.get("speaker") or "unknown")
+            final = bool(item.get("final", True))
+        except (ValueError, KeyError, TypeError):
+            ctx.warn(
+                f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", '
+                '"text": "..."}; skipped'
+            )
+            continue
+        yield t, speaker, text, final
+
+
+_SUPERSEDED = object()
+
+
+class _Runner:
+    """Feeds a live case, prints states, and (with a model) keeps one update in flight."""
+
+    def __init__(self, ctx: CliContext, args: argparse.Namespace, out: TextIO) -> None:
+        self.ctx, self.out = ctx, out
+        self.case = LiveCase(_surgery(ctx, args.surgery))
+        choice = choose_engine(ctx, args)
+        self.use_model = choice.engine.name != "rules"
+        self.answers: queue.Queue[Any] = queue.Queue()
+        self.pending = 0
+        self.queue = JobQueue(choice.engine)
+        self.consumer = self.queue.start_thread("auralis-or-inference") if self.use_model else None
+        self.timeout_s = ctx.loaded.settings.inference.timeout_s
+        self.case_id = (
+            create_case(ctx.db, self.case.surgery.name, label=args.file.name).id
+            if args.record
+            else None
+        )
+        if not self.use_model:
+            choice.engine.close()
+
+    def emit(self, state: dict[str, Any], t: float) -> None:
+        self.out.write(json.dumps(state, ensure_ascii=False) + "\n")
+        self.out.flush()
+        if self.case_id is not None:
+            add_state(self.ctx.db, self.case_id, t, state, state["source"])
+
+    def feed(self, t: float, speaker: str, text: str, final: bool) -> None:
+        if self.case_id is not None:
+            add_segment(self.ctx.db, self.case_id, t, text, speaker=speaker, is_final=final)
+        state = self.case.on_segment(t, speaker, text, final)
+        if state is None:
+            return
+        self.emit(state, t)
+        if self.use_model:
+            self._submit(self.case.model_request(), t)
+        self.drain(t)
+
+    def _submit(self, request: ModelRequest, t: float) -> None:
+        def run(engine: Engine, job: JobContext) -> GenerationResult:
+            return engine.structured(request.messages, request.schema, cancel=job.cancel)
+
+        def answered(_job_id: str, value: Any) -> None:
+            self.answers.put(value if isinstance(value, GenerationResult) else None)
+
+        def cancelled(_job_id: str, reason: str) -> None:
+            # Superseded by a newer update: not a failure, nothing to show.
+            self.answers.put(_SUPERSEDED if reason == "superseded" else None)
+
+        sink = JobSink(on_result=answered, on_error=answered, on_cancelled=cancelled)
+        self.pending += 1
+        self.queue.submit(
+            Job(
+                kind="or_update",
+                priority=Priority.OR_UPDATE,
+                run=run,
+                timeout_s=self.timeout_s,
+                coalesce_key="or-case",
+                sink=sink,
+            )
+        )
+
+    def drain(self, t: float, wait: bool = False) -> None:
+        """Show the model answers that have arrived (with ``wait``: all outstanding ones)."""
+        while self.pending:
+            try:
+                answer = (
+                    self.answers.get(timeout=self.timeout_s + 5)
+                    if wait
+                    else self.answers.get_nowait()
+                )
+            except queue.Empty:
+                return
+            self.pending -= 1
+            if answer is not _SUPERSEDED:
+                self.emit(self.case.apply_model_result(answer), t)
+
+    def close(self, t: float) -> None:
+        self.drain(t, wait=True)
+        self.queue.stop()
+        if self.consumer is not None:
+            self.consumer.join(30)
+        if self.case_id is not None:
+            end_case(self.ctx.db, self.case_id)
+
+
+def _numbered(handle: TextIO) -> Iterator[tuple[int, str]]:
+    return enumerate(handle, start=1)
+
+
+def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
+    try:
+        handle = args.file.open(encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"{args.file} cannot be read ({exc.strerror}).") from None
+    runner, last_t, started, first_t = _Runner(ctx, args, sys.stdout), 0.0, time.monotonic(), None
+    try:
+        with handle:
+            for t, speaker, text, final in _segments(_numbered(handle), ctx):
+                first_t = t if first_t is None else first_t
+                if not args.fast and args.speed > 0:
+                    delay = (t - first_t) / args.speed - (time.monotonic() - started)
+                    if delay > 0:
+                        time.sleep(delay)
+                runner.feed(t, speaker, text, final)
+                last_t = t
+    finally:
+        runner.close(last_t)
+    return 0
+
+
+def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
+    runner, last_t = _Runner(ctx, args, sys.stdout), 0.0
+    try:
+        for t, speaker, text, final in _segments(_tail(args.file, args.idle_exit), ctx):
+            runner.feed(t, speaker, text, final)
+            last_t = t
+    finally:
+        runner.close(last_t)
+    return 0
+
+
+def _tail(path: Path, idle_exit: float | None) -> Iterator[tuple[int, str]]:
+    """Numbered complete lines of a file that may still be growing (or not exist yet)."""
+    number, partial, idle_since = 0, "", time.monotonic()
+    while not path.exists():
+        if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+            return
+        time.sleep(0.1)
+    with path.open(encoding="utf-8") as handle:
+        while True:
+            chunk = handle.readline()
+            if chunk:
+                partial += chunk
+                if partial.endswith("\n"):
+                    number += 1
+                    yield number, partial
+                    partial = ""
+                idle_since = time.monotonic()
+                continue
+            if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
+                if partial.strip():
+                    yield number + 1, partial
+                return
+            time.sleep(0.05)
+
+
+def _cases_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    cases = list_cases(ctx.db)
+    if args.json:
+        print_json(cases)
+    else:
+        print_table(
+            ["ID", "SURGERY", "STARTED", "ENDED", "LABEL"],
+            [
+                [c.id, c.surgery, c.started_at[:19], (c.ended_at or "")[:19], c.label or ""]
+                for c in cases
+            ],
+            empty="No recorded cases.",
+        )
+    return 0
+
+
+def _timeline(ctx: CliContext, case_id: int) -> list[dict[str, Any]]:
+    return [
+        {"t": e.t, "speaker": e.speaker, "text": e.text, "final": e.is_final}
+        if e.kind == "segment"
+        else {"t": e.t, "state": e.state, "source": e.source}
+        for e in case_timeline(ctx.db, case_id)
+    ]
+
+
+def _cases_show(ctx: CliContext, args: argparse.Namespace) -> int:
+    timeline = _timeline(ctx, args.id)
+    if args.json:
+        print_json(timeline)
+        return 0
+    for entry in timeline:
+        if "text" in entry:
+            print(f"[{entry['t']:8.1f}s] {entry['speaker']}: {entry['text']}")
+        else:
+            state = entry["state"]
+            on = ", ".join(state["machines"]["1"]) or "nothing"
+            phase = state["metadata"]["phase"]
+            print(f"[{entry['t']:8.1f}s]   -> {phase}, on: {on} ({entry['source']})")
+    return 0
+
+
+def _cases_export(ctx: CliContext, args: argparse.Namespace) -> int:
+    segments = [e for e in _timeline(ctx, args.id) if "text" in e]
+    lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in segments)
+    from core.notes.export import write_text_export
+
+    path = write_text_export(args.output, lines)
+    if args.json:
+        print_json({"path": str(path), "segments": len(segments)})
+    else:
+        print(f"Exported {len(segments)} segments to {path} (replay it with `auralis or replay`).")
+    return 0

@@ -1,0 +1,115 @@
+"""A live operating-room case: transcript segments in, validated states out.
+
+Threading contract: one thread (the GUI thread, or the CLI's) feeds segments and applies
+model answers; the model itself runs on the inference thread with the messages that
+``model_request`` snapshots. A final segment gives the rule state at once (well under a
+millisecond of rules); a model answer, whenever it comes, is merged into the newest rule
+state (explicit rule toggles win) or, when the model failed, the state is marked
+degraded and stays the rules' own.
+"""
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from core.llm.types import GenerationResult, Message
+from core.orstate.buffer import RollingBuffer
+from core.orstate.model_state import model_answer_schema, model_messages
+from core.orstate.phases import PhaseTracker
+from core.orstate.rules import UtteranceRules
+from core.orstate.serializer import machine_map, merge, normalize_llm_output, normalize_rule_output
+from core.orstate.surgeries import Surgery
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    messages: list[Message]
+    schema: dict[str, Any]
+
+
+class LiveCase:
+    def __init__(
+        self,
+        surgery: Surgery,
+        *,
+        window_s: float = 45.0,
+        debounce_s: float = 3.0,
+        phase_filter: bool = False,
+    ) -> None:
+        self.surgery = surgery
+        self.rules = UtteranceRules(surgery, debounce_s=debounce_s, phase_filter=phase_filter)
+        self.phases = PhaseTracker(surgery)
+        self.buffer = RollingBuffer(window_s, surgery=surgery.name)
+        self.machine_states: dict[str, str] = {
+            mid: m.default_state for mid, m in surgery.machines.items()
+        }
+        self._first_t: float | None = None
+        self.state = self._rule_state([], text="", t=0.0, started=time.perf_counter())
+
+    def _rule_state(
+        self, toggles: list[dict[str, Any]], *, text: str, t: float, started: float, **extra: Any
+    ) -> dict[str, Any]:
+        return normalize_rule_output(
+            toggles,
+            surgery=self.surgery.name,
+            phase=self.phases.current,
+            machine_states=self.machine_states,
+            next_phase=self.phases.next_phase,
+            processing_time_ms=(time.perf_counter() - started) * 1000,
+            buffer_summary=self.buffer.get_summary(),
+            transcript_context=text,
+            session_elapsed_s=0.0 if self._first_t is None else max(t - self._first_t, 0.0),
+            **extra,
+        )
+
+    def on_segment(
+        self, t: float, speaker: str, text: str, is_final: bool = True
+    ) -> dict[str, Any] | None:
+        """Take one segment; return the new state for a final segment, else None."""
+        started = time.perf_counter()
+        self._first_t = t if self._first_t is None else min(self._first_t, t)
+        self.buffer.add(t, speaker, text, is_final)
+        if not is_final or not text.strip():
+            return None
+        result = self.rules.parse(text, t=t, phase=self.phases.current)
+        for toggle in result.toggles:
+            self.machine_states[toggle.machine_id] = toggle.action
+        self.phases.observe(text, result.toggles, t)
+        toggles = [dict(toggle) for toggle in result.to_json()["toggles"]]
+        self.state = self._rule_state(
+            toggles,
+            text=text,
+            t=t,
+            started=started,
+            matched_keywords=[toggle.trigger for toggle in result.toggles],
+            temporal=result.temporal,
+            negations=[text] if result.negated and not result.toggles else [],
+            debounced=result.debounced,
+        )
+        return self.state
+
+    def model_request(self) -> ModelRequest:
+        """The messages and schema for a model update of the current window."""
+        context = self.buffer.get_context_for_llm(self.phases.current)
+        return ModelRequest(
+            model_messages(self.surgery, context), model_answer_schema(self.surgery)
+        )
+
+    def apply_model_result(self, result: GenerationResult | None) -> dict[str, Any]:
+        """Merge a model answer into the newest state; None, a degraded answer (the model
+        failed and the rules answered) or an unusable one marks the state degraded."""
+        if result is None or result.degraded or result.obj is None:
+            self.state = _degraded(self.state)
+            return self.state
+        answer = normalize_llm_output(result.obj, surgery=self.surgery.name, previous=self.state)
+        if answer.get("source") != "llm":
+            self.state = _degraded(self.state)
+            return self.state
+        self.state = merge(self.state, answer)
+        self.machine_states.update(machine_map(self.state))
+        return self.state
+
+
+def _degraded(state: dict[str, Any]) -> dict[str, Any]:
+    metadata = {**state["metadata"], "reasoning": "degraded"}
+    return {**state, "metadata": metadata, "source": "rule"}

@@ -1,0 +1,59 @@
+"""What the model is asked for a live operating-room update, and in which form.
+
+The prompt's fixed part (role, surgery, phases, the machine dictionary) comes first and
+the rolling transcript window last, so a local model reuses the fixed part's KV cache
+from one update to the next. The answer's schema is grammar-friendly: enums of this
+surgery's phases, one ON/OFF/STANDBY/UNCHANGED property per machine.
+"""
+
+from typing import Any
+
+from core.llm.types import Message
+from core.orstate.surgeries import Surgery
+
+MODEL_SCHEMA_PREFIX = "auralis/or-state/"
+MACHINE_ANSWERS = ["ON", "OFF", "STANDBY", "UNCHANGED"]
+
+
+def model_answer_schema(surgery: Surgery) -> dict[str, Any]:
+    phases = list(surgery.phase_ids)
+    machines = sorted(surgery.machines)
+    return {
+        "$id": MODEL_SCHEMA_PREFIX + surgery.name,
+        "title": f"Operating-room state for {surgery.display_name}",
+        "type": "object",
+        "properties": {
+            "phase": {"type": "string", "enum": phases},
+            "next_phase": {"type": "string", "enum": phases},
+            "machines": {
+                "type": "object",
+                "properties": {
+                    mid: {"type": "string", "enum": MACHINE_ANSWERS} for mid in machines
+                },
+                "required": machines,
+                "additionalProperties": False,
+            },
+            "reasoning": {"type": "string"},
+            "suggestions": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+        },
+        "required": ["phase", "next_phase", "machines", "reasoning", "suggestions"],
+        "additionalProperties": False,
+    }
+
+
+def model_messages(surgery: Surgery, context: str) -> list[Message]:
+    phases = "\n".join(f"- {p.id}: {p.name}" for p in surgery.phases)
+    machines = "\n".join(
+        f"- {m.id}: {m.name} ({m.category}); also called {', '.join(m.aliases[:4]) or m.name}; "
+        f"used in {', '.join(m.phases) or 'any phase'}"
+        for m in sorted(surgery.machines.values(), key=lambda m: m.id)
+    )
+    system = (
+        "You are the operating-room assistant. From the recent transcript, infer the current "
+        "surgical phase, the next phase, and the state of each machine. Answer UNCHANGED for a "
+        "machine the transcript does not change. Give a one-sentence reasoning and at most "
+        "three short suggestions for the team.\n\n"
+        f"Surgery: {surgery.display_name} ({surgery.name})\nPhases:\n{phases}\n"
+        f"Machines:\n{machines}"
+    )
+    return [Message("system", system), Message("user", context)]

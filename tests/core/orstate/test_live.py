@@ -1,0 +1,58 @@
+"""A live case: rule states at once, model answers merged, failures degraded; all valid."""
+
+from pathlib import Path
+
+import pytest
+
+from core.llm.config import LlamaConfig
+from core.llm.local import LocalEngine
+from core.llm.types import CancelToken, GenerationCancelled
+from core.orstate.live import LiveCase
+from core.orstate.serializer import get_validation_errors
+from core.orstate.surgeries import get_surgery
+
+SCRIPT = [
+    (0.0, "nurse", "patient is in the room, starting the time-out"),
+    (30.0, "anesthetist", "induction now, turn on the ventilator"),
+    (95.0, "surgeon", "needle access, fire up the c-arm"),
+    (200.0, "surgeon", "start the lithotripter and the irrigation"),
+]
+
+
+def test_rule_states_follow_the_case() -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    phases = []
+    for t, speaker, text in SCRIPT:
+        state = case.on_segment(t, speaker, text)
+        assert state is not None and get_validation_errors(state) == []
+        phases.append(state["metadata"]["phase"])
+    assert phases == ["Phase1", "Phase2", "Phase3", "Phase4"]
+    assert {"M04", "M05", "M07"} <= set(state["machines"]["1"])
+    assert state["metadata"]["session_elapsed_s"] == 200.0
+    assert case.on_segment(201.0, "surgeon", "suct", is_final=False) is None
+
+
+def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=2048, n_threads=2, seed=2))
+    try:
+        for t, speaker, text in SCRIPT:
+            rule_state = case.on_segment(t, speaker, text)
+            assert rule_state is not None
+            request = case.model_request()
+            assert request.messages[1].content.startswith("--- Recent OR Transcript ---")
+            state = case.apply_model_result(engine.structured(request.messages, request.schema))
+            assert get_validation_errors(state) == []
+            assert state["source"] in ("rule+llm", "rule")
+            # explicit rule toggles win over whatever the model said
+            for toggle in rule_state["details"].get("toggles", []):
+                on = toggle["machine_id"] in state["machines"]["1"]
+                assert on == (toggle["action"] == "ON")
+        with pytest.raises(GenerationCancelled):
+            request = case.model_request()
+            engine.structured(request.messages, request.schema, cancel=CancelToken(timeout_s=0))
+    finally:
+        engine.close()
+    degraded = case.apply_model_result(None)  # a timed-out update
+    assert degraded["source"] == "rule" and degraded["metadata"]["reasoning"] == "degraded"
+    assert get_validation_errors(degraded) == []
