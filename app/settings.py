@@ -31,6 +31,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from core.files import write_text_atomically
+
 CURRENT_SCHEMA_VERSION = 1
 ENV_PREFIX = "AURALIS_"
 ENV_NESTED_DELIMITER = "__"
@@ -336,10 +338,7 @@ def load_settings(file: Path, environ: Mapping[str, str] | None = None) -> Loade
 
 def _write_toml(file: Path, values: Mapping[str, Any]) -> None:
     """Write a whole file atomically: a temporary file, then a rename."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    partial = file.with_name(file.name + ".partial")
-    partial.write_text(tomli_w.dumps(dict(values)), encoding="utf-8")
-    os.replace(partial, file)
+    write_text_atomically(file, tomli_w.dumps(dict(values)))
 
 
 def save_settings(loaded: LoadedSettings, settings: Settings) -> None:

@@ -19,6 +19,7 @@ from app.cli.context import CliContext
 from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
+from core.files import write_text_atomically
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
 from core.llm.types import GenerationResult
@@ -312,9 +313,12 @@ def _cases_show(ctx: CliContext, args: argparse.Namespace) -> int:
 def _cases_export(ctx: CliContext, args: argparse.Namespace) -> int:
     segments = [e for e in _timeline(ctx, args.id) if "text" in e]
     lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in segments)
-    from core.notes.export import write_text_export
-
-    path = write_text_export(args.output, lines)
+    try:
+        path = write_text_atomically(args.output, lines)
+    except OSError as exc:
+        raise StoreError(
+            f"The export to {args.output} could not be written ({exc.strerror})."
+        ) from None
     if args.json:
         print_json({"path": str(path), "segments": len(segments)})
     else:

@@ -7,9 +7,9 @@ result is cached by (path, size, mtime) and the caller may pass a progress callb
 Runs in whichever thread calls it (the inference worker in the app).
 """
 
+import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 
 import psutil
 
+from core.files import write_text_atomically
 from core.llm.gguf_header import GGUFHeader, GGUFHeaderError, read_header
 from core.llm.types import ModelFileError
 
@@ -101,13 +102,8 @@ class ChecksumCache:
         value = digest.hexdigest()
         if self.file is not None:
             entries[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": value}
-            try:
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                partial = self.file.with_name(self.file.name + ".partial")
-                partial.write_text(json.dumps(entries, indent=1), encoding="utf-8")
-                os.replace(partial, self.file)
-            except OSError:
-                pass  # a cache that cannot be written only costs time
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                write_text_atomically(self.file, json.dumps(entries, indent=1))
         return value
 
 

@@ -7,8 +7,6 @@ the EHR text, and red in DOCX. Files are written to a temporary name and renamed
 full disk never leaves half a file under the real name.
 """
 
-import contextlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.files import write_atomically
 from core.notes.markers import RED_MARKER, strip_markers
 from core.notes.render import NOTICE
 from core.notes.templates import BUILTIN_TEMPLATES
@@ -120,16 +119,10 @@ def to_plain_text(doc: ExportDocument) -> str:
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
-    partial = path.with_name(f".{path.name}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(partial)
-        os.replace(partial, path)
+        return write_atomically(path, write)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         raise ExportError(f"The export to {path} could not be written ({exc.strerror}).") from None
-    return path
 
 
 def write_text_export(path: Path, text: str) -> Path:

@@ -30,11 +30,12 @@ import bisect
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from core.files import write_text_atomically
 
 FORMAT_VERSION = 1
 UNKNOWN_SPEAKER = "unknown"
@@ -273,19 +274,8 @@ class RollingBuffer:
                 self._newest_t = t
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the buffer as JSON atomically (a temporary file, then ``os.replace``)."""
-        target = Path(path)
-        payload = json.dumps(self.to_dict(), ensure_ascii=False)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        """Write the buffer as JSON atomically (see :func:`core.files.write_atomically`)."""
+        write_text_atomically(Path(path), json.dumps(self.to_dict(), ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> RollingBuffer:
