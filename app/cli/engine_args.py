@@ -2,6 +2,7 @@
 a job on the job queue served by a plain thread (as the window serves it from a QThread)."""
 
 import argparse
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from app.settings import InferenceSettings
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobQueue
 from core.llm.types import EngineError
+from core.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
 
 
 class CliEngineError(EngineError):
@@ -78,3 +82,21 @@ def run_job(engine: Engine, job: Job) -> tuple[str, Any]:
         queue.stop()
         consumer.join(30)
     return outcome[0] if outcome else ("cancelled", "cancelled")
+
+
+def job_value(outcome: str, value: Any, what: str) -> Any:
+    """The job's result, or the error a user reads: an engine's or the store's own message
+    (written for users), else only the exception's type (its message may quote the
+    transcript) with its stack in the log. ``what`` names the work: "The generation"."""
+    if outcome == "error":
+        if isinstance(value, EngineError | StoreError):
+            raise value
+        logger.error("cli.job_failed", exc_info=value)
+        raise CliEngineError(
+            f"{what} failed unexpectedly ({type(value).__name__}); details are in the log."
+        )
+    if outcome == "cancelled":
+        raise CliEngineError(
+            f"{what} timed out." if value == "timeout" else f"{what} was cancelled."
+        )
+    return value

@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
-from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine, run_job
+from app.cli.engine_args import (
+    CliEngineError,
+    add_engine_options,
+    choose_engine,
+    job_value,
+    run_job,
+)
 from app.cli.output import print_json, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobSink, Priority
-from core.llm.types import EngineError, GenerationResult, Message
+from core.llm.types import GenerationResult, Message
 
 
 def register(commands: Subcommands) -> None:
@@ -104,19 +110,9 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
         sink=JobSink(on_token=show),
     )
     kind, value = run_job(choice.engine, job)  # the queue closes the engine
-    if kind == "error":
-        raise CliEngineError(
-            str(value)
-            if isinstance(value, EngineError)
-            else f"generation failed ({type(value).__name__}); see the log."
-        )
-    if kind == "cancelled":
-        if streamed:
-            print()
-        raise CliEngineError(
-            "The generation timed out." if value == "timeout" else "The generation was cancelled."
-        )
-    result: GenerationResult = value
+    if kind != "result" and streamed:
+        print()  # end the streamed line before the error
+    result: GenerationResult = job_value(kind, value, "The generation")
     if args.json:
         print_json(_result_json(result))
         return 0

@@ -8,10 +8,10 @@ from typing import Any
 
 from app.cli.context import CliContext
 from app.cli.engine_args import (
-    CliEngineError,
     add_engine_options,
     choose_engine,
     inference_settings,
+    job_value,
     run_job,
 )
 from app.cli.output import print_json, print_table
@@ -136,19 +136,7 @@ def _run(ctx: CliContext, engine: Engine, kind: str, work: Any) -> Any:
         sink=JobSink(),
     )
     outcome, value = run_job(engine, job)
-    if outcome == "error":
-        raise (
-            value
-            if isinstance(value, StoreError | CliEngineError)
-            else CliEngineError(
-                str(value) if str(value) else f"drafting failed ({type(value).__name__})"
-            )
-        )
-    if outcome == "cancelled":
-        raise CliEngineError(
-            "Drafting timed out." if value == "timeout" else "Drafting was cancelled."
-        )
-    return value
+    return job_value(outcome, value, "Drafting")
 
 
 def _generate(ctx: CliContext, args: argparse.Namespace) -> int:

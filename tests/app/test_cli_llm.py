@@ -144,3 +144,23 @@ def test_bench(run_cli: CliRunner, tiny_model: Path) -> None:
     figures = json.loads(result.stdout)
     assert figures["prompt_tokens_per_s"] > 0 and figures["generation_tokens_per_s"] > 0
     assert figures["load_s"] > 0
+
+
+def test_job_outcomes_become_messages_without_exception_text() -> None:
+    import pytest
+
+    from app.cli.engine_args import CliEngineError, job_value
+    from core.llm.types import EngineError
+
+    assert job_value("result", 42, "Drafting") == 42
+    with pytest.raises(CliEngineError, match="^Drafting timed out.$"):
+        job_value("cancelled", "timeout", "Drafting")
+    with pytest.raises(CliEngineError, match="^The generation was cancelled.$"):
+        job_value("cancelled", "cancelled", "The generation")
+    own = EngineError("The model has been unloaded; load it again.")
+    with pytest.raises(EngineError) as caught:
+        job_value("error", own, "Drafting")
+    assert caught.value is own  # messages written for users pass through
+    with pytest.raises(CliEngineError) as unexpected:
+        job_value("error", ValueError("client said she wants to end it"), "Drafting")
+    assert "ValueError" in str(unexpected.value) and "end it" not in str(unexpected.value)
