@@ -153,9 +153,9 @@ def test_job_outcomes_become_messages_without_exception_text() -> None:
     from core.llm.types import EngineError
 
     assert job_value("result", 42, "Drafting") == 42
-    with pytest.raises(CliEngineError, match="^Drafting timed out.$"):
+    with pytest.raises(CliEngineError, match=r"^Drafting timed out\.$"):
         job_value("cancelled", "timeout", "Drafting")
-    with pytest.raises(CliEngineError, match="^The generation was cancelled.$"):
+    with pytest.raises(CliEngineError, match=r"^The generation was cancelled\.$"):
         job_value("cancelled", "cancelled", "The generation")
     own = EngineError("The model has been unloaded; load it again.")
     with pytest.raises(EngineError) as caught:
