@@ -93,6 +93,22 @@ class BackupSettings(BaseModel):
     )
 
 
+class OperatingRoomSettings(BaseModel):
+    """How the operating-room workspace reads the live transcript."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    window_s: float = Field(
+        45.0, ge=5.0, le=600.0, description="seconds of transcript the model sees per update"
+    )
+    debounce_s: float = Field(
+        3.0, ge=0.0, le=60.0, description="a repeated command within this many seconds is ignored"
+    )
+    phase_filter: bool = Field(
+        False, description="ignore commands for machines not used in the current phase"
+    )
+
+
 class Settings(BaseSettings):
     """Every setting. Build it with :func:`load_settings`, which merges the file and the
     environment; constructing it directly uses only the keyword arguments given."""
@@ -108,6 +124,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     backup: BackupSettings = Field(default_factory=lambda: BackupSettings())
+    operating_room: OperatingRoomSettings = Field(
+        default_factory=lambda: OperatingRoomSettings()
+    )
 
     @classmethod
     def settings_customise_sources(

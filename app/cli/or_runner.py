@@ -21,7 +21,14 @@ from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
 from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase, ModelRequest
 from core.orstate.surgeries import Surgery
-from core.store.orcases import add_segment, add_state, create_case, end_case
+from core.store.orcases import (
+    add_segment,
+    add_state,
+    case_timeline,
+    create_case,
+    end_case,
+    reopen_case,
+)
 
 
 def read_segments(
@@ -54,10 +61,22 @@ class CaseRunner:
     """Feeds a live case, prints states, and (with a model) keeps one update in flight."""
 
     def __init__(
-        self, ctx: CliContext, args: argparse.Namespace, surgery: Surgery, out: TextIO
+        self,
+        ctx: CliContext,
+        args: argparse.Namespace,
+        surgery: Surgery,
+        out: TextIO,
+        *,
+        resume_case: int | None = None,
     ) -> None:
         self.ctx, self.out = ctx, out
-        self.case = LiveCase(surgery)
+        room = ctx.loaded.settings.operating_room
+        self.case = LiveCase(
+            surgery,
+            window_s=room.window_s,
+            debounce_s=room.debounce_s,
+            phase_filter=room.phase_filter,
+        )
         choice = choose_engine(ctx, args)
         self.use_model = choice.engine.name != "rules"
         self.answers: queue.Queue[Any] = queue.Queue()
@@ -65,21 +84,50 @@ class CaseRunner:
         self.queue = JobQueue(choice.engine)
         self.consumer = self.queue.start_thread("auralis-or-inference") if self.use_model else None
         self.timeout_s = ctx.loaded.settings.inference.timeout_s
-        self.case_id = (
-            create_case(ctx.db, self.case.surgery.name, label=args.file.name).id
-            if args.record
-            else None
-        )
+        self.recorded_until: float | None = None
+        self.skipped = 0
+        self.case_id: int | None = None
+        if resume_case is not None:
+            self._resume(resume_case)
+        elif args.record:
+            label = args.file.name if args.file is not None else None
+            self.case_id = create_case(ctx.db, surgery.name, label=label).id
         if not self.use_model:
             choice.engine.close()
 
-    def emit(self, state: dict[str, Any], t: float) -> None:
+    def _resume(self, case_id: int) -> None:
+        """Rebuild a recorded case and go on recording into it; segments the case already
+        holds (at or before its last segment's time) will be skipped."""
+        timeline = case_timeline(self.ctx.db, case_id)
+        segments = [
+            (e.t, e.speaker or "", e.text or "", bool(e.is_final))
+            for e in timeline
+            if e.kind == "segment"
+        ]
+        states = [e.state for e in timeline if e.kind == "state" and e.state is not None]
+        state = self.case.resume(segments, states[-1] if states else None)
+        reopen_case(self.ctx.db, case_id)
+        self.case_id = case_id
+        self.recorded_until = max((s[0] for s in segments), default=None)
+        self.ctx.note(
+            f"resumed case {case_id} ({self.case.surgery.name}, {len(segments)} segments"
+            + (f", up to {self.recorded_until:.1f}s)" if segments else ")")
+        )
+        self._print(state)
+
+    def _print(self, state: dict[str, Any]) -> None:
         self.out.write(json.dumps(state, ensure_ascii=False) + "\n")
         self.out.flush()
+
+    def emit(self, state: dict[str, Any], t: float) -> None:
+        self._print(state)
         if self.case_id is not None:
             add_state(self.ctx.db, self.case_id, t, state, state["source"])
 
     def feed(self, t: float, speaker: str, text: str, final: bool) -> None:
+        if self.recorded_until is not None and t <= self.recorded_until:
+            self.skipped += 1  # already in the resumed case
+            return
         if self.case_id is not None:
             add_segment(self.ctx.db, self.case_id, t, text, speaker=speaker, is_final=final)
         state = self.case.on_segment(t, speaker, text, final)
@@ -131,6 +179,8 @@ class CaseRunner:
 
     def close(self, t: float) -> None:
         self.drain(t, wait=True)
+        if self.skipped:
+            self.ctx.note(f"{self.skipped} segments were already in the resumed case: skipped")
         self.queue.stop()
         if self.consumer is not None:
             self.consumer.join(30)

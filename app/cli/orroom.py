@@ -10,8 +10,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from app.cli.context import CliContext
 from app.cli.engine_args import CliEngineError, add_engine_options
@@ -22,10 +23,7 @@ from core.files import write_text_atomically
 from core.orstate.rules import UtteranceRules
 from core.orstate.surgeries import Surgery, UnknownSurgeryError, load_surgeries
 from core.store.errors import StoreError
-from core.store.orcases import (
-    case_timeline,
-    list_cases,
-)
+from core.store.orcases import case_timeline, get_case, list_cases
 
 
 def register(commands: Subcommands) -> None:
@@ -37,27 +35,38 @@ def register(commands: Subcommands) -> None:
     parse.add_argument("--surgery", required=True, help="PCNL, hepatectomy, lobectomy, or yours")
     parse.set_defaults(handler=_parse)
 
-    for name, help_text in (
-        ("replay", "replay a JSONL transcript and print one state per line"),
-        ("follow", "follow a growing JSONL transcript (a speech recogniser's output)"),
-    ):
-        command = add_command(actions, name, help_text)
-        command.add_argument("file", type=Path, help='JSON lines {"t", "speaker", "text"}')
-        command.add_argument("--surgery", required=True)
-        command.add_argument("--record", action="store_true", help="store the case in the database")
-        if name == "replay":
-            pace = command.add_mutually_exclusive_group()
-            pace.add_argument("--speed", type=float, default=1.0, help="times real time (1.0)")
-            pace.add_argument("--fast", action="store_true", help="as fast as possible")
-        else:
-            command.add_argument(
-                "--idle-exit",
-                type=float,
-                metavar="S",
-                help="stop after S seconds without new lines (default: never)",
-            )
+    replay = add_command(actions, "replay", "replay a transcript and print one state per line")
+    source = replay.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", type=Path, nargs="?", help='JSON lines {"t", "speaker", "text"}')
+    source.add_argument("--case", type=int, metavar="ID", help="a recorded case instead of a file")
+    pace = replay.add_mutually_exclusive_group()
+    pace.add_argument("--speed", type=float, default=1.0, help="times real time (1.0)")
+    pace.add_argument("--fast", action="store_true", help="as fast as possible")
+    replay.set_defaults(handler=_replay)
+
+    follow = add_command(
+        actions, "follow", "follow a growing JSONL transcript (a speech recogniser's output)"
+    )
+    follow.add_argument("file", type=Path, help='JSON lines {"t", "speaker", "text"}')
+    follow.add_argument(
+        "--idle-exit",
+        type=float,
+        metavar="S",
+        help="stop after S seconds without new lines (default: never)",
+    )
+    follow.set_defaults(handler=_follow)
+
+    for command in (replay, follow):
+        command.add_argument("--surgery", help="PCNL, hepatectomy, lobectomy, or yours")
+        record = command.add_mutually_exclusive_group()
+        record.add_argument("--record", action="store_true", help="store the case in the database")
+        record.add_argument(
+            "--resume",
+            type=int,
+            metavar="ID",
+            help="go on with a recorded case after a restart (segments it holds are skipped)",
+        )
         add_engine_options(command)
-        command.set_defaults(handler=_replay if name == "replay" else _follow)
 
     cases = add_group(actions, "cases", "recorded operating-room cases")
     add_command(cases, "list", "list recorded cases").set_defaults(handler=_cases_list)
@@ -87,20 +96,44 @@ def _parse(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _runner(ctx: CliContext, args: argparse.Namespace) -> CaseRunner:
+    """The case runner for --surgery, or for the case named by --resume or --case."""
+    if args.resume is not None and getattr(args, "case", None) is not None:
+        raise CliEngineError("--case replays a recorded case; --resume goes on with one: not both.")
+    case_id = args.resume if args.resume is not None else getattr(args, "case", None)
+    if case_id is None:
+        if args.surgery is None:
+            raise CliEngineError("Say which surgery: --surgery PCNL, hepatectomy or lobectomy.")
+        return CaseRunner(ctx, args, _surgery(ctx, args.surgery), sys.stdout)
+    surgery = _surgery(ctx, get_case(ctx.db, case_id).surgery)
+    if args.surgery is not None and _surgery(ctx, args.surgery).name != surgery.name:
+        raise CliEngineError(f"Case {case_id} is a {surgery.name} case, not {args.surgery}.")
+    return CaseRunner(ctx, args, surgery, sys.stdout, resume_case=args.resume)
+
+
+def _recorded_segments(ctx: CliContext, case_id: int) -> Iterator[tuple[float, str, str, bool]]:
+    for entry in case_timeline(ctx.db, case_id):
+        if entry.kind == "segment":
+            yield entry.t, entry.speaker or "", entry.text or "", bool(entry.is_final)
+
+
 def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
+    handle: TextIO | None = None
+    if args.case is None:
+        try:
+            handle = args.file.open(encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"{args.file} cannot be read ({exc.strerror}).") from None
     try:
-        handle = args.file.open(encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(f"{args.file} cannot be read ({exc.strerror}).") from None
-    runner, last_t, started, first_t = (
-        CaseRunner(ctx, args, _surgery(ctx, args.surgery), sys.stdout),
-        0.0,
-        time.monotonic(),
-        None,
-    )
-    try:
-        with handle:
-            for t, speaker, text, final in read_segments(numbered_lines(handle), ctx):
+        runner = _runner(ctx, args)
+        segments = (
+            read_segments(numbered_lines(handle), ctx)
+            if handle is not None
+            else _recorded_segments(ctx, args.case)
+        )
+        last_t, started, first_t = 0.0, time.monotonic(), None
+        try:
+            for t, speaker, text, final in segments:
                 first_t = t if first_t is None else first_t
                 if not args.fast and args.speed > 0:
                     delay = (t - first_t) / args.speed - (time.monotonic() - started)
@@ -108,13 +141,16 @@ def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
                         time.sleep(delay)
                 runner.feed(t, speaker, text, final)
                 last_t = t
+        finally:
+            runner.close(last_t)
     finally:
-        runner.close(last_t)
+        if handle is not None:
+            handle.close()
     return 0
 
 
 def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
-    runner, last_t = CaseRunner(ctx, args, _surgery(ctx, args.surgery), sys.stdout), 0.0
+    runner, last_t = _runner(ctx, args), 0.0
     try:
         for t, speaker, text, final in read_segments(tail_lines(args.file, args.idle_exit), ctx):
             runner.feed(t, speaker, text, final)

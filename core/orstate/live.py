@@ -9,6 +9,7 @@ degraded and stays the rules' own.
 """
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,22 @@ class LiveCase:
             negations=[text] if result.negated and not result.toggles else [],
             debounced=result.debounced,
         )
+        return self.state
+
+    def resume(
+        self,
+        segments: Iterable[tuple[float, str, str, bool]],
+        last_state: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Rebuild a recorded case: its segments refill the buffer, the rules' debounce
+        memory and the phase; the last recorded state (which may hold the model's phase
+        and machines) is then the current one. Returns the current state."""
+        for t, speaker, text, is_final in segments:
+            self.on_segment(t, speaker, text, is_final)
+        if last_state is not None:
+            self.phases.restore(str(last_state["metadata"]["phase"]))
+            self.machine_states.update(machine_map(last_state))
+            self.state = last_state
         return self.state
 
     def model_request(self) -> ModelRequest:

@@ -42,6 +42,12 @@ class PhaseTracker:
     def next_phase(self) -> str | None:
         return self._ids[self._index + 1] if self._index + 1 < len(self._ids) else None
 
+    def restore(self, phase_id: str) -> None:
+        """Continue from a phase recorded earlier (resuming a case), backwards included."""
+        if phase_id in self._ids and phase_id != self.current:
+            self._index = self._ids.index(phase_id)
+            self.history.append((self.current, None))
+
     def observe(self, text: str, toggles: Sequence[Toggle] = (), t: float | None = None) -> str:
         """Update from one utterance and the toggles parsed from it; the current phase id."""
         norm = " ".join(tokenize(text))

@@ -69,6 +69,14 @@ def end_case(db: Database, case_id: int) -> ORCase:
     return get_case(db, case_id)
 
 
+def reopen_case(db: Database, case_id: int) -> ORCase:
+    """Clear a case's end time so that it can go on (resuming after a restart)."""
+    get_case(db, case_id)
+    with db.atomic():
+        db.execute("UPDATE or_cases SET ended_at = NULL WHERE id = ?", [case_id])
+    return get_case(db, case_id)
+
+
 def _insert_for_case(db: Database, case_id: int, sql: str, params: list[Any]) -> int:
     # The foreign key is the check that the case exists: no extra query per segment.
     try:

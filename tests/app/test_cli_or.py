@@ -89,3 +89,51 @@ def test_follow_a_growing_file(run_cli: CliRunner, tmp_path: Path) -> None:
     thread.join()
     assert result.returncode == 0, result.stderr
     assert len(_states(result.stdout)) == 4
+
+
+def test_a_case_resumes_after_a_restart_and_replays_from_the_store(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    # The first run stops after two segments (as a crash would); the recogniser's file
+    # keeps growing, and the restarted follow goes on with the same case.
+    live = _write(tmp_path / "live.jsonl", LINES[:2])
+    first = run_cli("or", "replay", str(live), "--surgery", "pcnl", "--fast", "--record")
+    assert first.returncode == 0, first.stderr
+    _write(live, LINES)
+    resumed = run_cli("or", "follow", str(live), "--resume", "1", "--idle-exit", "0.5")
+    assert resumed.returncode == 0, resumed.stderr
+    states = _states(resumed.stdout)
+    assert [s["metadata"]["phase"] for s in states] == ["Phase2", "Phase3", "Phase4"]
+    assert "resumed case 1" in resumed.stderr and "2 segments were already" in resumed.stderr
+    timeline = json.loads(run_cli("or", "cases", "show", "1", "--json").stdout)
+    assert [e["t"] for e in timeline if "text" in e] == [0, 30, 95, 200]
+    cases = json.loads(run_cli("or", "cases", "list", "--json").stdout)
+    assert len(cases) == 1 and cases[0]["ended_at"]
+
+    replayed = run_cli("or", "replay", "--case", "1", "--fast")
+    assert replayed.returncode == 0, replayed.stderr
+    assert [s["metadata"]["phase"] for s in _states(replayed.stdout)] == [
+        "Phase1",
+        "Phase2",
+        "Phase3",
+        "Phase4",
+    ]
+    wrong = run_cli("or", "replay", "--case", "1", "--surgery", "lobectomy", "--fast")
+    assert wrong.returncode == 1 and "PCNL case" in wrong.stderr
+    missing = run_cli("or", "follow", str(live), "--resume", "7", "--idle-exit", "0.1")
+    assert missing.returncode == 1 and "7" in missing.stderr
+    no_surgery = run_cli("or", "replay", str(live), "--fast")
+    assert no_surgery.returncode == 1 and "--surgery" in no_surgery.stderr
+
+
+def test_operating_room_settings_reach_the_rules(run_cli: CliRunner, tmp_path: Path) -> None:
+    early = _write(
+        tmp_path / "early.jsonl",
+        [{"t": 0, "speaker": "surgeon", "text": "fire up the lithotripter"}],
+    )
+    args = ("or", "replay", str(early), "--surgery", "pcnl", "--fast")
+    assert _states(run_cli(*args).stdout)[0]["machines"]["1"].count("M07") == 1
+    filtered = run_cli(*args, AURALIS_OPERATING_ROOM__PHASE_FILTER="true")
+    assert "M07" not in _states(filtered.stdout)[0]["machines"]["1"]
+    bad = run_cli(*args, AURALIS_OPERATING_ROOM__DEBOUNCE_S="-1")
+    assert "operating_room.debounce_s" in bad.stderr and bad.returncode == 0

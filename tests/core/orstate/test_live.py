@@ -32,6 +32,25 @@ def test_rule_states_follow_the_case() -> None:
     assert case.on_segment(201.0, "surgeon", "suct", is_final=False) is None
 
 
+def test_a_recorded_case_resumes_where_it_stopped() -> None:
+    first = LiveCase(get_surgery("pcnl"), debounce_s=10.0)
+    for t, speaker, text in SCRIPT[:3]:
+        first.on_segment(t, speaker, text)
+    # As if the model had moved on: the stored state is what the room last saw.
+    last = {**first.state, "metadata": {**first.state["metadata"], "phase": "Phase4"}}
+    again = LiveCase(get_surgery("pcnl"), debounce_s=10.0)
+    state = again.resume(((t, s, x, True) for t, s, x in SCRIPT[:3]), last)
+    assert state == last and again.phases.current == "Phase4"
+    assert again.machine_states == first.machine_states
+    assert again.buffer.get_summary() == first.buffer.get_summary()
+    # The rules' memory came back too: the same command 2 s later is a repeat.
+    repeat = again.on_segment(97.0, "surgeon", "fire up the c-arm")
+    assert repeat is not None and repeat["details"]["debounced"] == ["M04"]
+    assert get_validation_errors(repeat) == []
+    empty = LiveCase(get_surgery("pcnl")).resume([])  # a case stopped before its first word
+    assert empty["metadata"]["phase"] == "Phase1" and empty["machines"]["1"] == ["M01", "M09"]
+
+
 def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
     case = LiveCase(get_surgery("pcnl"))
     engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=2048, n_threads=2, seed=2))

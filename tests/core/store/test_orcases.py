@@ -10,6 +10,7 @@ from core.store.orcases import (
     end_case,
     get_case,
     list_cases,
+    reopen_case,
 )
 
 
@@ -23,6 +24,8 @@ def test_case_lifecycle(fresh_db: Database) -> None:
     assert [c.id for c in list_cases(fresh_db)] == [second.id, case.id]
     with pytest.raises(NotFoundError, match="operating-room case"):
         get_case(fresh_db, 99)
+    assert reopen_case(fresh_db, case.id).ended_at is None
+    assert end_case(fresh_db, case.id).ended_at is not None
 
 
 def test_timeline_in_time_order(fresh_db: Database) -> None:
