@@ -124,9 +124,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     backup: BackupSettings = Field(default_factory=lambda: BackupSettings())
-    operating_room: OperatingRoomSettings = Field(
-        default_factory=lambda: OperatingRoomSettings()
-    )
+    operating_room: OperatingRoomSettings = Field(default_factory=lambda: OperatingRoomSettings())
 
     @classmethod
     def settings_customise_sources(

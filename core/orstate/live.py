@@ -105,6 +105,24 @@ class LiveCase:
             self.state = last_state
         return self.state
 
+    def override(self, machine_id: str, action: str, t: float) -> dict[str, Any]:
+        """A person set a machine's state by hand: it holds until the next spoken command
+        for that machine. The state lists it as a toggle with ``match_type: override``."""
+        if machine_id not in self.surgery.machines or action not in ("ON", "OFF", "STANDBY"):
+            raise ValueError(f"not a machine state of this surgery: {machine_id} {action}")
+        started = time.perf_counter()
+        self.machine_states[machine_id] = action
+        toggle = {
+            "machine_id": machine_id,
+            "name": self.surgery.machines[machine_id].name,
+            "action": action,
+            "trigger": "manual override",
+            "confidence": 1.0,
+            "match_type": "override",
+        }
+        self.state = self._rule_state([toggle], text="", t=t, started=started)
+        return self.state
+
     def model_request(self) -> ModelRequest:
         """The messages and schema for a model update of the current window."""
         context = self.buffer.get_context_for_llm(self.phases.current)

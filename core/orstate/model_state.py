@@ -3,7 +3,10 @@
 The prompt's fixed part (role, surgery, phases, the machine dictionary) comes first and
 the rolling transcript window last, so a local model reuses the fixed part's KV cache
 from one update to the next. The answer's schema is grammar-friendly: enums of this
-surgery's phases, one ON/OFF/STANDBY/UNCHANGED property per machine.
+surgery's phases, one ON/OFF/STANDBY/UNCHANGED property per machine, and bounded text
+(reasoning up to 240 characters, three suggestions of up to 80), so an update's length
+has a ceiling and a rambling model cannot hold up the next one. llama.cpp accepts these
+bounds (it refuses long ones, see ``LocalEngine._llama_accepts``).
 """
 
 from typing import Any
@@ -13,6 +16,8 @@ from core.orstate.surgeries import Surgery
 
 MODEL_SCHEMA_PREFIX = "auralis/or-state/"
 MACHINE_ANSWERS = ["ON", "OFF", "STANDBY", "UNCHANGED"]
+REASONING_CHARS = 240
+SUGGESTION_CHARS = 80
 
 
 def model_answer_schema(surgery: Surgery) -> dict[str, Any]:
@@ -33,8 +38,12 @@ def model_answer_schema(surgery: Surgery) -> dict[str, Any]:
                 "required": machines,
                 "additionalProperties": False,
             },
-            "reasoning": {"type": "string"},
-            "suggestions": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+            "reasoning": {"type": "string", "maxLength": REASONING_CHARS},
+            "suggestions": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": SUGGESTION_CHARS},
+                "maxItems": 3,
+            },
         },
         "required": ["phase", "next_phase", "machines", "reasoning", "suggestions"],
         "additionalProperties": False,

@@ -6,8 +6,9 @@ import pytest
 
 from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
-from core.llm.types import CancelToken, GenerationCancelled
+from core.llm.types import CancelToken, GenerationCancelled, Message
 from core.orstate.live import LiveCase
+from core.orstate.model_state import model_answer_schema
 from core.orstate.serializer import get_validation_errors
 from core.orstate.surgeries import get_surgery
 
@@ -51,6 +52,18 @@ def test_a_recorded_case_resumes_where_it_stopped() -> None:
     assert empty["metadata"]["phase"] == "Phase1" and empty["machines"]["1"] == ["M01", "M09"]
 
 
+def test_every_surgerys_answer_schema_is_a_grammar_llama_cpp_accepts(tiny_model: Path) -> None:
+    engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=512, n_threads=1))
+    try:
+        for name in ("pcnl", "hepatectomy", "lobectomy"):
+            result = engine.structured(
+                [Message("user", "x")], model_answer_schema(get_surgery(name)), max_tokens=16
+            )
+            assert "schema_not_expressible" not in result.repairs, name
+    finally:
+        engine.close()
+
+
 def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
     case = LiveCase(get_surgery("pcnl"))
     engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=2048, n_threads=2, seed=2))
@@ -60,7 +73,10 @@ def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
             assert rule_state is not None
             request = case.model_request()
             assert request.messages[1].content.startswith("--- Recent OR Transcript ---")
-            state = case.apply_model_result(engine.structured(request.messages, request.schema))
+            result = engine.structured(request.messages, request.schema)
+            # llama.cpp took the answer schema's grammar as it is (text bounds included)
+            assert "schema_not_expressible" not in result.repairs
+            state = case.apply_model_result(result)
             assert get_validation_errors(state) == []
             assert state["source"] in ("rule+llm", "rule")
             # explicit rule toggles win over whatever the model said
@@ -75,3 +91,17 @@ def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
     degraded = case.apply_model_result(None)  # a timed-out update
     assert degraded["source"] == "rule" and degraded["metadata"]["reasoning"] == "degraded"
     assert get_validation_errors(degraded) == []
+
+
+def test_a_manual_override_holds_until_the_next_spoken_command() -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    case.on_segment(0.0, "surgeon", "start the irrigation")
+    state = case.override("M05", "OFF", 5.0)
+    assert get_validation_errors(state) == []
+    assert "M05" in state["machines"]["0"]
+    assert state["details"]["toggles"][0]["match_type"] == "override"
+    assert state["metadata"]["reasoning"] == "M05 OFF (override)"
+    after = case.on_segment(9.0, "surgeon", "start the irrigation")
+    assert after is not None and "M05" in after["machines"]["1"]
+    with pytest.raises(ValueError):
+        case.override("M42", "ON", 10.0)
