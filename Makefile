@@ -20,7 +20,7 @@ SHORTEN := s@^\s*(\[ *[0-9]+/[0-9]+\]) .* -c .*/vendor/llama\.cpp/(ggml/src/|src
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
-	@echo "make test   same set-up, then ruff, import contracts, mypy on core/ and the whole test suite"
+	@echo "make test   same set-up, then ruff, import contracts, mypy on core/, app/ and ui/, and the whole test suite"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auralis needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
@@ -45,7 +45,7 @@ contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy core app
+	$(VENV)/bin/mypy core app ui
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest

@@ -28,10 +28,6 @@ SAFETY_NOTICE = (
     "Auralis drafts clinical documentation for review by a qualified clinician. "
     "It is a drafting aid, not clinical advice."
 )
-WINDOW_NOT_YET = (
-    "The Auralis window is not part of this version yet; the command line works now. "
-    "Run `python main.py --help` to see the commands."
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +50,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def is_command_line(argv: list[str]) -> bool:
+    """Whether these arguments ask for the command line (a command, --help, --version)
+    rather than the window (no arguments, or only the window's options and --data-dir)."""
+    commands: set[str] = set()
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    takes_value = {"--data-dir", "--screenshot", "--workspace", "--size"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-h", "--help", "--version"):
+            return True
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg in commands  # the first word decides
+    return False
+
+
 def _fail(message: str) -> int:
     print(f"auralis: error: {message}", file=sys.stderr)
     return 1
@@ -63,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit status."""
     args = build_parser().parse_args(argv)
     if args.command is None:
-        print(WINDOW_NOT_YET)
+        build_parser().print_help()
         return 0
     paths = AppPaths.resolve(args.data_dir)
     loaded = load_settings(paths.settings_file)

@@ -7,6 +7,7 @@ the EHR text, and red in DOCX. Files are written to a temporary name and renamed
 full disk never leaves half a file under the real name.
 """
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,6 +108,25 @@ def to_markdown(doc: ExportDocument) -> str:
     return "\n".join(out)
 
 
+def to_html(doc: ExportDocument) -> str:
+    """For print and PDF: headings, the review line and notice; risk words red and bold."""
+
+    def body(text: str) -> str:
+        escaped = html.escape(text)
+        escaped = RED_MARKER.sub(lambda m: f'<b style="color:#c62828">{m.group(1)}</b>', escaped)
+        return escaped.replace("\n", "<br>")
+
+    out = [f"<h1>{html.escape(doc.template_title)}</h1><p>"]
+    out += [html.escape(line) + "<br>" for line in _header_lines(doc)]
+    out.append("</p>")
+    for heading, text in _blocks(doc.content):
+        if heading:
+            out.append(f"<h2>{html.escape(heading)}</h2>")
+        out.append(f"<p>{body(text)}</p>")
+    out += [f"<hr><p>{html.escape(REVIEW_LINE)}</p><p><i>{html.escape(SAFETY_NOTICE)}</i></p>"]
+    return "\n".join(out)
+
+
 def to_plain_text(doc: ExportDocument) -> str:
     """For pasting into an EHR: no markup at all."""
     out = [doc.template_title.upper(), *_header_lines(doc), ""]
@@ -118,7 +138,9 @@ def to_plain_text(doc: ExportDocument) -> str:
     return "\n".join(out)
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+def write_export_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Run ``write(temporary path)`` and move the result onto ``path``: a failed export
+    leaves nothing half-written. Raises ``ExportError`` naming the path."""
     try:
         return write_atomically(path, write)
     except OSError as exc:
@@ -126,7 +148,7 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def write_text_export(path: Path, text: str) -> Path:
-    return _write_atomically(path, lambda target: target.write_text(text, encoding="utf-8"))
+    return write_export_atomically(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 def write_docx(path: Path, doc: ExportDocument) -> Path:
@@ -153,4 +175,4 @@ def write_docx(path: Path, doc: ExportDocument) -> Path:
             paragraph.add_run(paragraph_text[position:])
     document.add_paragraph(REVIEW_LINE)
     document.add_paragraph(SAFETY_NOTICE).runs[0].italic = True
-    return _write_atomically(path, lambda target: document.save(str(target)))
+    return write_export_atomically(path, lambda target: document.save(str(target)))

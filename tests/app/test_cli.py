@@ -31,10 +31,11 @@ def test_help_and_version(run_cli: CliRunner) -> None:
         assert run_cli(group, "--help").returncode == 0
 
 
-def test_no_command_explains_and_succeeds(run_cli: CliRunner) -> None:
-    result = run_cli()
-    assert result.returncode == 0
-    assert "--help" in result.stdout
+def test_no_command_opens_the_window_or_says_how_without_a_display(run_cli: CliRunner) -> None:
+    result = run_cli(QT_QPA_PLATFORM="", DISPLAY="", WAYLAND_DISPLAY="")
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "python main.py --help" in result.stderr
 
 
 def test_patients_and_sessions_flow(run_cli: CliRunner, tmp_path: Path) -> None:

@@ -1,0 +1,44 @@
+"""The real window, offscreen, on a fresh data folder; the inference worker is started
+as ``make run`` starts it, and every test checks it has stopped afterwards."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.context import AppContext, open_context
+from ui.main_window import MainWindow
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, auralis_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[WindowFactory]:
+    made: list[tuple[MainWindow, AppContext]] = []
+
+    def make(model: Path | None = None, **env: str) -> MainWindow:
+        if model is not None:
+            monkeypatch.setenv("AURALIS_INFERENCE__MODEL_PATH", str(model))
+            monkeypatch.setenv("AURALIS_INFERENCE__N_CTX", "2048")
+            monkeypatch.setenv("AURALIS_INFERENCE__N_THREADS", "2")
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        context = open_context(auralis_home)
+        window = MainWindow(context, first_run_prompt=False)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        window.show()
+        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
+            window.start_engine()
+        made.append((window, context))
+        return window
+
+    yield make
+    for window, context in made:
+        window.close()
+        assert window.worker.isFinished(), "the inference thread is still running"
+        qtbot.wait(300)  # let pending timers (a search, an autosave) run while the store is open
+        context.close()

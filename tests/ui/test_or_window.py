@@ -1,0 +1,123 @@
+"""The Operating-room workspace, the entry points and shutting down, offscreen."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.orstate.serializer import get_validation_errors
+from core.store.orcases import case_timeline, list_cases
+from tests.ui.conftest import WindowFactory
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LINES = [
+    {"t": 0, "speaker": "nurse", "text": "patient is in the room, starting the time-out"},
+    {"t": 30, "speaker": "anesthetist", "text": "induction now, turn on the ventilator"},
+    "not json",
+    {"t": 95, "speaker": "surgeon", "text": "needle access, fire up the c-arm"},
+    {"t": 200, "speaker": "surgeon", "text": "start the lithotripter and the irrigation"},
+]
+
+
+def _write(path: Path) -> Path:
+    path.write_text(
+        "".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in LINES),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_replay_updates_phase_and_tiles_and_override_is_recorded(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    window.show_workspace("or")
+    room = window.operating_room
+    assert "RULE-ONLY" in room.mode.text()
+    states: list[dict[str, object]] = []
+    room.controller.state.connect(states.append)
+    room.speed.setValue(0)  # as fast as possible
+    room.start_replay(_write(tmp_path / "case.jsonl"))
+    qtbot.waitUntil(lambda: "Stone Management" in room.phase.text(), timeout=5000)
+    assert all(get_validation_errors(s) == [] for s in states)
+    assert room.grid.tiles["M07"].state_word == "ON"  # lithotripter
+    assert "rule" in room.grid.tiles["M07"].detail
+    assert "Line 3" in window.statusBar().currentMessage() or room.feed.blockCount() == 4
+    assert "Anesthesia Induction" in room.timeline.text()
+
+    room.grid.tiles["M07"].menu().actions()[1].trigger()  # "Set OFF (manual override)"
+    assert room.grid.tiles["M07"].state_word == "OFF"
+    assert "override" in room.grid.tiles["M07"].detail
+    case_id = list_cases(window.context.db)[0].id
+    sources = [e.source for e in case_timeline(window.context.db, case_id) if e.kind == "state"]
+    assert sources[-1] == "override"
+    qtbot.mouseClick(room.stop_button, Qt.MouseButton.LeftButton)
+    assert list_cases(window.context.db)[0].ended_at is not None
+    assert room.cases.count() == 1
+
+
+def test_typed_lines_drive_the_display(make_window: WindowFactory, qtbot: QtBot) -> None:
+    window = make_window()
+    room = window.operating_room
+    window.show_workspace("or")
+    qtbot.mouseClick(room.typed_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(room.line, "surgeon: start the suction")
+    qtbot.keyClick(room.line, Qt.Key.Key_Return)
+    assert room.grid.tiles["M06"].state_word == "ON"
+    assert "surgeon: start the suction" in room.feed.toPlainText()
+
+
+def test_closing_during_a_generation_stops_the_worker(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, tiny_model: Path
+) -> None:
+    window = make_window(model=tiny_model)
+    panel = window.sessions
+    qtbot.keyClicks(panel.patients.new_name, "Closing Patient")
+    qtbot.keyClick(panel.patients.new_name, Qt.Key.Key_Return)
+    source = tmp_path / "long.txt"
+    source.write_text("Client: I feel tired and low most days.\n" * 400, encoding="utf-8")
+    panel.sessions.import_file(source)
+    with qtbot.waitSignal(window.worker.progress, timeout=60_000):  # the draft has started
+        qtbot.mouseClick(panel.view.generate_button, Qt.MouseButton.LeftButton)
+    window.close()  # the fixture checks that the thread has finished
+    assert window.worker.isFinished()
+
+
+def test_screenshot_and_smoke_test_entry_points(run_cli: Any, tmp_path: Path) -> None:
+    shot = tmp_path / "or.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "main.py"),
+            "--screenshot",
+            str(shot),
+            "--demo",
+            "--workspace",
+            "or",
+            "--size",
+            "1366x768",
+        ],
+        capture_output=True,
+        text=True,
+        env=run_cli.env(),
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    smoke = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "main.py"), "--smoke-test"],
+        capture_output=True,
+        text=True,
+        env=run_cli.env(),
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+    lines = smoke.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 5
+    assert lines[-1] == "smoke test passed"

@@ -1,0 +1,147 @@
+"""The Sessions workspace through its real widgets, offscreen."""
+
+from pathlib import Path
+
+import docx
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.store.notes import note_history
+from tests.ui.conftest import WindowFactory
+from ui.main_window import MainWindow
+
+TRANSCRIPT = """Therapist: How have you been since last week?
+Client: Not good. I have been thinking about killing myself.
+Therapist: Thank you for telling me. Do you have a plan?
+Client: No plan. My sister helps.
+Therapist: Let's make a safety plan together.
+"""
+
+
+def _patient_with_session(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> int:
+    panel = window.sessions
+    qtbot.keyClicks(panel.patients.new_name, "Test Patient")
+    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
+    assert panel.patients.list.count() == 1 and panel.sessions.patient_id is not None
+    source = tmp_path / "session.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    session_id = panel.sessions.import_file(source)
+    assert session_id is not None and panel.view.session_id == session_id
+    assert "killing myself" in panel.view.transcript.toPlainText()
+    assert panel.view.risks.list.count() >= 1
+    return session_id
+
+
+def _generate(window: MainWindow, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(window.sessions.job.note_saved, timeout=120_000):
+        qtbot.mouseClick(window.sessions.view.generate_button, Qt.MouseButton.LeftButton)
+
+
+def test_generate_edit_autosave_history_restore_with_the_tiny_model(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, tiny_model: Path
+) -> None:
+    window = make_window(model=tiny_model)
+    assert "local model" in window.engine_label.text()
+    assert not window.degraded_badge.isVisible()
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    view = window.sessions.view
+    streamed: list[str] = []
+    window.sessions.job.token.connect(streamed.append)
+    _generate(window, qtbot)
+    assert streamed, "no tokens reached the editor while generating"
+    text = view.editor.toPlainText()
+    assert "Risk" in text and "{{RED:" in text  # the safety net marks the disclosure
+    assert "AI draft" in view.badges.text()
+
+    view.editor.moveCursor(view.editor.textCursor().MoveOperation.End)
+    qtbot.keyClick(view.editor, Qt.Key.Key_Return)
+    qtbot.keyClicks(view.editor, "Reviewed with the client.")
+    qtbot.waitUntil(lambda: len(note_history(window.context.db, session_id)) == 2, timeout=5000)
+    assert "edited from an AI draft" in view.badges.text()
+    assert view.history.list.count() == 2
+    assert window.sessions.sessions.list.currentItem().text().endswith("edited")
+
+    view.history.list.setCurrentRow(1)  # the AI draft (newest first)
+    assert "+Reviewed with the client." in view.history.diff.toPlainText()
+    qtbot.mouseClick(view.history.restore_button, Qt.MouseButton.LeftButton)
+    history = note_history(window.context.db, session_id)
+    assert len(history) == 3 and history[-1].content == history[0].content
+    assert "Reviewed with the client." not in view.editor.toPlainText()
+
+
+def test_regenerate_asks_first_and_cancel_leaves_the_note(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, tiny_model: Path
+) -> None:
+    window = make_window(model=tiny_model)
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    _generate(window, qtbot)
+    view = window.sessions.view
+    before = view.editor.toPlainText()
+
+    qtbot.mouseClick(view.generate_button, Qt.MouseButton.LeftButton)
+    box = view.findChild(QMessageBox, "regenerateConfirm")
+    assert box is not None and box.isVisible() and not window.sessions.job.busy
+    box.button(QMessageBox.StandardButton.No).click()
+    assert not window.sessions.job.busy and view.editor.toPlainText() == before
+
+    # Regenerate, then cancel at the first streamed token.
+    window.sessions.job.token.connect(lambda _text: window.sessions.job.cancel())
+    qtbot.mouseClick(view.generate_button, Qt.MouseButton.LeftButton)
+    box = view.findChild(QMessageBox, "regenerateConfirm")
+    with qtbot.waitSignal(window.sessions.job.cancelled, timeout=10_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert view.editor.toPlainText() == before
+    assert len(note_history(window.context.db, session_id)) == 1
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_rule_based_note_and_exports_without_a_model(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    assert window.degraded_badge.isVisible() and "rule-based" in window.engine_label.text()
+    _patient_with_session(window, qtbot, tmp_path)
+    _generate(window, qtbot)
+    assert "Rule-based draft" in window.sessions.view.editor.toPlainText()
+    exported = {
+        kind: window.sessions.export_to(tmp_path / f"note.{kind}", kind)
+        for kind in ("pdf", "docx", "md")
+    }
+    assert all(path is not None and path.stat().st_size > 0 for path in exported.values())
+    assert (tmp_path / "note.pdf").read_bytes().startswith(b"%PDF")
+    assert "**killing**" in (tmp_path / "note.md").read_text(encoding="utf-8")
+    words = "\n".join(p.text for p in docx.Document(str(tmp_path / "note.docx")).paragraphs)
+    assert "killing" in words
+
+
+def test_a_bad_transcript_is_refused_in_the_window(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    panel = window.sessions
+    qtbot.keyClicks(panel.patients.new_name, "Another Patient")
+    qtbot.keyClick(panel.patients.new_name, Qt.Key.Key_Return)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"segments": [', encoding="utf-8")
+    assert panel.sessions.import_file(broken) is None
+    assert panel.sessions.error.isVisible() and "broken.json" in panel.sessions.error.text()
+    assert panel.sessions.list.count() == 0
+
+
+def test_patients_search_rename_archive(make_window: WindowFactory, qtbot: QtBot) -> None:
+    window = make_window()
+    patients = window.sessions.patients
+    for name in ("Ada Example", "Bea Example"):
+        qtbot.keyClicks(patients.new_name, name)
+        qtbot.keyClick(patients.new_name, Qt.Key.Key_Return)
+    patients.search.setText("Bea")
+    qtbot.waitUntil(lambda: patients.list.count() == 1, timeout=2000)
+    item = patients.list.item(0)
+    item.setText("Bea Renamed")
+    qtbot.waitUntil(lambda: patients.list.item(0).text() == "Bea Renamed", timeout=2000)
+    patients.list.setCurrentRow(0)
+    qtbot.mouseClick(patients.archive_button, Qt.MouseButton.LeftButton)
+    patients.search.clear()
+    qtbot.waitUntil(lambda: patients.list.count() == 1, timeout=2000)
+    assert patients.list.item(0).text() == "Ada Example"

@@ -1,0 +1,135 @@
+"""Starting the window: ``python main.py [--data-dir DIR] [--workspace sessions|or]``,
+``--screenshot PATH [--demo] [--size WxH]`` and ``--smoke-test``.
+
+The Qt application runs on a qasync event loop (one loop for Qt and asyncio). The store is
+opened on the GUI thread (short transactions only); the engine is built on the inference
+worker's thread after the window is shown, so the window is usable at once.
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from app.context import AppContext, open_context
+from ui.theme import apply_base_style
+
+SIZE_HELP = "window size for --screenshot, e.g. 1366x768"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="auralis", description="Auralis: the window.")
+    parser.add_argument("--data-dir", type=Path, metavar="DIR")
+    parser.add_argument("--workspace", choices=["sessions", "or"], help="open this workspace")
+    parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save the window as PNG")
+    parser.add_argument("--demo", action="store_true", help="with --screenshot: demo data")
+    parser.add_argument("--size", default="1366x768", help=SIZE_HELP)
+    parser.add_argument("--smoke-test", action="store_true", help="offscreen self-check")
+    return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"auralis: error: --size must look like 1366x768, not {text!r}") from None
+    return width, height
+
+
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+NO_DISPLAY = (
+    "auralis: error: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY "
+    "is set).\n"
+    "  To check the window without a screen: QT_QPA_PLATFORM=offscreen python main.py "
+    "--screenshot window.png\n"
+    "  The command line works without a display: python main.py --help"
+)
+
+
+def run(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from ui.smoke_test import smoke_test
+
+        return smoke_test(args.data_dir)
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return _screenshot(args)
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    context = open_context(args.data_dir)
+    return _run_window(context, args.workspace)
+
+
+def _application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Auralis")
+    app.setOrganizationName("Auralis")
+    apply_base_style(app)
+    return app
+
+
+def _run_window(context: AppContext, workspace: str | None) -> int:
+    import qasync
+
+    from ui.main_window import MainWindow
+
+    app = _application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(context)
+    if workspace:
+        window.show_workspace(workspace)
+    window.show()
+    window.start_engine()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    return 0
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    from ui.main_window import MainWindow
+
+    width, height = _size(args.size)
+    with tempfile.TemporaryDirectory(prefix="auralis-screenshot-") as scratch:
+        home = Path(scratch) if args.demo else args.data_dir
+        context = open_context(home)
+        if args.demo:
+            from app.demo import create_demo_data
+
+            create_demo_data(context.db)
+        app = _application()
+        window = MainWindow(context, first_run_prompt=False)
+        window.resize(width, height)
+        if args.workspace:
+            window.show_workspace(args.workspace)
+        window.show()
+        if args.demo:
+            window.show_demo_selection()
+        for _ in range(5):
+            app.processEvents()
+        saved = window.grab().save(str(args.screenshot))
+        window.close()
+        app.processEvents()
+        context.close()
+    if not saved:
+        print(f"auralis: error: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    print(f"saved {args.screenshot} ({width}x{height})")
+    return 0

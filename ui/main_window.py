@@ -1,0 +1,249 @@
+"""The one window: navigation between the Sessions and Operating-room workspaces, menus,
+and a status bar that says which engine answers.
+
+Threading: everything here runs on the GUI thread. The inference worker is started by
+``start_engine`` and shut down (running work cancelled, thread joined) when the window
+closes.
+"""
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import __version__
+from app.context import AppContext
+from app.demo import create_demo_data, is_empty
+from app.worker import InferenceWorker
+from core.llm.rules import RULE_ENGINE_LABEL
+from ui.dialogs import ask_yes_no
+from ui.orroom.workspace import OperatingRoomWorkspace
+from ui.sessions.workspace import SessionsWorkspace
+from ui.settings_dialog import SettingsDialog
+from ui.theme import zoom
+
+SAFETY_NOTICE = (
+    "Auralis drafts clinical documentation and shows operating-room state for review by "
+    "qualified staff. It is a drafting aid, not clinical advice: check every note before "
+    "it enters a record, and the room itself before acting on the display."
+)
+WORKSPACES = ("sessions", "or")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, *, first_run_prompt: bool = True) -> None:
+        super().__init__()
+        self.context = context
+        self.setWindowTitle("Auralis")
+        self.setMinimumSize(1024, 640)
+        self.worker = InferenceWorker(context.paths)
+        self.worker.engine_changed.connect(self._engine_changed)
+        self._zoom_steps = 0
+        app = QApplication.instance()
+        self._base_point_size = app.font().pointSizeF() if isinstance(app, QApplication) else 10
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Workspaces")
+        self.nav.addItems(["Sessions", "Operating room"])
+        self.nav.setFixedWidth(170)
+        self.sessions = SessionsWorkspace(context, self.worker, self)
+        self.operating_room = OperatingRoomWorkspace(context, self.worker, self)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.sessions)
+        self.stack.addWidget(self.operating_room)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.engine_label = QLabel(f"Engine: {RULE_ENGINE_LABEL} (starting)")
+        self.engine_label.setAccessibleName("Engine in use")
+        self.last_run_label = QLabel("")
+        self.degraded_badge = QLabel("Rule-based: no model")
+        self.degraded_badge.setObjectName("degradedBadge")
+        self.degraded_badge.setAccessibleName("Degraded")
+        self.statusBar().addPermanentWidget(self.last_run_label)
+        self.statusBar().addPermanentWidget(self.degraded_badge)
+        self.statusBar().addPermanentWidget(self.engine_label)
+        self.sessions.inference_done.connect(self.show_inference)
+        self.operating_room.inference_done.connect(self.show_inference)
+        self.sessions.status_message.connect(self.show_message)
+        self.operating_room.status_message.connect(self.show_message)
+
+        self._build_menus()
+        self._settings = QSettings(
+            str(context.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
+        )
+        self._restore_layout()
+        for problem in context.problems:
+            self.show_message(problem)
+        if first_run_prompt and is_empty(context.db):
+            self._offer_demo_data()
+
+    # --- menus ----------------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu_name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        menu = self._menus[menu_name]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._menus = {
+            name: bar.addMenu(title)
+            for name, title in (
+                ("file", "&File"),
+                ("view", "&View"),
+                ("tools", "&Tools"),
+                ("help", "&Help"),
+            )
+        }
+        self._action(
+            "file", "&Import transcript…", self.sessions.import_transcript, QKeySequence("Ctrl+I")
+        )
+        self._action("file", "&Export note…", self.sessions.export_note, QKeySequence("Ctrl+E"))
+        self._menus["file"].addSeparator()
+        self._action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action("view", "&Sessions", lambda: self.show_workspace("sessions"), "Ctrl+1")
+        self._action("view", "&Operating room", lambda: self.show_workspace("or"), "Ctrl+2")
+        self._menus["view"].addSeparator()
+        self._action(
+            "view", "&Larger text", lambda: self.zoom_text(1), QKeySequence.StandardKey.ZoomIn
+        )
+        self._action("view", "Larger text", lambda: self.zoom_text(1), "Ctrl+=")
+        self._action(
+            "view", "S&maller text", lambda: self.zoom_text(-1), QKeySequence.StandardKey.ZoomOut
+        )
+        self._action("view", "&Normal text size", lambda: self.zoom_text(0), "Ctrl+0")
+        self._action("tools", "&Settings and model…", self.open_settings, "Ctrl+,")
+        self._action("help", "&About Auralis", self.show_about)
+
+    # --- workspaces, zoom, about ----------------------------------------------------------
+
+    def show_workspace(self, name: str) -> None:
+        self.nav.setCurrentRow(WORKSPACES.index(name))
+
+    def current_workspace(self) -> str:
+        return WORKSPACES[max(self.nav.currentRow(), 0)]
+
+    def zoom_text(self, steps: int) -> None:
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        self._zoom_steps = 0 if steps == 0 else self._zoom_steps + steps
+        size = zoom(app, steps, self._base_point_size)
+        self.show_message(f"Text size {size:.0f} pt")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Auralis",
+            f"<b>Auralis {__version__}</b><p>Offline clinical notes and operating-room "
+            f"state, with a local language model. Nothing leaves this computer unless you "
+            f"set up a server on your own network.</p><p><b>Safety:</b> {SAFETY_NOTICE}</p>",
+        )
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.context, self.worker, self)
+        dialog.open()
+
+    # --- engine status --------------------------------------------------------------------
+
+    def start_engine(self) -> None:
+        """Start the worker and build the configured engine on it (window already usable)."""
+        if not self.worker.isRunning():
+            self.worker.start()
+        self.worker.load_engine(self.context.loaded.settings.inference)
+
+    @Slot(str, bool, list)
+    def _engine_changed(self, description: str, degraded: bool, problems: list[str]) -> None:
+        self.engine_label.setText(f"Engine: {description}")
+        self.degraded_badge.setText("Rule-based: no model")
+        self.degraded_badge.setVisible(degraded)
+        self.sessions.set_engine_description(description, degraded)
+        self.operating_room.set_engine_description(description, degraded)
+        if problems:
+            self.show_message(problems[-1])
+
+    @Slot(str, float, float, bool)
+    def show_inference(
+        self, what: str, seconds: float, tokens_per_s: float, degraded: bool
+    ) -> None:
+        speed = f", {tokens_per_s:.0f} tokens/s" if tokens_per_s > 0 else ""
+        self.last_run_label.setText(f"Last {what}: {seconds:.1f} s{speed}")
+        if degraded:
+            self.degraded_badge.setText("Degraded: the model failed, rules answered")
+            self.degraded_badge.setVisible(True)
+        elif not self.worker.degraded:
+            self.degraded_badge.setVisible(False)
+
+    @Slot(str)
+    def show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+
+    # --- first run ------------------------------------------------------------------------
+
+    def _offer_demo_data(self) -> None:
+        self._demo_box = ask_yes_no(
+            self,
+            "demoOffer",
+            "Welcome to Auralis",
+            "There are no patients yet. Create demo data to look around?\n\n"
+            "Two fictitious patients with sessions and a recorded PCNL case, all clearly "
+            "labelled DEMO. You can archive them later.",
+            self._demo_answer,
+        )
+
+    @Slot(int)
+    def _demo_answer(self, result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            create_demo_data(self.context.db)
+            self.sessions.reload()
+            self.operating_room.reload_cases()
+            self.show_message("Demo data created: fictitious patients, labelled DEMO.")
+
+    def show_demo_selection(self) -> None:
+        """Select the first demo patient and session (for screenshots)."""
+        self.sessions.select_first()
+        self.operating_room.show_last_case()
+
+    # --- geometry and closing -------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        workspace = self._settings.value("workspace", "sessions")
+        self.show_workspace(workspace if workspace in WORKSPACES else "sessions")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.sessions.flush()
+        self.operating_room.stop_case()
+        self._settings.setValue("geometry", self.saveGeometry())
+        self._settings.setValue("workspace", self.current_workspace())
+        self._settings.sync()
+        self.worker.shutdown()
+        super().closeEvent(event)

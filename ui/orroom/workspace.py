@@ -1,0 +1,324 @@
+"""The Operating-room workspace: a dark, large-type display for a laptop a few metres
+from the table. Phase and next phase big, a phase timeline, the machine grid, the live
+transcript, a rule-only / model / degraded badge; controls to start a case (replay,
+follow, typed lines) and the recorded cases. GUI thread only."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.worker import InferenceWorker
+from core.orstate.surgeries import Surgery, load_surgeries
+from core.store.orcases import case_timeline, list_cases
+from ui.orroom.case_controller import CaseController
+from ui.orroom.machine_grid import MachineGrid
+from ui.theme import style_or_workspace
+
+JSONL_FILTER = "Transcript segments (*.jsonl *.json);;All files (*)"
+
+
+def _clock(seconds: float) -> str:
+    whole = int(max(seconds, 0))
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+class OperatingRoomWorkspace(QWidget):
+    status_message = Signal(str)
+    inference_done = Signal(str, float, float, bool)
+
+    def __init__(
+        self, context: AppContext, worker: InferenceWorker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        style_or_workspace(self)
+        self.context, self.worker = context, worker
+        catalog = load_surgeries(context.paths.data_dir / "surgeries")
+        self.surgeries: dict[str, Surgery] = {s.name: s for s in catalog.surgeries.values()}
+        self.problems = list(catalog.problems)
+        settings = context.loaded.settings
+        self.controller = CaseController(
+            context.db, worker, settings.operating_room, settings.inference.timeout_s, self
+        )
+        self.model_available = False
+
+        self.surgery = QComboBox()
+        self.surgery.setAccessibleName("Surgery")
+        for surgery in self.surgeries.values():
+            self.surgery.addItem(surgery.display_name, surgery.name)
+        self.speed = QDoubleSpinBox()
+        self.speed.setAccessibleName("Replay speed (times real time; 0 = as fast as possible)")
+        self.speed.setRange(0.0, 50.0)
+        self.speed.setValue(1.0)
+        self.speed.setSuffix("×")
+        self.replay_button = QPushButton("&Replay file…")
+        self.follow_button = QPushButton("&Follow live file…")
+        self.typed_button = QPushButton("&Typed lines")
+        self.stop_button = QPushButton("&Stop case")
+        self.stop_button.setEnabled(False)
+        self.mode = QLabel()
+        self.mode.setObjectName("modeBadge")
+        self.mode.setAccessibleName("Inference mode")
+        self.phase = QLabel("No case running")
+        self.phase.setObjectName("phaseName")
+        self.phase.setWordWrap(True)
+        self.next_phase = QLabel("Start a case: replay a file, follow a live file, or type lines.")
+        self.next_phase.setObjectName("nextPhase")
+        self.next_phase.setWordWrap(True)
+        self.timeline = QLabel()
+        self.timeline.setWordWrap(True)
+        self.timeline.setAccessibleName("Phase timeline")
+        self.grid = MachineGrid()
+        self.feed = QPlainTextEdit()
+        self.feed.setReadOnly(True)
+        self.feed.setAccessibleName("Live transcript")
+        self.feed.setMaximumBlockCount(2000)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText("Type a line, e.g. surgeon: start the suction")
+        self.line.setAccessibleName("Typed line")
+        self.line.setEnabled(False)
+        self.cases = QListWidget()
+        self.cases.setAccessibleName("Recorded cases")
+        self.cases.setMaximumHeight(120)
+        self.case_replay = QPushButton("Replay &case")
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Surgery:"))
+        controls.addWidget(self.surgery)
+        controls.addWidget(QLabel("Speed:"))
+        controls.addWidget(self.speed)
+        for button in (self.replay_button, self.follow_button, self.typed_button, self.stop_button):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        controls.addWidget(self.mode)
+        left = QVBoxLayout()
+        left.addWidget(self.phase)
+        left.addWidget(self.next_phase)
+        left.addWidget(self.timeline)
+        left.addWidget(self.grid, 1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>Transcript</b>"))
+        right.addWidget(self.feed, 1)
+        right.addWidget(self.line)
+        right.addWidget(QLabel("<b>Recorded cases</b>"))
+        right.addWidget(self.cases)
+        right.addWidget(self.case_replay)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addLayout(body, 1)
+
+        self.replay_button.clicked.connect(self.choose_replay)
+        self.follow_button.clicked.connect(self.choose_follow)
+        self.typed_button.clicked.connect(self.start_typed)
+        self.stop_button.clicked.connect(self.stop_case)
+        self.line.returnPressed.connect(self._typed)
+        self.case_replay.clicked.connect(self.replay_selected_case)
+        self.surgery.currentIndexChanged.connect(self._surgery_changed)
+        self.grid.override_chosen.connect(self._override)
+        self.controller.segment.connect(self._segment)
+        self.controller.state.connect(self.show_state)
+        self.controller.problem.connect(self.status_message)
+        self.controller.ended.connect(self.reload_cases)
+        self._surgery_changed()
+        self.set_engine_description("rule-based", True)
+        self.reload_cases()
+
+    def current_surgery(self) -> Surgery:
+        return self.surgeries[str(self.surgery.currentData())]
+
+    def set_engine_description(self, _description: str, degraded: bool) -> None:
+        self.model_available = not degraded
+        self._show_mode("model" if self.model_available else "rule-only")
+
+    def _show_mode(self, mode: str) -> None:
+        colours = {"model": "#1565c0", "rule-only": "#455a64", "degraded": "#b71c1c"}
+        words = {
+            "model": "RULES + MODEL",
+            "rule-only": "RULE-ONLY (no model)",
+            "degraded": "DEGRADED: model failed, rules shown",
+        }
+        self.mode.setText(words[mode])
+        self.mode.setStyleSheet(f"background: {colours[mode]}; color: #ffffff;")
+
+    # --- starting and stopping ------------------------------------------------------------
+
+    @Slot()
+    def choose_replay(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Replay a case", "", JSONL_FILTER)
+        if path:
+            self.start_replay(Path(path))
+
+    @Slot()
+    def choose_follow(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Follow a live transcript file",
+            "",
+            JSONL_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.start_follow(Path(path))
+
+    def start_replay(self, path: Path) -> None:
+        self._starting()
+        self.controller.replay(
+            self.current_surgery(), path, self.speed.value(), use_model=self.model_available
+        )
+
+    def start_follow(self, path: Path) -> None:
+        self._starting()
+        self.controller.follow(self.current_surgery(), path, use_model=self.model_available)
+        self.status_message.emit(f"Following {path.name}: new lines appear as they are written.")
+
+    @Slot()
+    def start_typed(self) -> None:
+        self._starting()
+        self.controller.start(self.current_surgery(), "typed lines", use_model=self.model_available)
+        self.line.setEnabled(True)
+        self.line.setFocus()
+
+    def _starting(self) -> None:
+        self.feed.clear()
+        self.grid.set_surgery(self.current_surgery())
+        self.stop_button.setEnabled(True)
+        self.surgery.setEnabled(False)
+        self._phase_starts: list[tuple[str, float]] = []
+
+    @Slot()
+    def stop_case(self) -> None:
+        self.controller.stop()
+        self.stop_button.setEnabled(False)
+        self.surgery.setEnabled(True)
+        self.line.setEnabled(False)
+
+    @Slot()
+    def _typed(self) -> None:
+        text = self.line.text().strip()
+        if not text:
+            return
+        speaker, _, said = text.partition(":")
+        if not said:
+            speaker, said = "staff", text
+        self.controller.type_line(speaker.strip(), said.strip())
+        self.line.clear()
+
+    @Slot(str, str)
+    def _override(self, machine_id: str, action: str) -> None:
+        if not self.controller.running:
+            self.status_message.emit("Start a case to set a machine by hand.")
+            return
+        self.controller.override(machine_id, action)
+        self.status_message.emit(f"{machine_id} set to {action} by hand (recorded in the case).")
+
+    @Slot()
+    def _surgery_changed(self) -> None:
+        if self.surgeries:
+            self.grid.set_surgery(self.current_surgery())
+
+    # --- display --------------------------------------------------------------------------
+
+    @Slot(float, str, str)
+    def _segment(self, t: float, speaker: str, text: str) -> None:
+        bar = self.feed.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        self.feed.appendPlainText(f"[{_clock(t)}] {speaker}: {text}")
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    @Slot(dict)
+    def show_state(self, state: dict[str, Any]) -> None:
+        surgery = self.surgeries.get(state["metadata"]["surgery"]) or self.current_surgery()
+        names = {p.id: p.name for p in surgery.phases}
+        phase = state["metadata"]["phase"]
+        self.phase.setText(f"{names.get(phase, phase)}  ({phase})")
+        following = state["metadata"].get("next_phase")
+        self.next_phase.setText(
+            f"Next: {names.get(following, following)}" if following else "Last phase"
+        )
+        elapsed = state["metadata"].get("session_elapsed_s", 0.0)
+        starts = getattr(self, "_phase_starts", [])
+        if not starts or starts[-1][0] != phase:
+            starts.append((phase, elapsed))
+            self._phase_starts = starts
+        self.timeline.setText("  →  ".join(f"{names.get(p, p)} {_clock(t)}" for p, t in starts))
+        self.grid.show_state(state)
+        degraded = state["metadata"].get("reasoning") == "degraded"
+        if degraded:
+            self._show_mode("degraded")
+        elif "llm" in state["source"] or "medgemma" in state["source"]:
+            self._show_mode("model")
+            self.inference_done.emit(
+                "OR update", state["metadata"].get("processing_time_ms", 0.0) / 1000, 0.0, False
+            )
+
+    # --- recorded cases -------------------------------------------------------------------
+
+    @Slot()
+    def reload_cases(self) -> None:
+        self.cases.clear()
+        for case in list_cases(self.context.db)[:50]:
+            label = f"#{case.id} {case.surgery} · {case.started_at[:16].replace('T', ' ')}"
+            item = QListWidgetItem(label + (f" · {case.label}" if case.label else ""))
+            item.setData(256, case.id)
+            self.cases.addItem(item)
+
+    def show_last_case(self) -> None:
+        """Show the newest recorded case's final state (for screenshots and reopening)."""
+        cases = list_cases(self.context.db)
+        if not cases:
+            return
+        timeline = case_timeline(self.context.db, cases[0].id)
+        surgery = self.surgeries.get(cases[0].surgery)
+        if surgery is None:
+            return
+        self.surgery.setCurrentIndex(self.surgery.findData(surgery.name))
+        self.grid.set_surgery(surgery)
+        self._phase_starts = []
+        for entry in timeline:
+            if entry.kind == "segment" and entry.is_final:
+                self._segment(entry.t, entry.speaker or "", entry.text or "")
+            elif entry.state is not None:
+                self.show_state(entry.state)
+
+    @Slot()
+    def replay_selected_case(self) -> None:
+        if self.cases.currentRow() < 0:
+            self.status_message.emit("Choose a recorded case to replay.")
+            return
+        item = self.cases.currentItem()
+        case_id = int(item.data(256))
+        lines = [
+            {"t": e.t, "speaker": e.speaker, "text": e.text, "final": e.is_final}
+            for e in case_timeline(self.context.db, case_id)
+            if e.kind == "segment"
+        ]
+        case = next(c for c in list_cases(self.context.db) if c.id == case_id)
+        self.surgery.setCurrentIndex(self.surgery.findData(case.surgery))
+        self._starting()
+        self.controller.replay_lines(
+            self.current_surgery(),
+            [json.dumps(line) for line in lines],
+            f"replay of case {case_id}",
+            self.speed.value(),
+            use_model=self.model_available,
+        )

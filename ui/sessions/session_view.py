@@ -1,0 +1,304 @@
+"""One session: the transcript beside the note editor, Generate / Regenerate / Cancel with
+progress, review badges, and the Risk, History and Patient-summary tabs.
+
+GUI thread only; drafting goes through ``NoteJob`` (the inference worker). Edits are
+autosaved as new versions; leaving the session or closing the window saves at once.
+"""
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.notes.risk import detect_risks
+from core.notes.service import NoteExistsError, NoteResult, PatientSummary, update_note
+from core.notes.templates import BUILTIN_TEMPLATES, TemplateError
+from core.store.errors import StoreError
+from core.store.notes import current_note
+from core.store.sessions import get_session
+from core.store.templates import list_template_definitions
+from ui.dialogs import ask_yes_no
+from ui.sessions.history_panel import HistoryPanel
+from ui.sessions.note_editor import NoteEditor
+from ui.sessions.note_job import GENERATING_STAGE, NoteJob
+from ui.sessions.risk_panel import RiskPanel
+from ui.sessions.summary_view import summary_html
+from ui.sessions.transcript_view import TranscriptView
+
+
+class SessionView(QWidget):
+    message = Signal(str)
+    note_changed = Signal()  # a version was saved: lists and badges may change
+    inference_done = Signal(str, float, float, bool)  # what, seconds, tokens/s, degraded
+
+    def __init__(self, db: Database, job: NoteJob, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.job = db, job
+        self.session_id: int | None = None
+        self.patient_id: int | None = None
+        self._before_generation = ""
+        self._confirm: QMessageBox | None = None
+
+        self.title = QLabel("Choose a session, or add one.")
+        self.title.setAccessibleName("Session")
+        self.badges = QLabel()
+        self.badges.setObjectName("badge")
+        self.badges.setAccessibleName("Note status")
+        self.template = QComboBox()
+        self.template.setAccessibleName("Template")
+        self.generate_button = QPushButton("&Generate note")
+        self.cancel_button = QPushButton("Ca&ncel")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(120)
+        self.progress.hide()
+        self.stage_label = QLabel()
+        self.stage_label.setAccessibleName("Generation progress")
+        self.transcript = TranscriptView()
+        self.editor = NoteEditor()
+        self.risks = RiskPanel()
+        self.history = HistoryPanel(db)
+        self.summary = QTextBrowser()
+        self.summary.setAccessibleName("Patient summary")
+        self.summarise_button = QPushButton("Summarise &all sessions")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.risks, "Risk")
+        self.tabs.addTab(self.history, "History")
+        summary_tab = QWidget()
+        summary_layout = QVBoxLayout(summary_tab)
+        summary_layout.addWidget(self.summarise_button)
+        summary_layout.addWidget(self.summary, 1)
+        self.tabs.addTab(summary_tab, "Patient summary")
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.badges)
+        self.controls = controls = QHBoxLayout()
+        controls.addWidget(QLabel("Template:"))
+        controls.addWidget(self.template)
+        controls.addWidget(self.generate_button)
+        controls.addWidget(self.cancel_button)
+        controls.addWidget(self.progress)
+        controls.addWidget(self.stage_label, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.transcript)
+        split.addWidget(self.editor)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 4)
+        split.setStretchFactor(2, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(header)
+        layout.addLayout(controls)
+        layout.addWidget(split, 1)
+
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.job.cancel)
+        self.summarise_button.clicked.connect(self.summarise)
+        self.editor.autosave.connect(self._save_edit)
+        self.risks.line_chosen.connect(self.transcript.scroll_to_line)
+        self.history.restored.connect(self._restored)
+        self.history.message.connect(self.message)
+        job.token.connect(self._token)
+        job.stage.connect(self._stage)
+        job.note_saved.connect(self._note_saved)
+        job.summary_ready.connect(self._summary_ready)
+        job.failed.connect(self._job_failed)
+        job.cancelled.connect(self._job_cancelled)
+        job.draft_unsaved.connect(self.editor.setPlainText)
+        self.reload_templates()
+        self.show_session(None)
+
+    def reload_templates(self) -> None:
+        self.template.clear()
+        for name, template in BUILTIN_TEMPLATES.items():
+            if name != "summary":
+                self.template.addItem(template.title, name)
+        for definition in list_template_definitions(self.db):
+            self.template.addItem(
+                f"{definition.get('title', definition['name'])} (yours)", definition["name"]
+            )
+
+    # --- showing a session ----------------------------------------------------------------
+
+    def show_session(self, session_id: int | None, patient_id: int | None = None) -> None:
+        self.editor.flush()
+        self.session_id, self.patient_id = session_id, patient_id
+        has = session_id is not None
+        for widget in (self.generate_button, self.editor, self.template):
+            widget.setEnabled(has and not self.job.busy)
+        self.summarise_button.setEnabled(patient_id is not None and not self.job.busy)
+        if not has:
+            self.title.setText("Choose a session, or add one.")
+            self.transcript.clear()
+            self.editor.load("")
+            self.risks.show_flags([])
+            self.history.show_session(None)
+            self.badges.clear()
+            return
+        assert session_id is not None
+        session = get_session(self.db, session_id)
+        self.title.setText(f"<b>Session {session.session_number}</b> · {session.session_date}")
+        flags = detect_risks(session.transcript)
+        self.transcript.show_transcript(session.transcript, flags)
+        self.risks.show_flags(flags)
+        self._show_note()
+
+    def _show_note(self, reload_text: bool = True) -> None:
+        assert self.session_id is not None
+        note = current_note(self.db, self.session_id)
+        if reload_text:
+            self.editor.load(note.version.content if note else "")
+        self.history.show_session(self.session_id)
+        self.generate_button.setText("Re&generate note" if note else "&Generate note")
+        if note is None:
+            self.badges.setText("No note yet")
+            return
+        parts = [note.version.provenance]
+        if note.generated_at:
+            parts.append(f"generated {note.generated_at[:16].replace('T', ' ')}")
+        if note.last_edited_at:
+            parts.append(f"last edited {note.last_edited_at[:16].replace('T', ' ')}")
+        parts.append(f"{note.version_count} version{'s' if note.version_count != 1 else ''}")
+        self.badges.setText(" · ".join(parts))
+
+    def flush(self) -> None:
+        self.editor.flush()
+
+    # --- generating -----------------------------------------------------------------------
+
+    @Slot()
+    def generate(self, regenerate: bool = False) -> None:
+        if self.session_id is None or self.job.busy:
+            return
+        self.editor.flush()
+        template = str(self.template.currentData() or "default")
+        try:
+            self.job.start_note(self.session_id, template, regenerate=regenerate)
+        except NoteExistsError:
+            self._ask_regenerate()
+            return
+        except (StoreError, TemplateError) as exc:
+            self.message.emit(str(exc))
+            return
+        self._before_generation = self.editor.toPlainText()
+        self.editor.load("")
+        self._set_busy(True)
+
+    def _ask_regenerate(self) -> None:
+        self._confirm = ask_yes_no(
+            self,
+            "regenerateConfirm",
+            "Regenerate the note?",
+            "This session already has a note. Draft a new one? The current note stays in "
+            "the history and can be restored.",
+            self._regenerate_answer,
+        )
+
+    @Slot(int)
+    def _regenerate_answer(self, result: int) -> None:
+        self._confirm = None
+        if result == QMessageBox.StandardButton.Yes:
+            self.generate(regenerate=True)
+
+    @Slot()
+    def summarise(self) -> None:
+        if self.patient_id is None or self.job.busy:
+            return
+        try:
+            self.job.start_summary(self.patient_id)
+        except StoreError as exc:
+            self.message.emit(str(exc))
+            return
+        self.summary.setPlainText("Summarising all sessions…")
+        self.tabs.setCurrentIndex(2)
+        self._set_busy(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.generate_button.setEnabled(not busy and self.session_id is not None)
+        self.summarise_button.setEnabled(not busy and self.patient_id is not None)
+        self.cancel_button.setEnabled(busy)
+        self.editor.setReadOnly(busy)
+        self.progress.setVisible(busy)
+        if not busy:
+            self.stage_label.clear()
+
+    @Slot(str, int)
+    def _stage(self, stage: str, tokens: int) -> None:
+        if stage == GENERATING_STAGE:
+            self.stage_label.setText(f"Writing… {tokens} tokens")
+        else:
+            self.stage_label.setText("Reading the transcript…")
+
+    @Slot(str)
+    def _token(self, text: str) -> None:
+        self.editor.append_stream(text)
+
+    @Slot(object)
+    def _note_saved(self, result: NoteResult) -> None:
+        self._set_busy(False)
+        draft = result.draft
+        if result.version.session_id == self.session_id:
+            self._show_note()
+        self.note_changed.emit()
+        what = "rule-based draft" if draft.engine == "rules" else "draft"
+        self.message.emit(f"Note drafted ({what}, {draft.word_count} words) and saved.")
+        self.inference_done.emit("note", draft.inference_time_s, 0.0, draft.degraded)
+
+    @Slot(object)
+    def _summary_ready(self, summary: PatientSummary) -> None:
+        self._set_busy(False)
+        self.summary.setHtml(summary_html(summary))
+        self.inference_done.emit("summary", summary.inference_time_s, 0.0, summary.degraded)
+
+    @Slot(str)
+    def _job_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self.message.emit(message)
+        if self.session_id is not None and not self.editor.toPlainText():
+            self._show_note()
+
+    @Slot(str)
+    def _job_cancelled(self, reason: str) -> None:
+        self._set_busy(False)
+        if self.session_id is not None:
+            self._show_note()
+        self.message.emit(
+            "Generation timed out; the note is unchanged."
+            if reason == "timeout"
+            else "Generation cancelled; the note is unchanged."
+        )
+
+    # --- editing --------------------------------------------------------------------------
+
+    @Slot(str)
+    def _save_edit(self, text: str) -> None:
+        if self.session_id is None:
+            return
+        try:
+            version = update_note(self.db, self.session_id, text)
+        except StoreError as exc:
+            self.message.emit(f"Your edit is not saved yet: {exc}")
+            return
+        if version is not None:
+            self.message.emit("Saved.")
+            self._show_note(reload_text=False)  # badges and history; the text stays as typed
+            self.note_changed.emit()
+
+    @Slot(int)
+    def _restored(self, _version_id: int) -> None:
+        self._show_note()
+        self.note_changed.emit()

@@ -1,0 +1,177 @@
+"""A patient's sessions (number, date, note status) and adding one: paste a transcript, or
+import a file (text, WebVTT, SRT, JSON; also by dropping it here). Import problems are
+shown in the panel in the importer's own words; nothing is stored from a bad file."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.notes.transcript import TranscriptError, parse_transcript, read_transcript_file
+from core.store.errors import StoreError
+from core.store.sessions import add_session, list_sessions
+
+SESSION_ID = Qt.ItemDataRole.UserRole
+NOTE_STATUS = {"none": "no note", "ai_draft": "AI draft", "edited": "edited"}
+FILE_FILTER = "Transcripts (*.txt *.vtt *.srt *.json);;All files (*)"
+
+
+class SessionsPanel(QWidget):
+    session_selected = Signal(int)  # session id; -1 when none
+    message = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.patient_id: int | None = None
+        self.setAcceptDrops(True)
+        self.title = QLabel("<b>Sessions</b>")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Sessions")
+        self.import_button = QPushButton("&Import file…")
+        self.paste_button = QPushButton("&Paste transcript")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b71c1c;")
+        self.error.setAccessibleName("Import problem")
+        self.error.hide()
+        self.paste_box = QPlainTextEdit()
+        self.paste_box.setPlaceholderText("Paste the transcript here, then Add session.")
+        self.paste_box.setAccessibleName("Transcript to add")
+        self.paste_add = QPushButton("Add &session")
+        self.paste_box.hide()
+        self.paste_add.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.paste_button)
+        layout.addLayout(buttons)
+        layout.addWidget(self.paste_box)
+        layout.addWidget(self.paste_add)
+        layout.addWidget(self.error)
+        layout.addWidget(QLabel("<small>Or drop a transcript file here.</small>"))
+
+        self.import_button.clicked.connect(self.choose_file)
+        self.paste_button.clicked.connect(self.toggle_paste)
+        self.paste_add.clicked.connect(self.add_pasted)
+        self.list.currentItemChanged.connect(self._selected)
+        self.set_patient(None)
+
+    def set_patient(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        for widget in (self.import_button, self.paste_button, self.list):
+            widget.setEnabled(patient_id is not None)
+        self.error.hide()
+        self.reload()
+
+    @Slot()
+    def reload(self, select: int | None = None) -> None:
+        keep = select if select is not None else self.current_id()
+        self.list.blockSignals(True)
+        self.list.clear()
+        if self.patient_id is not None:
+            for summary in list_sessions(self.db, self.patient_id):
+                label = (
+                    f"#{summary.session_number}  {summary.session_date}  ·  "
+                    f"{NOTE_STATUS.get(summary.note_status, summary.note_status)}"
+                )
+                item = QListWidgetItem(label)
+                item.setData(SESSION_ID, summary.id)
+                self.list.addItem(item)
+                if summary.id == keep:
+                    self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        current = self.current_id()
+        self.session_selected.emit(current if current is not None else -1)
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return int(item.data(SESSION_ID)) if item is not None else None
+
+    def select_first(self) -> None:
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    @Slot()
+    def choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Import transcript", "", FILE_FILTER)
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> int | None:
+        """Add a session from a transcript file; returns its id, or None (reason shown)."""
+        try:
+            transcript = read_transcript_file(path)
+        except TranscriptError as exc:
+            self._refuse(str(exc))
+            return None
+        return self._add(transcript.as_text(), transcript.source_format, path.name)
+
+    @Slot()
+    def toggle_paste(self) -> None:
+        visible = not self.paste_box.isVisible()
+        self.paste_box.setVisible(visible)
+        self.paste_add.setVisible(visible)
+        if visible:
+            self.paste_box.setFocus()
+
+    @Slot()
+    def add_pasted(self) -> None:
+        data = self.paste_box.toPlainText().encode("utf-8")
+        try:
+            transcript = parse_transcript(data, filename="The pasted transcript")
+        except TranscriptError as exc:
+            self._refuse(str(exc))
+            return
+        if self._add(transcript.as_text(), transcript.source_format, "pasted text") is not None:
+            self.paste_box.clear()
+            self.toggle_paste()
+
+    def _refuse(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+        self.message.emit("The transcript was not imported: " + message)
+
+    def _add(self, text: str, source_format: str, origin: str) -> int | None:
+        if self.patient_id is None:
+            self._refuse("Choose a patient first.")
+            return None
+        try:
+            session = add_session(self.db, self.patient_id, text, transcript_format=source_format)
+        except StoreError as exc:
+            self._refuse(str(exc))
+            return None
+        self.error.hide()
+        self.reload(select=session.id)
+        self.message.emit(f"Session {session.session_number} added from {origin}.")
+        return session.id
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        self.session_selected.emit(int(item.data(SESSION_ID)) if item is not None else -1)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self.patient_id is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.import_file(Path(url.toLocalFile()))
+        event.acceptProposedAction()

@@ -1,0 +1,54 @@
+"""The transcript, read-only: each speaker in their own colour, risk quotes underlined in
+red; ``scroll_to_line`` brings a line into view (from the risk panel)."""
+
+import html
+
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from core.notes.risk import RiskFlag
+from core.notes.speakers import split_speaker
+from ui.theme import RISK_RED, SPEAKER_COLOURS
+
+
+class TranscriptView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Transcript")
+        self.setOpenLinks(False)
+        self._lines = 0
+
+    def show_transcript(self, transcript: str, flags: list[RiskFlag]) -> None:
+        colours: dict[str, str] = {}
+        risky = {flag.line: flag for flag in flags if flag.status == "disclosed"}
+        blocks = []
+        lines = transcript.splitlines()
+        for number, line in enumerate(lines, start=1):
+            speaker, text = split_speaker(line)
+            text = text.strip()
+            body = html.escape(text)
+            flag = risky.get(number)
+            if flag is not None and flag.quote and flag.quote in text:
+                quote = html.escape(flag.quote)
+                body = body.replace(
+                    quote,
+                    f'<span style="text-decoration: underline; color: {RISK_RED};">{quote}</span>',
+                    1,
+                )
+            if speaker:
+                colour = colours.setdefault(
+                    speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)]
+                )
+                body = f'<b style="color: {colour};">{html.escape(speaker)}:</b> {body}'
+            blocks.append(f'<p style="margin: 0 0 6px 0;">{body or "&nbsp;"}</p>')
+        self._lines = len(lines)
+        self.setHtml("".join(blocks))
+
+    def scroll_to_line(self, line: int) -> None:
+        block = self.document().findBlockByNumber(max(line - 1, 0))
+        if not block.isValid():
+            return
+        cursor = QTextCursor(block)
+        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()

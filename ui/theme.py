@@ -1,0 +1,63 @@
+"""Looks: the base style for the whole window, text zoom, and the operating room's dark,
+high-contrast palette (readable from two metres). Colours always come with words: a
+state is never told by colour alone."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
+
+RISK_RED = "#c62828"
+MARKER_GREY = "#9e9e9e"
+SPEAKER_COLOURS = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00", "#00838f", "#ad1457"]
+
+# Machine states on the dark OR display: background, text.
+STATE_COLOURS = {
+    "ON": ("#1b5e20", "#ffffff"),
+    "OFF": ("#37474f", "#eceff1"),
+    "STANDBY": ("#f9a825", "#000000"),
+}
+OR_STYLE = """
+QWidget#orWorkspace { background: #101418; color: #f5f5f5; }
+QWidget#orWorkspace QLabel { color: #f5f5f5; }
+QWidget#orWorkspace QPlainTextEdit, QWidget#orWorkspace QListWidget,
+QWidget#orWorkspace QLineEdit, QWidget#orWorkspace QComboBox {
+    background: #1c2228; color: #f5f5f5; border: 1px solid #455a64; }
+QWidget#orWorkspace QPushButton { background: #263238; color: #ffffff;
+    border: 1px solid #78909c; padding: 6px 12px; }
+QWidget#orWorkspace QPushButton:focus, QWidget#orWorkspace QLineEdit:focus,
+QWidget#orWorkspace QComboBox:focus { border: 2px solid #ffd54f; }
+QLabel#phaseName { font-size: 30pt; font-weight: bold; }
+QLabel#nextPhase { font-size: 16pt; color: #b0bec5; }
+QLabel#modeBadge { font-size: 13pt; font-weight: bold; padding: 4px 10px; }
+"""
+BASE_STYLE = """
+QPushButton:focus, QLineEdit:focus, QListView:focus, QTreeView:focus, QTableView:focus,
+QComboBox:focus, QTextEdit:focus, QPlainTextEdit:focus { outline: 2px solid #1976d2; }
+QLabel#badge { border-radius: 3px; padding: 2px 6px; background: #e3f2fd; color: #0d47a1; }
+QLabel#degradedBadge { border-radius: 3px; padding: 2px 6px; background: #b71c1c;
+    color: #ffffff; font-weight: bold; }
+"""
+
+MIN_POINT_SIZE, MAX_POINT_SIZE = 7.0, 28.0
+
+
+def apply_base_style(app: QApplication) -> None:
+    app.setStyleSheet(BASE_STYLE)
+
+
+def zoom(app: QApplication, steps: int, base_point_size: float) -> float:
+    """Scale the application font by ``steps`` (each 10 %) from the system size; 0 resets.
+    Returns the new point size."""
+    size = base_point_size if steps == 0 else app.font().pointSizeF() * (1.1**steps)
+    size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
+    font = QFont(app.font())
+    font.setPointSizeF(size)
+    app.setFont(font)
+    return size
+
+
+def style_or_workspace(widget: QWidget) -> None:
+    widget.setObjectName("orWorkspace")
+    # A QWidget subclass paints a style-sheet background only when asked to.
+    widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    widget.setStyleSheet(OR_STYLE)
