@@ -23,6 +23,7 @@ import netguard  # noqa: E402
 netguard.install()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.ui.window_fixture"]  # the make_window fixture of the window tests
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,12 @@ from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
 from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase, ModelRequest
+from core.orstate.segments import Segment, parse_segment_line
 from core.orstate.surgeries import Surgery
 from core.store.orcases import (
     add_segment,
     add_state,
+    case_segments,
     case_timeline,
     create_case,
     end_case,
@@ -31,27 +33,19 @@ from core.store.orcases import (
 )
 
 
-def read_segments(
-    lines: Iterator[tuple[int, str]], ctx: CliContext
-) -> Iterator[tuple[float, str, str, bool]]:
+def read_segments(lines: Iterator[tuple[int, str]], ctx: CliContext) -> Iterator[Segment]:
     """Valid segments from numbered JSON lines; a malformed line is reported and skipped."""
     for number, line in lines:
-        if not line.strip():
-            continue
         try:
-            item = json.loads(line)
-            t, text = float(item["t"]), item["text"]
-            if not isinstance(text, str):
-                raise TypeError
-            speaker = str(item.get("speaker") or "unknown")
-            final = bool(item.get("final", True))
-        except (ValueError, KeyError, TypeError):
+            segment = parse_segment_line(line)
+        except ValueError:
             ctx.warn(
                 f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", '
                 '"text": "..."}; skipped'
             )
             continue
-        yield t, speaker, text, final
+        if segment is not None:
+            yield segment
 
 
 _SUPERSEDED = object()
@@ -99,11 +93,7 @@ class CaseRunner:
         """Rebuild a recorded case and go on recording into it; segments the case already
         holds (at or before its last segment's time) will be skipped."""
         timeline = case_timeline(self.ctx.db, case_id)
-        segments = [
-            (e.t, e.speaker or "", e.text or "", bool(e.is_final))
-            for e in timeline
-            if e.kind == "segment"
-        ]
+        segments = case_segments(self.ctx.db, case_id)
         states = [e.state for e in timeline if e.kind == "state" and e.state is not None]
         state = self.case.resume(segments, states[-1] if states else None)
         reopen_case(self.ctx.db, case_id)

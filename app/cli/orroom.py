@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,7 +22,7 @@ from core.files import write_text_atomically
 from core.orstate.rules import UtteranceRules
 from core.orstate.surgeries import Surgery, UnknownSurgeryError, load_surgeries
 from core.store.errors import StoreError
-from core.store.orcases import case_timeline, get_case, list_cases
+from core.store.orcases import case_segments, case_timeline, get_case, list_cases
 
 
 def register(commands: Subcommands) -> None:
@@ -111,12 +110,6 @@ def _runner(ctx: CliContext, args: argparse.Namespace) -> CaseRunner:
     return CaseRunner(ctx, args, surgery, sys.stdout, resume_case=args.resume)
 
 
-def _recorded_segments(ctx: CliContext, case_id: int) -> Iterator[tuple[float, str, str, bool]]:
-    for entry in case_timeline(ctx.db, case_id):
-        if entry.kind == "segment":
-            yield entry.t, entry.speaker or "", entry.text or "", bool(entry.is_final)
-
-
 def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
     handle: TextIO | None = None
     if args.case is None:
@@ -129,7 +122,7 @@ def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
         segments = (
             read_segments(numbered_lines(handle), ctx)
             if handle is not None
-            else _recorded_segments(ctx, args.case)
+            else iter(case_segments(ctx.db, args.case))
         )
         last_t, started, first_t = 0.0, time.monotonic(), None
         try:
@@ -202,7 +195,10 @@ def _cases_show(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _cases_export(ctx: CliContext, args: argparse.Namespace) -> int:
-    segments = [e for e in _timeline(ctx, args.id) if "text" in e]
+    segments = [
+        {"t": t, "speaker": speaker, "text": text, "final": final}
+        for t, speaker, text, final in case_segments(ctx.db, args.id)
+    ]
     lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in segments)
     try:
         path = write_text_atomically(args.output, lines)

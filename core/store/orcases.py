@@ -107,6 +107,15 @@ def add_state(db: Database, case_id: int, t: float, state: dict[str, Any], sourc
     )
 
 
+def case_segments(db: Database, case_id: int) -> list[tuple[float, str, str, bool]]:
+    """A case's transcript segments in time order: (t, speaker, text, final)."""
+    return [
+        (e.t, e.speaker or "", e.text or "", bool(e.is_final))
+        for e in case_timeline(db, case_id)
+        if e.kind == "segment"
+    ]
+
+
 def case_timeline(db: Database, case_id: int) -> list[TimelineEntry]:
     """Segments and states of a case in time order; at equal times, in insertion order
     with a segment before the state it produced."""

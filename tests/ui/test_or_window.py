@@ -4,16 +4,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
+from conftest import REPO_ROOT, CliRunner
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.orstate.serializer import get_validation_errors
 from core.store.orcases import case_timeline, list_cases
-from tests.ui.conftest import WindowFactory
+from tests.ui.window_fixture import WindowFactory
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LINES = [
     {"t": 0, "speaker": "nurse", "text": "patient is in the room, starting the time-out"},
     {"t": 30, "speaker": "anesthetist", "text": "induction now, turn on the ventilator"},
@@ -59,6 +58,13 @@ def test_replay_updates_phase_and_tiles_and_override_is_recorded(
     assert list_cases(window.context.db)[0].ended_at is not None
     assert room.cases.count() == 1
 
+    room.cases.setCurrentRow(0)  # replay the recorded case from the store
+    qtbot.mouseClick(room.case_replay, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: room.feed.blockCount() == 4, timeout=5000)
+    assert room.grid.tiles["M07"].state_word == "ON"
+    room.stop_case()
+    assert room.cases.count() == 2
+
 
 def test_typed_lines_drive_the_display(make_window: WindowFactory, qtbot: QtBot) -> None:
     window = make_window()
@@ -87,7 +93,7 @@ def test_closing_during_a_generation_stops_the_worker(
     assert window.worker.isFinished()
 
 
-def test_screenshot_and_smoke_test_entry_points(run_cli: Any, tmp_path: Path) -> None:
+def test_screenshot_and_smoke_test_entry_points(run_cli: CliRunner, tmp_path: Path) -> None:
     shot = tmp_path / "or.png"
     result = subprocess.run(
         [

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.store.notes import note_history
-from tests.ui.conftest import WindowFactory
+from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
 
 TRANSCRIPT = """Therapist: How have you been since last week?

@@ -7,8 +7,8 @@ with latest-wins coalescing, and its answer comes back as a queued signal. Repla
 follow are driven by QTimers, so the event loop never waits on a file or a sleep.
 """
 
-import json
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from core.llm.engine import Engine
 from core.llm.jobs import JobContext, Priority
 from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase
+from core.orstate.segments import Segment, parse_segment_line
 from core.orstate.surgeries import Surgery
 from core.store.orcases import add_segment, add_state, create_case, end_case
 
@@ -50,7 +51,8 @@ class CaseController(QObject):
         # Updates in flight: a newer one replaces one still queued ("superseded"); one
         # already running finishes, and its answer is merged into the newest state.
         self._jobs: set[str] = set()
-        self._lines: list[tuple[int, str]] = []
+        # Replay queue: (line number, the line, or its segment once parsed).
+        self._lines: deque[tuple[int, str | Segment]] = deque()
         self._handle: Any = None
         self._partial = ""
         self._line_number = 0
@@ -93,12 +95,18 @@ class CaseController(QObject):
         self.replay_lines(surgery, lines, f"replay of {path.name}", speed, use_model=use_model)
 
     def replay_lines(
-        self, surgery: Surgery, lines: list[str], label: str, speed: float, *, use_model: bool
+        self,
+        surgery: Surgery,
+        lines: list[str] | list[Segment],
+        label: str,
+        speed: float,
+        *,
+        use_model: bool,
     ) -> None:
-        """Replay JSON lines already in memory (a recorded case) as a new case."""
+        """Replay JSON lines, or segments already parsed (a recorded case), as a new case."""
         self.start(surgery, label, use_model=use_model)
         self._mode, self._speed = "replay", speed
-        self._lines = list(enumerate(lines, start=1))
+        self._lines = deque(enumerate(lines, start=1))
         self._timer.start(0)
 
     def follow(self, surgery: Surgery, path: Path, *, use_model: bool) -> None:
@@ -117,7 +125,7 @@ class CaseController(QObject):
         self._timer.stop()
         if self._handle is not None and not isinstance(self._handle, Path):
             self._handle.close()
-        self._handle, self._lines, self._mode = None, [], ""
+        self._handle, self._lines, self._mode = None, deque(), ""
         for job_id in self._jobs:
             self.worker.cancel(job_id)
         self._jobs.clear()
@@ -149,16 +157,10 @@ class CaseController(QObject):
         if self.use_model:
             self._submit_update()
 
-    def _parse(self, number: int, line: str) -> tuple[float, str, str, bool] | None:
-        if not line.strip():
-            return None
+    def _parse(self, number: int, line: str) -> Segment | None:
         try:
-            item = json.loads(line)
-            t, text = float(item["t"]), item["text"]
-            if not isinstance(text, str):
-                raise TypeError
-            return t, str(item.get("speaker") or "unknown"), text, bool(item.get("final", True))
-        except (ValueError, KeyError, TypeError):
+            return parse_segment_line(line)
+        except ValueError:
             self.problem.emit(f'Line {number} is not a segment like {{"t", "text"}}; skipped.')
             return None
 
@@ -173,10 +175,11 @@ class CaseController(QObject):
         fed = 0
         while self._lines and fed < MAX_LINES_PER_TICK:
             number, line = self._lines[0]
-            segment = self._parse(number, line)
+            segment = self._parse(number, line) if isinstance(line, str) else line
             if segment is None:
-                self._lines.pop(0)
+                self._lines.popleft()
                 continue
+            self._lines[0] = (number, segment)  # parsed once, even if it must wait
             t = segment[0]
             self._first_t = t if self._first_t is None else self._first_t
             if self._speed > 0:
@@ -184,7 +187,7 @@ class CaseController(QObject):
                 if due > 0:
                     self._timer.start(int(min(due, 1.0) * 1000))
                     return
-            self._lines.pop(0)
+            self._lines.popleft()
             self.feed(*segment)
             fed += 1
         if self._lines:

@@ -3,7 +3,6 @@ from the table. Phase and next phase big, a phase timeline, the machine grid, th
 transcript, a rule-only / model / degraded badge; controls to start a case (replay,
 follow, typed lines) and the recorded cases. GUI thread only."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.worker import InferenceWorker
 from core.orstate.surgeries import Surgery, load_surgeries
-from core.store.orcases import case_timeline, list_cases
+from core.store.orcases import case_segments, case_timeline, get_case, list_cases
 from ui.orroom.case_controller import CaseController
 from ui.orroom.machine_grid import MachineGrid
 from ui.theme import style_or_workspace
@@ -307,17 +306,12 @@ class OperatingRoomWorkspace(QWidget):
             return
         item = self.cases.currentItem()
         case_id = int(item.data(256))
-        lines = [
-            {"t": e.t, "speaker": e.speaker, "text": e.text, "final": e.is_final}
-            for e in case_timeline(self.context.db, case_id)
-            if e.kind == "segment"
-        ]
-        case = next(c for c in list_cases(self.context.db) if c.id == case_id)
+        case = get_case(self.context.db, case_id)
         self.surgery.setCurrentIndex(self.surgery.findData(case.surgery))
         self._starting()
         self.controller.replay_lines(
             self.current_surgery(),
-            [json.dumps(line) for line in lines],
+            case_segments(self.context.db, case_id),
             f"replay of case {case_id}",
             self.speed.value(),
             use_model=self.model_available,

@@ -1,5 +1,7 @@
-"""The real window, offscreen, on a fresh data folder; the inference worker is started
-as ``make run`` starts it, and every test checks it has stopped afterwards."""
+"""The real window, offscreen, on a fresh data folder (a pytest plugin, loaded by the root
+conftest: a second conftest.py would shadow the root one for `from conftest import`); the
+inference worker is started as ``make run`` starts it, and every test checks it has stopped
+afterwards."""
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
