@@ -3,7 +3,7 @@
 import argparse
 
 from app.cli.context import CliContext
-from app.cli.output import print_json
+from app.cli.output import print_fields, print_json
 from app.cli.parsing import Subcommands, add_command, add_group
 
 
@@ -30,8 +30,7 @@ def _paths(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(places)
     else:
-        for name, path in places.items():
-            print(f"{name.replace('_', ' ') + ':':16} {path}")
+        print_fields(places, width=16)
     return 0
 
 

@@ -20,7 +20,7 @@ from app.cli.engine_args import (
     job_value,
     run_job,
 )
-from app.cli.output import print_json, to_jsonable
+from app.cli.output import print_fields, print_json, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobSink, Priority
@@ -164,6 +164,5 @@ def _bench(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(figures)
     else:
-        for key, value in figures.items():
-            print(f"{key.replace('_', ' ') + ':':26} {value}")
+        print_fields(figures, width=26)
     return 0

@@ -2,7 +2,7 @@
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +36,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, empty:
         print(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
+
+
+def print_fields(values: Mapping[str, Any], *, width: int) -> None:
+    """``name: value`` lines, names (underscores as spaces) padded to ``width``."""
+    for name, value in values.items():
+        print(f"{name.replace('_', ' ') + ':':{width}} {value}")

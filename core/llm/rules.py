@@ -61,19 +61,23 @@ class RuleEngine:
         wildcards = [k for k in self._rules if k.endswith("*") and key.startswith(k[:-1])]
         return self._rules[max(wildcards, key=len)] if wildcards else None
 
+    def _result(self, started: float, **fields: Any) -> GenerationResult:
+        """A rule answer: always marked degraded, timed from ``started``."""
+        elapsed = time.perf_counter() - started
+        return GenerationResult(
+            engine=self.name,
+            model_name=RULE_ENGINE_LABEL,
+            timings=Timings(total_s=elapsed, generation_s=elapsed),
+            degraded=True,
+            **fields,
+        )
+
     def _text_result(
         self, text: str, started: float, on_token: TokenSink | None
     ) -> GenerationResult:
         if on_token is not None and text:
             on_token(text)
-        elapsed = time.perf_counter() - started
-        return GenerationResult(
-            engine=self.name,
-            model_name=RULE_ENGINE_LABEL,
-            text=text,
-            timings=Timings(total_s=elapsed, generation_s=elapsed),
-            degraded=True,
-        )
+        return self._result(started, text=text)
 
     def complete(
         self,
@@ -118,15 +122,7 @@ class RuleEngine:
         if obj is None or validation_errors(obj, schema):
             obj = minimal_instance(schema)
             repairs.append("minimal_instance")
-        elapsed = time.perf_counter() - started
-        return GenerationResult(
-            engine=self.name,
-            model_name=RULE_ENGINE_LABEL,
-            obj=obj,
-            timings=Timings(total_s=elapsed, generation_s=elapsed),
-            degraded=True,
-            repairs=tuple(repairs),
-        )
+        return self._result(started, obj=obj, repairs=tuple(repairs))
 
     def cancel(self) -> None:
         """Nothing to stop: rules finish in milliseconds."""

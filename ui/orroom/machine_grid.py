@@ -8,11 +8,13 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QGridLayout, QMenu, QPushButton, QSizePolicy, QWidget
 
+from core.orstate.serializer import machine_map
 from core.orstate.surgeries import Surgery
 from ui.theme import STATE_COLOURS
 
 FLASH_MS = 900
-SOURCE_WORDS = {"rule": "rule", "llm": "model", "override": "override"}
+# A toggle's match_type, as the tile says where its state came from.
+SOURCE_WORDS = {"llm": "model", "override": "override"}  # any other: the rules
 
 
 class MachineTile(QPushButton):
@@ -80,22 +82,16 @@ class MachineGrid(QWidget):
 
     def show_state(self, state: dict[str, Any]) -> None:
         toggles = {t["machine_id"]: t for t in state["details"].get("toggles", [])}
-        words = {"0": "OFF", "1": "ON", "standby": "STANDBY"}
-        for key, word in words.items():
-            for machine_id in state["machines"].get(key, []):
-                tile = self.tiles.get(machine_id)
-                if tile is None:
-                    continue
-                toggle = toggles.get(machine_id)
-                if toggle is not None:
-                    source = (
-                        "override"
-                        if toggle["match_type"] == "override"
-                        else ("model" if toggle["match_type"] == "llm" else "rule")
-                    )
-                    detail = f"{source} · {toggle['confidence']:.0%}"
-                elif tile.state_word != word:
-                    detail = "model" if "llm" in state["source"] else "rule"
-                else:
-                    detail = tile.detail
-                tile.set_state(word, detail)
+        for machine_id, word in machine_map(state).items():
+            tile = self.tiles.get(machine_id)
+            if tile is None:
+                continue
+            toggle = toggles.get(machine_id)
+            if toggle is not None:
+                source = SOURCE_WORDS.get(toggle["match_type"], "rule")
+                detail = f"{source} · {toggle['confidence']:.0%}"
+            elif tile.state_word != word:
+                detail = "model" if "llm" in state["source"] else "rule"
+            else:
+                detail = tile.detail
+            tile.set_state(word, detail)

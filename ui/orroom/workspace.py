@@ -56,6 +56,7 @@ class OperatingRoomWorkspace(QWidget):
             context.db, worker, settings.operating_room, settings.inference.timeout_s, self
         )
         self.model_available = False
+        self._phase_starts: list[tuple[str, float]] = []  # (phase id, elapsed s) of this case
 
         self.surgery = QComboBox()
         self.surgery.setAccessibleName("Surgery")
@@ -201,7 +202,7 @@ class OperatingRoomWorkspace(QWidget):
         self.grid.set_surgery(self.current_surgery())
         self.stop_button.setEnabled(True)
         self.surgery.setEnabled(False)
-        self._phase_starts: list[tuple[str, float]] = []
+        self._phase_starts = []
 
     @Slot()
     def stop_case(self) -> None:
@@ -255,10 +256,9 @@ class OperatingRoomWorkspace(QWidget):
             f"Next: {names.get(following, following)}" if following else "Last phase"
         )
         elapsed = state["metadata"].get("session_elapsed_s", 0.0)
-        starts = getattr(self, "_phase_starts", [])
+        starts = self._phase_starts
         if not starts or starts[-1][0] != phase:
             starts.append((phase, elapsed))
-            self._phase_starts = starts
         self.timeline.setText("  →  ".join(f"{names.get(p, p)} {_clock(t)}" for p, t in starts))
         self.grid.show_state(state)
         degraded = state["metadata"].get("reasoning") == "degraded"
