@@ -29,7 +29,7 @@ from core.llm.rules import RULE_ENGINE_LABEL
 from ui.dialogs import ask_yes_no
 from ui.orroom.workspace import OperatingRoomWorkspace
 from ui.sessions.workspace import SessionsWorkspace
-from ui.settings_dialog import SettingsDialog
+from ui.settings.dialog import SettingsDialog
 from ui.theme import zoom
 
 SAFETY_NOTICE = (
