@@ -38,18 +38,40 @@ class EngineChoice:
         return self.engine.name == "rules"
 
 
+@dataclass(frozen=True)
+class ModelFile:
+    """A GGUF file found in a models folder (only listed: nothing is read from it)."""
+
+    path: Path
+    size: int
+    in_manifest: bool
+
+
+def available_models(paths: AppPaths) -> list[ModelFile]:
+    """The GGUF files in the models folders, beside the program first, each by name."""
+    found: list[ModelFile] = []
+    for folder in paths.model_search_dirs():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.gguf")):
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue  # vanished or unreadable: the check of a chosen file says why
+            found.append(ModelFile(path, size, manifest_entry(path) is not None))
+    return found
+
+
 def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
     """The configured model, else the first GGUF listed in a manifest, else the first GGUF
     by name, looking beside the program first and then in the user models folder."""
     if inference.model_path is not None:
         return inference.model_path.expanduser()
+    found = available_models(paths)
     for folder in paths.model_search_dirs():
-        if not folder.is_dir():
-            continue
-        candidates = sorted(folder.glob("*.gguf"))
-        listed = [path for path in candidates if manifest_entry(path) is not None]
-        if listed or candidates:
-            return (listed or candidates)[0]
+        here = [model for model in found if model.path.parent == folder]
+        if here:
+            return next((model for model in here if model.in_manifest), here[0]).path
     return None
 
 

@@ -55,6 +55,7 @@ class InferenceWorker(QThread):
         self.queue = JobQueue(engine if engine is not None else RuleEngine(), self.metrics)
         self.description = RULE_ENGINE_LABEL if engine is None else engine.name
         self.degraded = engine is None or engine.name == "rules"
+        self._drained = False
 
     def run(self) -> None:  # the worker thread
         self.queue.serve()
@@ -89,10 +90,10 @@ class InferenceWorker(QThread):
         """Cancel a queued or running job: within a token, or llama.cpp's next abort check."""
         return self.queue.cancel(job_id)
 
-    def load_engine(self, inference: InferenceSettings) -> str:
-        """Build the engine the settings ask for on the worker thread (reporting progress
-        as a ``load_engine`` job) and run later jobs on it; returns the job id. The
-        window stays usable meanwhile: jobs already queued run first on the old engine."""
+    def load_job(self, inference: InferenceSettings) -> JobRun:
+        """The job that builds the engine the settings ask for, on the worker thread
+        (reporting load progress), and runs later jobs on it; returns the ``EngineChoice``.
+        Jobs already queued run first on the old engine, which is then closed."""
 
         def load(_engine: Engine, ctx: JobContext) -> EngineChoice:
             ctx.emit_progress("loading", 0.0)
@@ -106,14 +107,19 @@ class InferenceWorker(QThread):
             self.engine_changed.emit(choice.description, choice.degraded, list(choice.problems))
             return choice
 
-        return self.submit(LOAD_JOB, load, priority=Priority.INTERACTIVE)
+        return load
+
+    def load_engine(self, inference: InferenceSettings) -> str:
+        """Queue ``load_job(inference)``; returns the job id. The window stays usable."""
+        return self.submit(LOAD_JOB, self.load_job(inference))
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel what runs, drop what waits, end the thread and wait for it (the engine
         is closed on the worker thread). True when the thread has ended."""
         self.queue.stop(cancel_running=True)
         if not self.isRunning():
-            if not self.isFinished():
+            if not self.isFinished() and not self._drained:
+                self._drained = True  # a second shutdown (a second close) has nothing to do
                 # Never started: serve once so the queued jobs get their notices and the
                 # engine is closed, here, on the only thread that ever touched it.
                 self.queue.serve()

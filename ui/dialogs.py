@@ -1,5 +1,6 @@
 """Window-modal questions that do not block the event loop: the answer arrives at a slot."""
 
+import asyncio
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -21,3 +22,18 @@ def ask_yes_no(
     box.finished.connect(answered)
     box.open()
     return box
+
+
+async def confirm(parent: QWidget, name: str, title: str, text: str) -> bool:
+    """``ask_yes_no`` for a coroutine (qasync): True when the answer is Yes."""
+    answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def answered(result: int) -> None:
+        if not answer.done():
+            answer.set_result(result)
+
+    box = ask_yes_no(parent, name, title, text, answered)
+    try:
+        return await answer == QMessageBox.StandardButton.Yes
+    finally:
+        box.deleteLater()

@@ -1,4 +1,4 @@
-"""Starting the window: ``python main.py [--data-dir DIR] [--workspace sessions|or]``,
+"""Starting the window: ``python main.py [--data-dir DIR] [--workspace sessions|or|settings]``,
 ``--screenshot PATH [--demo] [--size WxH]`` and ``--smoke-test``.
 
 The Qt application runs on a qasync event loop (one loop for Qt and asyncio). The store is
@@ -24,7 +24,11 @@ SIZE_HELP = "window size for --screenshot, e.g. 1366x768"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auralis", description="Auralis: the window.")
     parser.add_argument("--data-dir", type=Path, metavar="DIR")
-    parser.add_argument("--workspace", choices=["sessions", "or"], help="open this workspace")
+    parser.add_argument(
+        "--workspace",
+        choices=["sessions", "or", "settings"],
+        help="open this workspace, or the settings dialog over the window",
+    )
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save the window as PNG")
     parser.add_argument("--demo", action="store_true", help="with --screenshot: demo data")
     parser.add_argument("--size", default="1366x768", help=SIZE_HELP)
@@ -92,10 +96,12 @@ def _run_window(context: AppContext, workspace: str | None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(context)
-    if workspace:
+    if workspace in ("sessions", "or"):
         window.show_workspace(workspace)
     window.show()
     window.start_engine()
+    if workspace == "settings":
+        window.open_settings()
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     with loop:
@@ -117,14 +123,15 @@ def _screenshot(args: argparse.Namespace) -> int:
         app = _application()
         window = MainWindow(context, first_run_prompt=False)
         window.resize(width, height)
-        if args.workspace:
+        if args.workspace in ("sessions", "or"):
             window.show_workspace(args.workspace)
         window.show()
         if args.demo:
             window.show_demo_selection()
+        shown = window.open_settings() if args.workspace == "settings" else window
         for _ in range(5):
             app.processEvents()
-        saved = window.grab().save(str(args.screenshot))
+        saved = shown.grab().save(str(args.screenshot))
         window.close()
         app.processEvents()
         context.close()

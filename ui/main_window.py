@@ -7,6 +7,7 @@ closes.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,6 +27,9 @@ from app.context import AppContext
 from app.demo import create_demo_data, is_empty
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
+from core.store import audit
+from core.store.backup import restore_into
+from core.store.errors import StoreError
 from ui.dialogs import ask_yes_no
 from ui.orroom.workspace import OperatingRoomWorkspace
 from ui.sessions.workspace import SessionsWorkspace
@@ -166,9 +170,28 @@ class MainWindow(QMainWindow):
             f"set up a server on your own network.</p><p><b>Safety:</b> {SAFETY_NOTICE}</p>",
         )
 
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.context, self.worker, self)
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.context, self.worker, self.restore_database, self)
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        return dialog
+
+    def restore_database(self, backup: Path) -> str:
+        """Put a backup's contents in the open store and show them; returns what was done.
+        Refused (``StoreError``) while a draft or a case is writing to the store."""
+        if self.sessions.job.busy:
+            raise StoreError("A note is being drafted: wait for it or cancel it, then restore.")
+        if self.operating_room.controller.running:
+            raise StoreError("A case is running: stop it, then restore.")
+        self.sessions.flush()  # unsaved edits go into the copy made before the restore
+        keep = self.context.loaded.settings.backup.keep
+        safety = restore_into(self.context.db, backup, self.context.paths.backup_dir, keep=keep)
+        audit.record(self.context.db, "restore", "database")
+        self.sessions.reset()
+        self.operating_room.reload_cases()
+        message = f"Restored the backup. What was there before is kept as backup {safety.name}."
+        self.show_message(message)
+        return message
 
     # --- engine status --------------------------------------------------------------------
 

@@ -37,6 +37,15 @@ def human_size(n_bytes: float) -> str:
     raise AssertionError("unreachable")
 
 
+def human_count(n: int) -> str:
+    """A parameter count as people say it: 134 M, 3.8 B."""
+    if n >= 1e9:
+        return f"{n / 1e9:.1f} B"
+    if n >= 1e6:
+        return f"{n / 1e6:.0f} M"
+    return f"{n:,}"
+
+
 @dataclass(frozen=True)
 class ModelReport:
     """What the checks found out about a sound model file."""
@@ -46,6 +55,25 @@ class ModelReport:
     header: GGUFHeader
     checksum: str  # "verified" (sha256 matches the manifest) or "not listed"
     sha256: str | None
+
+
+def model_facts(report: ModelReport) -> dict[str, str]:
+    """What a person choosing a model wants to know about it, in words."""
+    header = report.header
+    context = header.arch_value("context_length")
+    return {
+        "Name": str(header.metadata.get("general.name") or report.path.stem),
+        "Architecture": header.architecture or "unknown",
+        "Parameters": human_count(header.parameter_count),
+        "Quantization": header.quantization or "unknown",
+        "Context length": f"{context:,} tokens" if isinstance(context, int) else "unknown",
+        "File size": human_size(report.size),
+        "Checksum": (
+            "verified against manifest.json"
+            if report.checksum == "verified"
+            else "not listed in a manifest (not verified)"
+        ),
+    }
 
 
 def manifest_entry(path: Path) -> dict[str, Any] | None:

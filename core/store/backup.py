@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from core.logs import log_event
 from core.store.errors import CorruptDatabaseError, StoreError
+from core.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +174,35 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
         raise StoreError(f"Restoring {backup} failed: {exc}.") from exc
     log_event(logger, "store.restored", bytes=db_path.stat().st_size)
     return moved_to
+
+
+def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> Path:
+    """Replace the contents of the open database with a backup, keeping the connection
+    (the window's views stay valid); return the backup made of the contents replaced.
+
+    The chosen backup is checked and read into memory and brought up to this version's
+    schema there first (a backup from a newer Auralis is refused before anything
+    changes); then the current contents are backed up (rotation may now remove the
+    chosen file: it is already in memory); then SQLite's backup API copies the memory
+    copy over the database in one transaction.
+    """
+    problems = integrity_problems(backup)
+    if problems:
+        raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
+    size = backup.stat().st_size
+    staged = sqlite3.connect(":memory:")
+    try:
+        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            source.backup(staged)
+        finally:
+            source.close()
+        migrate(Database(staged), backup)
+        safety = backup_database(db, backup_dir, keep=keep)
+        staged.backup(db.conn)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Restoring {backup} failed: {exc}. The database is unchanged.") from exc
+    finally:
+        staged.close()
+    log_event(logger, "store.restored_in_place", bytes=size)
+    return safety

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.engines import build_engine, find_model
+from app.engines import available_models, build_engine, find_model
 from app.paths import AppPaths
 from app.settings import InferenceSettings
 from core.llm.engine import Engine
@@ -45,6 +45,20 @@ def test_the_user_models_folder_is_searched(paths: AppPaths, tiny_model: Path) -
     shutil.copy(tiny_model, paths.models_dir / "b.gguf")
     shutil.copy(tiny_model, paths.models_dir / "a.gguf")
     assert find_model(paths, _inference()) == paths.models_dir / "a.gguf"
+
+
+def test_models_are_listed_and_a_manifest_listed_one_is_preferred(
+    paths: AppPaths, tiny_model: Path
+) -> None:
+    paths.models_dir.mkdir(parents=True)
+    shutil.copy(tiny_model, paths.models_dir / "a.gguf")
+    shutil.copy(tiny_model, paths.models_dir / "z.gguf")
+    (paths.models_dir / "notes.txt").write_text("not a model")
+    (paths.models_dir / "manifest.json").write_text('{"models": [{"file": "z.gguf"}]}')
+    listed = available_models(paths)
+    assert [(m.path.name, m.in_manifest) for m in listed] == [("a.gguf", False), ("z.gguf", True)]
+    assert listed[0].size == tiny_model.stat().st_size
+    assert find_model(paths, _inference()) == paths.models_dir / "z.gguf"
 
 
 def test_a_bad_model_falls_back_with_the_reason(paths: AppPaths, tmp_path: Path) -> None:

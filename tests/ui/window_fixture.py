@@ -3,10 +3,13 @@ conftest: a second conftest.py would shadow the root one for `from conftest impo
 inference worker is started as ``make run`` starts it, and every test checks it has stopped
 afterwards."""
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext, open_context
@@ -16,8 +19,24 @@ WindowFactory = Callable[..., MainWindow]
 
 
 @pytest.fixture
+def async_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """The asyncio loop on Qt's event loop, as ``make run`` has it: the window's async
+    flows (qasync slots) then run while pytest-qt waits, which spins Qt's loop."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    yield loop
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+@pytest.fixture
 def make_window(
-    qtbot: QtBot, auralis_home: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    auralis_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    async_loop: qasync.QEventLoop,
 ) -> Iterator[WindowFactory]:
     made: list[tuple[MainWindow, AppContext]] = []
 

@@ -78,6 +78,13 @@ class SessionsWorkspace(QWidget):
     def reload(self) -> None:
         self.patients.reload()
 
+    def reset(self) -> None:
+        """Show the store afresh with nothing selected (after a restore)."""
+        self.view.show_session(None)
+        self.sessions.set_patient(None)
+        self.patients.list.setCurrentRow(-1)
+        self.patients.reload()
+
     def select_first(self) -> None:
         if self.patients.list.count():
             self.patients.list.setCurrentRow(0)

@@ -12,7 +12,7 @@ from gguf_builder import write_llama_gguf
 from core.llm.config import LlamaConfig
 from core.llm.gguf_header import FILE_TYPES, GGML_TYPE_SIZES, read_header
 from core.llm.local import LocalEngine
-from core.llm.model_file import ChecksumCache, check_model_file
+from core.llm.model_file import ChecksumCache, check_model_file, human_count, model_facts
 from core.llm.types import ModelFileError
 
 
@@ -41,6 +41,20 @@ def test_a_sound_file(tiny_model: Path) -> None:
     assert report.header.quantization == "F32"
     assert report.header.expected_size == tiny_model.stat().st_size
     assert report.checksum == "not listed"
+    facts = model_facts(report)
+    assert facts["Name"] == "auralis-tiny-test"
+    assert facts["Architecture"] == "llama" and facts["Quantization"] == "F32"
+    assert facts["Parameters"] == human_count(report.header.parameter_count)
+    assert facts["Context length"].endswith(" tokens")
+    assert facts["Checksum"] == "not listed in a manifest (not verified)"
+
+
+def test_parameter_counts_in_words() -> None:
+    assert [human_count(n) for n in (52_000, 134_105_856, 3_821_079_552)] == [
+        "52,000",
+        "134 M",
+        "3.8 B",
+    ]
 
 
 def test_missing_and_folder(tmp_path: Path) -> None:

@@ -16,9 +16,12 @@ from core.store.backup import (
     list_backups,
     newest_good_backup,
     restore_backup,
+    restore_into,
     verify_database,
 )
-from core.store.errors import CorruptDatabaseError, StoreError
+from core.store.connection import connect
+from core.store.errors import CorruptDatabaseError, NewerDatabaseError, StoreError
+from core.store.migrations import MIGRATION_NAMES, migrate
 from core.store.patients import create_patient, list_patients
 
 
@@ -189,3 +192,73 @@ def test_restore_refuses_a_bad_backup(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not usable"):
         restore_backup(bad, path)
     assert _sha256(path) == before
+
+
+def _names(db: Database) -> list[str]:
+    return [p.display_name for p in list_patients(db)]
+
+
+def test_restore_into_the_open_database_keeps_a_copy_of_what_it_replaced(
+    tmp_path: Path,
+) -> None:
+    backups = tmp_path / "backups"
+    db = open_store(tmp_path / "a.db")
+    create_patient(db, "Kept")
+    oldest = backup_database(db, backups, keep=1)
+    create_patient(db, "Replaced")
+
+    # keep=1: the copy of the current contents rotates the chosen backup out; the
+    # restore still has it (it was read first).
+    safety = restore_into(db, oldest, backups, keep=1)
+    assert _names(db) == ["Kept"]  # the same connection sees the restored contents
+    assert list_backups(backups) == [safety] and not oldest.exists()
+    create_patient(db, "New")
+    db.close()
+    reopened = open_store(tmp_path / "a.db")
+    try:
+        assert _names(reopened) == ["Kept", "New"]
+        assert integrity_problems(tmp_path / "a.db") == []
+    finally:
+        reopened.close()
+    undo = open_store(safety)
+    try:
+        assert _names(undo) == ["Kept", "Replaced"]
+    finally:
+        undo.close()
+
+
+def test_restore_into_migrates_a_backup_from_an_older_version(tmp_path: Path) -> None:
+    old_path = tmp_path / "old.db"
+    old = connect(old_path)
+    migrate(old, old_path, stop_before=MIGRATION_NAMES[-1])
+    old.close()
+    db = open_store(tmp_path / "a.db")
+    try:
+        restore_into(db, old_path, tmp_path / "backups", keep=5)
+        assert migrate(db, tmp_path / "a.db") == []  # already up to date
+    finally:
+        db.close()
+
+
+def test_restore_into_refuses_bad_and_newer_backups_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    db = open_store(tmp_path / "a.db")
+    create_patient(db, "Current")
+    bad = tmp_path / "auralis-bad.db"
+    bad.write_bytes(b"garbage" * 1000)
+    newer_path = tmp_path / "newer.db"
+    newer = open_store(newer_path)
+    newer["_sqlite_migrations"].insert(
+        {"migration_set": "auralis", "name": "m9999_from_the_future", "applied_at": "x"}
+    )
+    newer.close()
+    try:
+        with pytest.raises(StoreError, match="not usable"):
+            restore_into(db, bad, tmp_path / "backups", keep=5)
+        with pytest.raises(NewerDatabaseError):
+            restore_into(db, newer_path, tmp_path / "backups", keep=5)
+        assert _names(db) == ["Current"]
+        assert list_backups(tmp_path / "backups") == []
+    finally:
+        db.close()

@@ -1,0 +1,215 @@
+"""Settings and the model manager, the data panel's restore, and the first-run offer,
+through the real widgets offscreen (async flows on the qasync loop)."""
+
+import shutil
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.context import open_context
+from core.store.backup import list_backups
+from core.store.patients import create_patient, list_patients
+from tests.core.llm.server_fixture import running_llama_server
+from tests.ui.window_fixture import WindowFactory
+from ui.main_window import MainWindow
+from ui.settings.dialog import SettingsDialog
+
+API_KEY = "dialog-test-key"
+
+
+def _answer(qtbot: QtBot, parent: QWidget, name: str, button: QMessageBox.StandardButton) -> None:
+    qtbot.waitUntil(lambda: parent.findChild(QMessageBox, name) is not None, timeout=3000)
+    box = parent.findChild(QMessageBox, name)
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+
+def _pick(dialog: SettingsDialog, file_name: str) -> None:
+    models = dialog.model.models
+    rows = [models.item(i).text() for i in range(models.count())]
+    models.setCurrentRow(next(i for i, text in enumerate(rows) if text.startswith(file_name)))
+
+
+def test_models_folder_is_listed_and_corrupt_files_are_rejected_with_the_reason(
+    make_window: WindowFactory, qtbot: QtBot, tiny_model: Path
+) -> None:
+    window = make_window()
+    models_dir = window.context.paths.models_dir
+    models_dir.mkdir(parents=True)
+    shutil.copy(tiny_model, models_dir / "good.gguf")
+    data = tiny_model.read_bytes()
+    (models_dir / "half.gguf").write_bytes(data[: len(data) // 2])
+    (models_dir / "notes.gguf").write_bytes(b"this is a text file, renamed\n" * 40)
+    dialog = window.open_settings()
+    panel = dialog.model
+    assert panel.models.count() == 3
+    assert "your models folder" in panel.models.item(0).text()
+
+    _pick(dialog, "half.gguf")
+    qtbot.waitUntil(panel.problem.isVisible, timeout=10_000)
+    assert "half.gguf is truncated" in panel.problem.text()
+    assert panel.facts["Architecture"].text() == "–"
+
+    _pick(dialog, "notes.gguf")
+    qtbot.waitUntil(lambda: "not a GGUF model file" in panel.problem.text(), timeout=10_000)
+
+    qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cannot be used" in dialog.message.text(), timeout=10_000)
+    assert window.worker.degraded  # the engine in use did not change
+    assert not window.context.loaded.file.exists()  # nothing was saved
+
+    _pick(dialog, "good.gguf")
+    qtbot.waitUntil(lambda: panel.facts["Architecture"].text() == "llama", timeout=10_000)
+    assert not panel.problem.isVisible()
+    assert panel.facts["Quantization"].text() == "F32"
+    assert panel.facts["Checksum"].text() == "not listed in a manifest (not verified)"
+
+
+def test_load_and_unload_a_model_from_the_dialog(
+    make_window: WindowFactory, qtbot: QtBot, tiny_model: Path
+) -> None:
+    window = make_window(AURALIS_INFERENCE__N_CTX="2048", AURALIS_INFERENCE__N_THREADS="2")
+    models_dir = window.context.paths.models_dir
+    models_dir.mkdir(parents=True)
+    shutil.copy(tiny_model, models_dir / "tiny.gguf")
+    dialog = window.open_settings()
+    dialog.model.refresh()
+    _pick(dialog, "tiny.gguf")
+    qtbot.mouseClick(dialog.model.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Now answering: local model" in dialog.message.text(), timeout=30_000)
+    assert "auralis-tiny-test" in window.engine_label.text()
+    assert not window.degraded_badge.isVisible()
+    saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))
+    assert saved["inference"]["model_path"] == str(models_dir / "tiny.gguf")
+    assert dialog.model.unload_button.isEnabled()
+
+    qtbot.mouseClick(dialog.model.unload_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "unloaded" in dialog.message.text(), timeout=30_000)
+    assert window.worker.degraded and window.degraded_badge.isVisible()
+    assert "rule-based" in window.engine_label.text()
+    assert not dialog.model.unload_button.isEnabled()
+
+
+def test_settings_are_validated_in_the_dialog_and_saved_when_valid(
+    make_window: WindowFactory, qtbot: QtBot, auralis_home: Path
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.fields["n_ctx"].minimum() == 512  # the settings' own bounds
+    dialog.remote_url.setText("ftp://10.0.0.5")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Nothing was saved" in dialog.message.text(), timeout=3000)
+    assert "remote_url" in dialog.message.text()
+    assert not window.context.loaded.file.exists()
+
+    dialog.remote_url.setText("")
+    dialog.fields["max_tokens"].setValue(640)
+    dialog.engine.setCurrentIndex(dialog.engine.findData("rules"))
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Now answering" in dialog.message.text(), timeout=10_000)
+    saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))
+    assert saved["inference"]["max_tokens"] == 640
+    assert saved["inference"]["engine"] == "rules"
+    reread = open_context(auralis_home)
+    reread.close()
+    assert reread.loaded.settings.inference.max_tokens == 640
+
+
+@pytest.fixture(scope="module")
+def server_url(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("dialog-server") / "server.log"
+    with running_llama_server(tiny_model, log, API_KEY) as url:
+        yield url
+
+
+def test_connection_to_a_real_server_and_to_nothing(
+    make_window: WindowFactory, qtbot: QtBot, server_url: str
+) -> None:
+    window = make_window(AURALIS_INFERENCE__REMOTE_API_KEY=API_KEY)
+    dialog = window.open_settings()
+    dialog.remote_url.setText(server_url)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Connected in" in dialog.message.text(), timeout=15_000)
+    assert dialog.test_button.isEnabled()
+
+    dialog.remote_url.setText("http://127.0.0.1:9")  # nothing listens there
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "127.0.0.1:9" in dialog.message.text(), timeout=15_000)
+    assert "Connected" not in dialog.message.text()
+
+
+def test_restore_from_a_backup_asks_first_and_keeps_what_it_replaced(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    db = window.context.db
+    create_patient(db, "In the backup")
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentIndex(2)
+    data = dialog.data
+    assert not data.restore_button.isEnabled()  # nothing chosen yet
+    qtbot.mouseClick(data.backup_button, Qt.MouseButton.LeftButton)
+    assert data.backups.count() == 1 and "Backed up" in data.message.text()
+    create_patient(db, "Written after the backup")
+    window.sessions.reload()
+    data.backups.setCurrentRow(0)
+
+    qtbot.mouseClick(data.restore_button, Qt.MouseButton.LeftButton)
+    _answer(qtbot, data, "restoreConfirm", QMessageBox.StandardButton.No)
+    qtbot.waitUntil(lambda: data.message.text() == "Nothing was restored.", timeout=3000)
+    assert len(list_patients(db)) == 2
+
+    qtbot.mouseClick(data.restore_button, Qt.MouseButton.LeftButton)
+    _answer(qtbot, data, "restoreConfirm", QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: "Restored" in data.message.text(), timeout=5000)
+    assert [p.display_name for p in list_patients(db)] == ["In the backup"]
+    patients = window.sessions.patients.list
+    assert [patients.item(i).text() for i in range(patients.count())] == ["In the backup"]
+    assert data.backups.count() == 2  # the copy of what was replaced is listed too
+    undo = list_backups(window.context.paths.backup_dir)[0]
+    assert undo.name in data.message.text()
+
+
+def test_restore_is_refused_while_a_case_runs(make_window: WindowFactory, qtbot: QtBot) -> None:
+    window = make_window()
+    window.show_workspace("or")
+    window.operating_room.start_typed()
+    dialog = window.open_settings()
+    qtbot.mouseClick(dialog.data.backup_button, Qt.MouseButton.LeftButton)
+    dialog.data.backups.setCurrentRow(0)
+    qtbot.mouseClick(dialog.data.restore_button, Qt.MouseButton.LeftButton)
+    _answer(qtbot, dialog.data, "restoreConfirm", QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: "case is running" in dialog.data.message.text(), timeout=3000)
+
+
+def test_first_run_offers_demo_data_clearly_labelled(
+    qtbot: QtBot, auralis_home: Path, async_loop: object
+) -> None:
+    context = open_context(auralis_home)
+    window = MainWindow(context)  # an empty store: the offer appears
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        _answer(qtbot, window, "demoOffer", QMessageBox.StandardButton.Yes)
+        names = [p.display_name for p in list_patients(context.db)]
+        assert len(names) == 2 and all(name.startswith("DEMO") for name in names)
+        assert window.sessions.patients.list.count() == 2
+        assert window.operating_room.cases.count() == 1
+        assert "fictitious" in window.statusBar().currentMessage()
+    finally:
+        window.close()
+        context.close()
+    second = open_context(auralis_home)
+    again = MainWindow(second)  # not empty any more: no offer
+    qtbot.addWidget(again)
+    try:
+        assert again.findChild(QMessageBox, "demoOffer") is None
+    finally:
+        again.close()
+        second.close()
