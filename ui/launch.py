@@ -90,7 +90,7 @@ def _application() -> QApplication:
 def _run_window(context: AppContext, workspace: str | None) -> int:
     import qasync
 
-    from ui.main_window import MainWindow
+    from ui.main_window import MainWindow, freeze_heap
 
     app = _application()
     loop = qasync.QEventLoop(app)
@@ -99,6 +99,7 @@ def _run_window(context: AppContext, workspace: str | None) -> int:
     if workspace in ("sessions", "or"):
         window.show_workspace(workspace)
     window.show()
+    freeze_heap(collect=True)
     window.start_engine()
     if workspace == "settings":
         window.open_settings()

@@ -26,7 +26,9 @@ from core.orstate.surgeries import Surgery
 from core.store.orcases import add_segment, add_state, create_case, end_case
 
 FOLLOW_POLL_MS = 100
-MAX_LINES_PER_TICK = 50  # a fast replay yields to painting between batches
+# A fast replay feeds lines for at most this long, then lets the window paint and
+# answer input (each line is rules, a store commit or two, and the display's update).
+TICK_BUDGET_S = 0.015
 
 
 class CaseController(QObject):
@@ -71,6 +73,15 @@ class CaseController(QObject):
     @property
     def running(self) -> bool:
         return self.case is not None
+
+    @property
+    def replaying(self) -> bool:
+        """Lines of a replay are still to be fed."""
+        return self._mode == "replay"
+
+    @property
+    def updates_in_flight(self) -> int:
+        return len(self._jobs)
 
     def start(self, surgery: Surgery, label: str, *, use_model: bool) -> None:
         self.stop()
@@ -172,8 +183,8 @@ class CaseController(QObject):
             self._follow_tick()
 
     def _replay_tick(self) -> None:
-        fed = 0
-        while self._lines and fed < MAX_LINES_PER_TICK:
+        deadline = time.monotonic() + TICK_BUDGET_S
+        while self._lines and time.monotonic() < deadline:
             number, line = self._lines[0]
             segment = self._parse(number, line) if isinstance(line, str) else line
             if segment is None:
@@ -189,7 +200,6 @@ class CaseController(QObject):
                     return
             self._lines.popleft()
             self.feed(*segment)
-            fed += 1
         if self._lines:
             self._timer.start(0)
         else:
@@ -202,7 +212,9 @@ class CaseController(QObject):
                 self._timer.start(FOLLOW_POLL_MS)
                 return
             self._handle = path.open(encoding="utf-8")
-        for _ in range(MAX_LINES_PER_TICK):
+        deadline = time.monotonic() + TICK_BUDGET_S
+        behind = False  # more lines may be waiting: come back at once, not after a poll
+        while not (behind := time.monotonic() >= deadline):
             chunk = self._handle.readline()
             if not chunk:
                 break
@@ -214,7 +226,7 @@ class CaseController(QObject):
                 if segment is not None:
                     self.feed(*segment)
         if self._mode == "follow":
-            self._timer.start(FOLLOW_POLL_MS)
+            self._timer.start(0 if behind else FOLLOW_POLL_MS)
 
     # --- model updates --------------------------------------------------------------------
 
