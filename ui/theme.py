@@ -26,7 +26,9 @@ QWidget#orWorkspace QPushButton { background: #263238; color: #ffffff;
     border: 1px solid #78909c; padding: 6px 12px; }
 QWidget#orWorkspace QPushButton:focus, QWidget#orWorkspace QLineEdit:focus,
 QWidget#orWorkspace QComboBox:focus { border: 2px solid #ffd54f; }
+QWidget#orWorkspace QPlainTextEdit#orFeed { font-size: 14pt; }
 QLabel#phaseName { font-size: 30pt; font-weight: bold; }
+QLabel#phaseTimeline { font-size: 12pt; color: #cfd8dc; }
 QLabel#nextPhase { font-size: 16pt; color: #b0bec5; }
 QLabel#modeBadge { font-size: 13pt; font-weight: bold; padding: 4px 10px; }
 """

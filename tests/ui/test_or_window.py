@@ -41,7 +41,8 @@ def test_replay_updates_phase_and_tiles_and_override_is_recorded(
     room.controller.state.connect(states.append)
     room.speed.setValue(0)  # as fast as possible
     room.start_replay(_write(tmp_path / "case.jsonl"))
-    qtbot.waitUntil(lambda: "Stone Management" in room.phase.text(), timeout=5000)
+    qtbot.waitUntil(lambda: room.phase.text() == "Stone Management", timeout=5000)
+    assert room.next_phase.text() == "Phase 4 of 6  ·  Next: Hemostasis & Closure"
     assert all(get_validation_errors(s) == [] for s in states)
     assert room.grid.tiles["M07"].state_word == "ON"  # lithotripter
     assert "rule" in room.grid.tiles["M07"].detail

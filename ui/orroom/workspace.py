@@ -82,10 +82,12 @@ class OperatingRoomWorkspace(QWidget):
         self.next_phase.setObjectName("nextPhase")
         self.next_phase.setWordWrap(True)
         self.timeline = QLabel()
+        self.timeline.setObjectName("phaseTimeline")
         self.timeline.setWordWrap(True)
         self.timeline.setAccessibleName("Phase timeline")
         self.grid = MachineGrid()
         self.feed = QPlainTextEdit()
+        self.feed.setObjectName("orFeed")
         self.feed.setReadOnly(True)
         self.feed.setAccessibleName("Live transcript")
         self.feed.setMaximumBlockCount(2000)
@@ -250,10 +252,14 @@ class OperatingRoomWorkspace(QWidget):
         surgery = self.surgeries.get(state["metadata"]["surgery"]) or self.current_surgery()
         names = {p.id: p.name for p in surgery.phases}
         phase = state["metadata"]["phase"]
-        self.phase.setText(f"{names.get(phase, phase)}  ({phase})")
+        self.phase.setText(names.get(phase, phase))
+        order = [p.id for p in surgery.phases]
+        where = f"Phase {order.index(phase) + 1} of {len(order)}" if phase in order else phase
         following = state["metadata"].get("next_phase")
         self.next_phase.setText(
-            f"Next: {names.get(following, following)}" if following else "Last phase"
+            f"{where}  ·  Next: {names.get(following, following)}"
+            if following
+            else f"{where}  ·  the last phase"
         )
         elapsed = state["metadata"].get("session_elapsed_s", 0.0)
         starts = self._phase_starts
