@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(1024, 640)
         self.worker = InferenceWorker(context.paths)
         self.worker.engine_changed.connect(self._engine_changed)
+        self.worker.progress.connect(self._load_progress)
+        self._load_job = ""
         self._zoom_steps = 0
         app = QApplication.instance()
         self._base_point_size = app.font().pointSizeF() if isinstance(app, QApplication) else 10
@@ -210,11 +212,18 @@ class MainWindow(QMainWindow):
         """Start the worker and build the configured engine on it (window already usable)."""
         if not self.worker.isRunning():
             self.worker.start()
-        self.worker.load_engine(self.context.loaded.settings.inference)
+        self._load_job = self.worker.load_engine(self.context.loaded.settings.inference)
+
+    @Slot(str, str, float)
+    def _load_progress(self, job_id: str, _stage: str, fraction: float) -> None:
+        if job_id == self._load_job:
+            done = f" {fraction:.0%}" if fraction >= 0 else ""
+            self.engine_label.setText(f"Engine: loading the model…{done} (rules answer meanwhile)")
 
     @Slot(str, bool, list)
     def _engine_changed(self, description: str, degraded: bool, problems: list[str]) -> None:
         freeze_heap()
+        self._load_job = ""
         self.engine_label.setText(f"Engine: {description}")
         self.degraded_badge.setText("Rule-based: no model")
         self.degraded_badge.setVisible(degraded)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -27,6 +27,16 @@ def _answer(qtbot: QtBot, parent: QWidget, name: str, button: QMessageBox.Standa
     box = parent.findChild(QMessageBox, name)
     assert isinstance(box, QMessageBox)
     qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+
+class _LabelRecorder(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window, self.shown = window, list[str]()
+
+    @Slot(str, str, float)
+    def record(self, _job: str, _stage: str, _fraction: float) -> None:
+        self.shown.append(self.window.engine_label.text())
 
 
 def _pick(dialog: SettingsDialog, file_name: str) -> None:
@@ -213,3 +223,29 @@ def test_first_run_offers_demo_data_clearly_labelled(
     finally:
         again.close()
         second.close()
+
+
+def test_the_model_loads_in_the_background_with_progress_in_the_status_bar(
+    qtbot: QtBot,
+    auralis_home: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    async_loop: object,
+) -> None:
+    monkeypatch.setenv("AURALIS_INFERENCE__MODEL_PATH", str(tiny_model))
+    monkeypatch.setenv("AURALIS_INFERENCE__N_CTX", "2048")
+    context = open_context(auralis_home)
+    window = MainWindow(context, first_run_prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    recorder = _LabelRecorder(window)
+    window.worker.progress.connect(recorder.record)  # queued: runs after the window's slot
+    try:
+        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
+            window.start_engine()
+            assert window.sessions.patients.add_button.isEnabled()  # usable meanwhile
+        qtbot.waitUntil(lambda: "local model" in window.engine_label.text(), timeout=5000)
+        assert any("loading the model" in text for text in recorder.shown)
+    finally:
+        window.close()
+        context.close()
