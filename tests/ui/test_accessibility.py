@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from app.demo import create_demo_data
 from tests.ui.window_fixture import WindowFactory
+from ui.main_window import MainWindow
 
 CONTROLS = (
     QAbstractButton,
@@ -70,13 +71,18 @@ def _unnamed_controls(root: QWidget) -> list[str]:
     return missing
 
 
-def test_every_control_has_a_name_and_takes_keyboard_focus(
-    make_window: WindowFactory, qtbot: QtBot
-) -> None:
+def _demo_window(make_window: WindowFactory) -> MainWindow:
     window = make_window()
     create_demo_data(window.context.db)
     window.sessions.reload()
     window.show_demo_selection()
+    return window
+
+
+def test_every_control_has_a_name_and_takes_keyboard_focus(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = _demo_window(make_window)
     dialog = window.open_settings()
     for root in (window, dialog):
         missing = _unnamed_controls(root)
@@ -106,10 +112,7 @@ def _clipped(root: QWidget) -> list[str]:
 def test_nothing_is_cut_off_at_laptop_and_full_hd_sizes_and_when_zoomed(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = make_window()
-    create_demo_data(window.context.db)
-    window.sessions.reload()
-    window.show_demo_selection()
+    window = _demo_window(make_window)
     for steps in (0, 2):
         window.zoom_text(steps)
         for width, height in ((1366, 768), (1920, 1080)):
