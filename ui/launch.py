@@ -13,12 +13,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.context import AppContext, open_context
+from app.paths import AppPaths
+from ui.instance_lock import acquire_instance_lock, already_open_message
 from ui.theme import apply_base_style
 
 SIZE_HELP = "window size for --screenshot, e.g. 1366x768"
+ALREADY_OPEN = 3  # exit status of a second window on the same data folder
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,8 +77,24 @@ def run(argv: list[str]) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    context = open_context(args.data_dir)
-    return _run_window(context, args.workspace)
+    data_dir = AppPaths.resolve(args.data_dir).data_dir
+    lock = acquire_instance_lock(data_dir)  # before the database is opened
+    if lock is None:
+        _tell_already_open(data_dir)
+        return ALREADY_OPEN
+    try:
+        context = open_context(args.data_dir)
+        return _run_window(context, args.workspace)
+    finally:
+        lock.unlock()
+
+
+def _tell_already_open(data_dir: Path) -> None:
+    message = already_open_message(data_dir)
+    print(f"auralis: {message}", file=sys.stderr)
+    app = _application()
+    if app.platformName() not in ("offscreen", "minimal"):  # someone may see a dialog
+        QMessageBox.information(None, "Auralis is already open", message)
 
 
 def _application() -> QApplication:
