@@ -194,20 +194,39 @@ def _field_info(loc: tuple[int | str, ...]) -> FieldInfo | None:
     return info
 
 
-def _allowed(info: FieldInfo) -> str:
-    """What a field accepts, in words: "a whole number from 512 to 131072"."""
+@dataclass(frozen=True)
+class FieldBounds:
+    """A numeric setting's limits; ``strict`` when the limit itself is not allowed."""
+
     low: Any = None
     high: Any = None
-    low_word, high_word = "at least", "at most"
+    low_strict: bool = False
+    high_strict: bool = False
+
+
+def field_bounds(info: FieldInfo) -> FieldBounds:
+    """The limits a settings field declares (``ge``/``gt``/``le``/``lt``)."""
+    low: Any = None
+    high: Any = None
+    low_strict = high_strict = False
     for item in info.metadata:
         if isinstance(item, annotated_types.Ge):
             low = item.ge
         elif isinstance(item, annotated_types.Gt):
-            low, low_word = item.gt, "more than"
+            low, low_strict = item.gt, True
         elif isinstance(item, annotated_types.Le):
             high = item.le
         elif isinstance(item, annotated_types.Lt):
-            high, high_word = item.lt, "less than"
+            high, high_strict = item.lt, True
+    return FieldBounds(low, high, low_strict, high_strict)
+
+
+def _allowed(info: FieldInfo) -> str:
+    """What a field accepts, in words: "a whole number from 512 to 131072"."""
+    limits = field_bounds(info)
+    low, high = limits.low, limits.high
+    low_word = "more than" if limits.low_strict else "at least"
+    high_word = "less than" if limits.high_strict else "at most"
     if low is not None and high is not None and (low_word, high_word) == ("at least", "at most"):
         bounds = f"from {low} to {high}"
     else:

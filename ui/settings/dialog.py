@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.engines import EngineChoice, remote_engine
-from app.settings import InferenceSettings, Settings, save_settings
+from app.settings import InferenceSettings, Settings, field_bounds, save_settings
 from app.worker import LOAD_JOB, InferenceWorker
 from core.llm.engine import Engine
 from core.llm.jobs import JobContext
@@ -115,14 +115,14 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def _field(self, name: str, value: Any) -> QWidget:
-        info = InferenceSettings.model_fields[name]
-        bounds = {type(m).__name__: m for m in info.metadata}
+        limits = field_bounds(InferenceSettings.model_fields[name])
         box: QSpinBox | QDoubleSpinBox = (
             QDoubleSpinBox() if isinstance(value, float) else QSpinBox()
         )
-        low = getattr(bounds.get("Ge"), "ge", getattr(bounds.get("Gt"), "gt", 0))
-        high = getattr(bounds.get("Le"), "le", 10**6)
-        box.setRange(low, high)
+        box.setRange(
+            0 if limits.low is None else limits.low,
+            10**6 if limits.high is None else limits.high,
+        )
         box.setValue(value)
         box.setAccessibleName(name)
         self.fields[name] = box
