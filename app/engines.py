@@ -75,6 +75,11 @@ def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
     return None
 
 
+def checksum_cache(paths: AppPaths) -> ChecksumCache:
+    """The remembered sha256 of model files, so a large file is hashed once."""
+    return ChecksumCache(paths.cache_dir / "model-checksums.json")
+
+
 def llama_config(inference: InferenceSettings, model: Path) -> LlamaConfig:
     return LlamaConfig(
         model_path=model,
@@ -127,7 +132,7 @@ def build_engine(
             try:
                 local = LocalEngine(
                     llama_config(inference, model),
-                    checksums=ChecksumCache(paths.cache_dir / "model-checksums.json"),
+                    checksums=checksum_cache(paths),
                     progress=progress,
                 )
                 return EngineChoice(local, f"local model {local.info().model_name}", problems)

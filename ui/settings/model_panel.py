@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.engines import available_models, find_model
+from app.engines import available_models, checksum_cache, find_model
 from app.worker import InferenceWorker
 from core.llm.engine import Engine
 from core.llm.jobs import JobContext
 from core.llm.model_file import (
-    ChecksumCache,
     ModelReport,
     check_model_file,
     human_size,
@@ -187,7 +186,7 @@ class ModelPanel(QWidget):
             self.show_problem("Choose a model file first.")
             return None
         n_ctx = self.context.loaded.settings.inference.n_ctx
-        cache = ChecksumCache(self.context.paths.cache_dir / "model-checksums.json")
+        cache = checksum_cache(self.context.paths)
 
         def run(_engine: Engine, ctx: JobContext) -> ModelReport:
             return check_model_file(
