@@ -144,6 +144,12 @@ def verify_database(path: Path, backup_dir: Path) -> None:
         raise CorruptDatabaseError(path, problems, newest_good_backup(backup_dir))
 
 
+def _refuse_unusable(backup: Path) -> None:
+    problems = integrity_problems(backup)
+    if problems:
+        raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
+
+
 def restore_backup(backup: Path, db_path: Path) -> Path | None:
     """Put a backup in place of the database; return where the old file was moved.
 
@@ -151,9 +157,7 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
     database and its ``-wal``/``-shm`` files are renamed aside (``.replaced-<time>``),
     never deleted, so even a damaged file stays available for recovery.
     """
-    problems = integrity_problems(backup)
-    if problems:
-        raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
+    _refuse_unusable(backup)
     stamp = _stamp()
     moved_to = None
     staging = db_path.with_name(db_path.name + ".restoring")
@@ -186,9 +190,7 @@ def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> 
     chosen file: it is already in memory); then SQLite's backup API copies the memory
     copy over the database in one transaction.
     """
-    problems = integrity_problems(backup)
-    if problems:
-        raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
+    _refuse_unusable(backup)
     size = backup.stat().st_size
     staged = sqlite3.connect(":memory:")
     try:
