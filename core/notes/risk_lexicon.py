@@ -229,6 +229,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"be alive|keep (?:going|living)|go on|be here any ?more)",
         r"no longer want to (?:live|be alive|be here|exist)",
         r"better off if I (?:wasn't|weren't|was not|were not) (?:here|around|alive)",
+        r"(?:easier|better) (?:if I (?:didn't|did not|never|don't|do not) (?:wake|woke) up|"
+        r"(?:not|never) to wake up|if I (?:wasn't|weren't|was not|were not) (?:here|around|alive))",
     ),
     _phrases("abuse", "self", negation_inside=True)(
         r"(?:don't|do not) feel safe (?:at home|(?:around|with) (?:him|her|them|my \w+))|"
@@ -258,7 +260,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:want|wanted|wanna) to disappear (?:forever|for good|permanently)",
         r"wish I could (?:just )?(?:disappear|vanish|die|stop existing|not exist|fall asleep "
         r"forever|sleep forever)|stop existing",
-        r"(?:tired|sick) of (?:living|being alive|existing)|want it all to (?:be over|end|stop)",
+        r"(?:tired|sick) of (?:living|being alive|existing)|want (?:it all|everything) to "
+        r"(?:be over|end|stop(?! \w+ing\b))",
         *_RHETORICAL,
         r"(?:think|thinking|thought|thoughts) (?:about|of) (?:dying|not being here|not existing|"
         r"not waking up|being dead)",

@@ -80,6 +80,10 @@ LABELLED: list[Labelled] = [
     Labelled("I'm not sure I can keep myself safe.", C, d(SI), "passive"),
     Labelled("I never want to wake up again.", C, d(SI), "passive"),
     Labelled("Nobody would miss me if I was gone.", C, d(SI), "passive"),
+    Labelled("Some nights I think it would be easier not to wake up.", C, d(SI), "passive"),
+    Labelled("It would be better if I didn't wake up.", C, d(SI), "passive"),
+    Labelled("I just want everything to stop for a while.", C, d(SI), "passive"),
+    Labelled("I want everything to stop changing at work.", C, frozenset(), "idiom"),
     # Plans and means.
     Labelled("I've been stockpiling my sleeping pills.", C, d(PLAN), "plan"),
     Labelled("I want to kill myself and I have a gun at home.", C, d(SI, PLAN), "plan"),
