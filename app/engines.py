@@ -16,7 +16,7 @@ from app.settings import InferenceSettings
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
 from core.llm.local import LocalEngine
-from core.llm.model_file import ChecksumCache, manifest_entry
+from core.llm.model_file import ChecksumCache, manifest_entries, manifest_entry
 from core.llm.remote import RemoteEngine
 from core.llm.rules import RULE_ENGINE_LABEL, RuleEngine
 from core.llm.types import EngineError
@@ -64,7 +64,11 @@ def available_models(paths: AppPaths) -> list[ModelFile]:
 
 def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
     """The configured model, else the first GGUF listed in a manifest, else the first GGUF
-    by name, looking beside the program first and then in the user models folder."""
+    by name, looking beside the program first and then in the user models folder.
+
+    A folder whose manifest lists models that are all absent yields the first of them, so
+    that the check reports the installed model as missing instead of silently using
+    another file or none."""
     if inference.model_path is not None:
         return inference.model_path.expanduser()
     found = available_models(paths)
@@ -72,6 +76,9 @@ def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
         here = [model for model in found if model.path.parent == folder]
         if here:
             return next((model for model in here if model.in_manifest), here[0]).path
+        listed = manifest_entries(folder)
+        if listed:
+            return folder / listed[0]["file"]
     return None
 
 

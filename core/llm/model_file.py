@@ -76,18 +76,23 @@ def model_facts(report: ModelReport) -> dict[str, str]:
     }
 
 
+def manifest_entries(folder: Path) -> list[dict[str, Any]]:
+    """The models listed in ``folder/manifest.json`` (none if it is missing or unreadable)."""
+    try:
+        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    models = data.get("models", []) if isinstance(data, dict) else []
+    if not isinstance(models, list):
+        return []
+    return [
+        entry for entry in models if isinstance(entry, dict) and isinstance(entry.get("file"), str)
+    ]
+
+
 def manifest_entry(path: Path) -> dict[str, Any] | None:
     """The entry for ``path`` in the ``manifest.json`` of its folder, if any."""
-    manifest = path.parent / MANIFEST_NAME
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    models = data.get("models", []) if isinstance(data, dict) else []
-    for entry in models:
-        if isinstance(entry, dict) and entry.get("file") == path.name:
-            return entry
-    return None
+    return next((e for e in manifest_entries(path.parent) if e["file"] == path.name), None)
 
 
 class ChecksumCache:
@@ -191,6 +196,14 @@ def check_model_file(
 ) -> ModelReport:
     """Run every check; return the report or raise ``ModelFileError``."""
     if not path.exists():
+        entry = manifest_entry(path)
+        if entry is not None:
+            raise ModelFileError(
+                "missing",
+                f"{path} is missing: {path.parent / MANIFEST_NAME} lists it (sha256 "
+                f"{entry.get('sha256', 'not given')}) but the file is not there. Reinstall "
+                "Auralis or copy the model file back.",
+            )
         raise ModelFileError(
             "missing", f"Model file not found: {path}. Put a GGUF file there or choose another."
         )

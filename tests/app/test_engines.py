@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gguf_builder import write_llama_gguf
 
 from app.engines import available_models, build_engine, find_model
 from app.paths import AppPaths
@@ -59,6 +60,41 @@ def test_models_are_listed_and_a_manifest_listed_one_is_preferred(
     assert [(m.path.name, m.in_manifest) for m in listed] == [("a.gguf", False), ("z.gguf", True)]
     assert listed[0].size == tiny_model.stat().st_size
     assert find_model(paths, _inference()) == paths.models_dir / "z.gguf"
+
+
+def _install_listed(folder: Path, model: Path, sha256: str) -> Path:
+    """A models folder as an installer leaves it: the file and its manifest entry."""
+    folder.mkdir(parents=True, exist_ok=True)
+    installed = Path(shutil.copy(model, folder / "installed.gguf"))
+    entry = f'{{"file": "installed.gguf", "sha256": "{sha256}", "size": {model.stat().st_size}}}'
+    (folder / "manifest.json").write_text(f'{{"schema_version": 1, "models": [{entry}]}}')
+    return installed
+
+
+def test_a_listed_model_that_is_missing_is_reported_not_replaced(
+    paths: AppPaths, tiny_model: Path
+) -> None:
+    _install_listed(paths.models_dir, tiny_model, "ab" * 32).unlink()
+    choice = build_engine(paths, _inference())
+    assert choice.engine.name == "rules"
+    [problem] = choice.problems
+    assert f"{paths.models_dir / 'installed.gguf'} is missing" in problem
+    assert "manifest.json lists it (sha256 " + "ab" * 32 in problem
+
+
+def test_a_listed_model_that_was_replaced_names_both_checksums(
+    paths: AppPaths, tiny_model: Path, tmp_path: Path
+) -> None:
+    from core.llm.model_file import ChecksumCache
+
+    expected = ChecksumCache(None).sha256(tiny_model)
+    installed = _install_listed(paths.models_dir, tiny_model, expected)
+    other = write_llama_gguf(tmp_path / "other.gguf", seed=7)
+    shutil.copy(other, installed)
+    choice = build_engine(paths, _inference())
+    assert choice.engine.name == "rules"
+    found = ChecksumCache(None).sha256(other)
+    assert f"checksum mismatch (expected sha256 {expected}, found {found})" in choice.problems[0]
 
 
 def test_a_bad_model_falls_back_with_the_reason(paths: AppPaths, tmp_path: Path) -> None:
