@@ -10,6 +10,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 INSTALL_LOG := $(VENV)/install.log
+# llama-cpp-python is compiled once into a wheel kept outside the checkout, so a fresh
+# clone reuses it. It is built for any x86-64 CPU with AVX2 (GGML_NATIVE=OFF), not for this
+# machine's CPU alone: the tests run the same native code that the bundle ships.
+LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
+WHEELHOUSE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/auralis/wheels
+LLAMA_WHEEL_STAMP := $(WHEELHOUSE)/llama-cpp-python-$(LLAMA_VERSION)-portable.built
 # Lines of pip's verbose output that show where the install is: the compile steps of
 # llama.cpp ("[ 42/180] Building C object ...") and pip's own milestones.
 PROGRESS := ^\s*\[ *[0-9]+(/[0-9]+| *%)\]|^(Collecting|Building wheel|Created wheel|Successfully|Using cached|Installing collected)|ERROR|[Ee]rror:
@@ -26,12 +33,22 @@ $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auralis needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	@echo "Installing Auralis into $(VENV). The first time, llama-cpp-python compiles from source"
-	@echo "(about 6 minutes on 2 cores); pip caches the wheel, so later installs take seconds."
-	@echo "Full log: $(INSTALL_LOG)"
-	@$(PY) -m pip install -v -e '.[dev]' 2>&1 | tee $(INSTALL_LOG) | { grep --line-buffered -E '$(PROGRESS)' | sed -u -E '$(SHORTEN)' || true; } \
+$(LLAMA_WHEEL_STAMP): | $(PY)
+	@mkdir -p $(WHEELHOUSE)
+	@echo "Compiling llama-cpp-python $(LLAMA_VERSION) (about 6 minutes on 2 cores, once: the wheel"
+	@echo "is kept in $(WHEELHOUSE)). Full log: $(VENV)/llama-build.log"
+	@CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' $(PY) -m pip wheel -v --no-deps --no-cache-dir \
+	    --no-binary llama-cpp-python -w $(WHEELHOUSE) 'llama-cpp-python==$(LLAMA_VERSION)' 2>&1 \
+	  | tee $(VENV)/llama-build.log | { grep --line-buffered -E '$(PROGRESS)' | sed -u -E '$(SHORTEN)' || true; } \
+	  || { echo "Compiling llama-cpp-python failed; the last lines of $(VENV)/llama-build.log:"; tail -n 40 $(VENV)/llama-build.log; exit 1; }
+	@touch $@
+
+$(STAMP): pyproject.toml $(LLAMA_WHEEL_STAMP) | $(PY)
+	@echo "Installing Auralis into $(VENV). Full log: $(INSTALL_LOG)"
+	@$(PY) -m pip install -v --find-links $(WHEELHOUSE) -e '.[dev]' 2>&1 | tee $(INSTALL_LOG) | { grep --line-buffered -E '$(PROGRESS)' | sed -u -E '$(SHORTEN)' || true; } \
 	  || { echo "Installation failed; the last lines of $(INSTALL_LOG):"; tail -n 40 $(INSTALL_LOG); exit 1; }
+	@# A .venv made before the portable wheel existed may hold another build of the same version.
+	@$(PY) -m pip install -q --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	@touch $(STAMP)
 
 run: $(STAMP)

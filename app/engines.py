@@ -78,7 +78,7 @@ def find_model(paths: AppPaths, inference: InferenceSettings) -> Path | None:
             return next((model for model in here if model.in_manifest), here[0]).path
         listed = manifest_entries(folder)
         if listed:
-            return folder / listed[0]["file"]
+            return folder / str(listed[0]["file"])
     return None
 
 
