@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 LoadProgress = Callable[[str, float | None], None]
 
 
+# How the one expected reason for the rules begins: no model installed at all.
+NO_MODEL_FOUND = "No model file found"
+
+
 @dataclass
 class EngineChoice:
     engine: Engine
@@ -132,7 +136,7 @@ def build_engine(
         model = find_model(paths, inference)
         if model is None:
             problems.append(
-                "No model file found: put a .gguf file in "
+                f"{NO_MODEL_FOUND}: put a .gguf file in "
                 f"{paths.bundled_models_dir} or {paths.models_dir}, or set inference.model_path."
             )
         else:

@@ -1,8 +1,10 @@
-"""Window-modal questions that do not block the event loop: the answer arrives at a slot."""
+"""Window-modal questions and notices that do not block the event loop: an answer arrives
+at a slot."""
 
 import asyncio
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -37,3 +39,14 @@ async def confirm(parent: QWidget, name: str, title: str, text: str) -> bool:
         return await answer == QMessageBox.StandardButton.Yes
     finally:
         box.deleteLater()
+
+
+def tell(parent: QWidget, name: str, title: str, text: str, details: str) -> QMessageBox:
+    """Show a warning with an OK button (object name ``name``); ``details`` is selectable so
+    that a checksum or a path can be copied. Keep the returned box alive."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName(name)
+    box.setInformativeText(details)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.open()
+    return box

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.context import AppContext
 from app.demo import create_demo_data, is_empty
+from app.engines import NO_MODEL_FOUND
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
 from core.store import audit
 from core.store.backup import restore_into
 from core.store.errors import StoreError
-from ui.dialogs import ask_yes_no
+from ui.dialogs import ask_yes_no, tell
 from ui.orroom.workspace import OperatingRoomWorkspace
 from ui.sessions.workspace import SessionsWorkspace
 from ui.settings.dialog import SettingsDialog
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.worker.engine_changed.connect(self._engine_changed)
         self.worker.progress.connect(self._load_progress)
         self._load_job = ""
+        self._announce_engine_problems = False  # set by start_engine: told once, at start-up
+        self._engine_problem_box: QMessageBox | None = None
         self._zoom_steps = 0
         app = QApplication.instance()
         self._base_point_size = app.font().pointSizeF() if isinstance(app, QApplication) else 10
@@ -213,6 +216,7 @@ class MainWindow(QMainWindow):
         if not self.worker.isRunning():
             self.worker.start()
         self._load_job = self.worker.load_engine(self.context.loaded.settings.inference)
+        self._announce_engine_problems = True
 
     @Slot(str, str, float)
     def _load_progress(self, job_id: str, _stage: str, fraction: float) -> None:
@@ -229,8 +233,20 @@ class MainWindow(QMainWindow):
         self.degraded_badge.setVisible(degraded)
         self.sessions.set_engine_description(description, degraded)
         self.operating_room.set_engine_description(description, degraded)
+        self.degraded_badge.setToolTip("\n\n".join(problems))
         if problems:
             self.show_message(problems[-1])
+        announce, self._announce_engine_problems = self._announce_engine_problems, False
+        unexpected = [problem for problem in problems if not problem.startswith(NO_MODEL_FOUND)]
+        if announce and unexpected:  # an installed model or a configured server is unusable
+            self._engine_problem_box = tell(
+                self,
+                "engineProblem",
+                "The language model is not in use",
+                "Auralis started without its language model: notes and operating-room "
+                "states come from the built-in rules until this is fixed.",
+                "\n\n".join(unexpected),
+            )
 
     @Slot(str, float, float, bool)
     def show_inference(

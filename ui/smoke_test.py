@@ -89,7 +89,8 @@ def smoke_test(data_dir: Path | None) -> int:
                     configured.close()
             if result.obj is None:
                 raise RuntimeError("the engine gave no valid answer")
-            return f"{choice.description} answered {result.obj}"
+            unused = f" (no model used: {' '.join(choice.problems)})" if choice.problems else ""
+            return f"{choice.description} answered {result.obj}{unused}"
 
         def rules_state() -> str:
             from core.orstate.live import LiveCase

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.context import open_context
+from core.llm.model_file import ChecksumCache
 from core.store.backup import list_backups
 from core.store.patients import create_patient, list_patients
 from tests.core.llm.server_fixture import running_llama_server
@@ -246,6 +247,51 @@ def test_the_model_loads_in_the_background_with_progress_in_the_status_bar(
             assert window.sessions.patients.add_button.isEnabled()  # usable meanwhile
         qtbot.waitUntil(lambda: "local model" in window.engine_label.text(), timeout=5000)
         assert any("loading the model" in text for text in recorder.shown)
+    finally:
+        window.close()
+        context.close()
+
+
+def test_an_installed_model_that_was_replaced_is_announced_with_both_checksums(
+    qtbot: QtBot, auralis_home: Path, tiny_model: Path
+) -> None:
+    models = auralis_home / "models"
+    models.mkdir(parents=True, exist_ok=True)
+    shutil.copy(tiny_model, models / "installed.gguf")
+    listed = "0" * 64
+    (models / "manifest.json").write_text(
+        f'{{"models": [{{"file": "installed.gguf", "sha256": "{listed}"}}]}}'
+    )
+    context = open_context(auralis_home)
+    window = MainWindow(context, first_run_prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
+            window.start_engine()
+        box = window.findChild(QMessageBox, "engineProblem")
+        assert box is not None and box.isVisible()
+        found = ChecksumCache(None).sha256(models / "installed.gguf")
+        expected = f"checksum mismatch (expected sha256 {listed}, found {found})"
+        assert expected in box.informativeText()
+        assert expected in window.degraded_badge.toolTip()
+        assert window.degraded_badge.isVisible()
+        box.accept()
+    finally:
+        window.close()
+        context.close()
+
+
+def test_no_model_installed_is_not_announced(qtbot: QtBot, auralis_home: Path) -> None:
+    context = open_context(auralis_home)
+    window = MainWindow(context, first_run_prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
+            window.start_engine()
+        assert window.findChild(QMessageBox, "engineProblem") is None
+        assert "No model file found" in window.degraded_badge.toolTip()
     finally:
         window.close()
         context.close()
