@@ -23,11 +23,14 @@ PROGRESS := ^\s*\[ *[0-9]+(/[0-9]+| *%)\]|^(Collecting|Building wheel|Created wh
 # A compile step prints its whole command line; keep "[17/193] compiling ggml-cpu/quants.c".
 SHORTEN := s@^\s*(\[ *[0-9]+/[0-9]+\]) .* -c .*/vendor/llama\.cpp/(ggml/src/|src/|tools/|common/)?(.*)$$@  \1 compiling \3@; s@^(.{0,150}).*@\1@
 
-.PHONY: help run test lint typecheck contracts pytest clean-venv
+.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
 	@echo "make test   same set-up, then ruff, import contracts, mypy on core/, app/ and ui/, and the whole test suite"
+	@echo "make bundle [MODEL=file.gguf]  the PyInstaller one-folder bundle in dist/auralis/, with the model beside it"
+	@echo "make dist   [MODEL=file.gguf]  the install archive dist/auralis-<version>-<os>-<arch>.tar.gz, SHA256SUMS, INSTALL.md"
+	@echo "make smoke  build a bundle with a tiny test model and check it (packaging/smoke.sh)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Auralis needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
@@ -71,3 +74,27 @@ test: lint contracts typecheck pytest
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The air-gapped install: see packaging/README.md and packaging/INSTALL.md.
+DIST ?= dist
+BUNDLE := $(DIST)/auralis
+VERSION = $(shell $(PY) -c 'import app; print(app.__version__)')
+PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
+ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
+
+bundle: $(STAMP)
+	@rm -rf $(BUNDLE)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) \
+	    --workpath build/pyinstaller packaging/auralis.spec
+	$(PY) packaging/finish_bundle.py $(BUNDLE) $(if $(MODEL),--model '$(MODEL)')
+
+dist: bundle
+	@# The folder is renamed inside the archive only (S: symbolic links' targets stay as they are).
+	tar -C $(DIST) --sort=name --owner=0 --group=0 --numeric-owner \
+	    --transform 's,^auralis,$(ARCHIVE),S' -czf $(DIST)/$(ARCHIVE).tar.gz auralis
+	cp packaging/INSTALL.md $(DIST)/INSTALL.md
+	cd $(DIST) && sha256sum $(ARCHIVE).tar.gz INSTALL.md > SHA256SUMS
+	@echo "$(DIST)/$(ARCHIVE).tar.gz ($$(du -h $(DIST)/$(ARCHIVE).tar.gz | cut -f1)), $(DIST)/SHA256SUMS, $(DIST)/INSTALL.md"
+
+smoke: $(STAMP)
+	bash packaging/smoke.sh

@@ -1,0 +1,72 @@
+"""Complete a PyInstaller build of Auralis: ``python packaging/finish_bundle.py dist/auralis
+[--model FILE.gguf]``.
+
+Beside the executable (never inside its archive) it puts ``models/`` with ``README.md`` and
+a ``manifest.json`` listing the bundled model's sha256, size and facts, ``samples/`` and
+``INSTALL.md``. A model that fails the app's own checks (not GGUF, truncated...) is refused
+here rather than shipped.
+"""
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from core.llm.types import ModelFileError
+from core.llm.model_file import MANIFEST_NAME, ChecksumCache, check_model_file
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_SCHEMA_VERSION = 1
+CHECK_CONTEXT = 512  # only the file is checked here, not the memory of this machine
+
+
+def manifest_entry_for(model: Path) -> dict[str, object]:
+    report = check_model_file(model, n_ctx=CHECK_CONTEXT, available_memory=sys.maxsize)
+    header = report.header
+    return {
+        "file": model.name,
+        "sha256": ChecksumCache(None).sha256(model),
+        "size": report.size,
+        "metadata": {
+            "name": str(header.metadata.get("general.name") or model.stem),
+            "architecture": header.architecture,
+            "parameters": header.parameter_count,
+            "quantization": header.quantization,
+            "context_length": header.arch_value("context_length"),
+        },
+    }
+
+
+def finish(bundle: Path, model: Path | None) -> None:
+    if not (bundle / "_internal").is_dir():
+        raise SystemExit(f"finish_bundle: {bundle} is not a PyInstaller one-folder build")
+    models = bundle / "models"
+    models.mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "models" / "README.md", models / "README.md")
+    entries = []
+    if model is not None:
+        try:
+            entry = manifest_entry_for(model)
+        except ModelFileError as exc:
+            raise SystemExit(f"finish_bundle: {exc}") from None
+        shutil.copy2(model, models / model.name)
+        entries.append(entry)
+    manifest = {"schema_version": MANIFEST_SCHEMA_VERSION, "models": entries}
+    (models / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    shutil.copytree(ROOT / "samples", bundle / "samples", dirs_exist_ok=True)
+    shutil.copy2(ROOT / "packaging" / "INSTALL.md", bundle / "INSTALL.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument("--model", type=Path, help="a GGUF file to ship in models/")
+    args = parser.parse_args()
+    finish(args.bundle, args.model)
+    shipped = f"with {args.model.name}" if args.model else "without a model (rule engine)"
+    print(f"finish_bundle: {args.bundle} is complete, {shipped}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""Write the tiny random-weight test model that ``packaging/smoke.sh`` bundles:
+``python packaging/make_test_model.py OUT.gguf [SEED]`` (another seed, another file). It is the test suite's model (written with
+the ``gguf`` package, never downloaded); its answers are noise, which is what the smoke test
+needs: that llama.cpp loads and runs it from the bundle."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
+
+from gguf_builder import write_llama_gguf  # noqa: E402
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3):
+        raise SystemExit("usage: python packaging/make_test_model.py OUT.gguf [SEED]")
+    seed = int(sys.argv[2]) if len(sys.argv) == 3 else 0
+    print(write_llama_gguf(Path(sys.argv[1]), seed=seed))

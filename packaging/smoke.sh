@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Build the bundle with the tiny test model and check it as a hospital's IT would: the
+# self-check, a note and an operating-room replay from the bundle (outputs validated), a
+# replaced, truncated and missing model, a read-only install folder and a second window.
+# Any Python warning, traceback or "Exception ignored" on the bundle's stderr fails it.
+# Prints the budgets: bundle size without the model < 300 MB, cold --smoke-test < 5 s.
+# Run by .ci/run after the test suite; `make smoke` runs it alone. Needs `make test`'s .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+SIZE_BUDGET_MB=300
+START_BUDGET_MS=5000
+
+WORK=$(mktemp -d -t auralis-smoke-XXXXXX)
+cleanup() { chmod -R u+w "$WORK" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+DIST="$WORK/dist" # a bundle of yours in dist/ is left alone
+BUNDLE="$DIST/auralis"
+MODEL_NAME=auralis-tiny-test.gguf
+export AURALIS_HOME="$WORK/home" # every check's data goes here, never to your own folders
+export QT_QPA_PLATFORM=offscreen
+
+step() { printf '\n== %s\n' "$*"; }
+fail() {
+    echo "smoke: FAIL: $*" >&2
+    exit 1
+}
+# run NAME ARGS...: the bundle's executable; stdout in $WORK/NAME.out, stderr in NAME.err.
+# Sets RC; fails on Python warnings, tracebacks or errors from finalizers on stderr.
+run() {
+    local name=$1
+    shift
+    RC=0
+    timeout 300 "$BUNDLE/auralis" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || RC=$?
+    if grep -E -q 'Traceback|Warning:|Exception ignored|Fatal Python error' "$WORK/$name.err"; then
+        cat "$WORK/$name.err" >&2
+        fail "$name: Python warnings or errors on stderr"
+    fi
+}
+expect_in() { # expect_in NAME TEXT: NAME's output says TEXT
+    grep -F -q -- "$2" "$WORK/$1.out" "$WORK/$1.err" || {
+        cat "$WORK/$1.out" "$WORK/$1.err" >&2
+        fail "$1: expected \"$2\""
+    }
+}
+now_ms() { date +%s%3N; }
+
+step "build the bundle with the tiny test model"
+$PY packaging/make_test_model.py "$WORK/$MODEL_NAME" >/dev/null
+make --no-print-directory bundle DIST="$DIST" MODEL="$WORK/$MODEL_NAME"
+INSTALLED="$BUNDLE/models/$MODEL_NAME"
+[ -f "$INSTALLED" ] || fail "the model is not in $BUNDLE/models"
+size_mb=$(($(du -sk --exclude='*.gguf' "$BUNDLE" | cut -f1) / 1024))
+
+step "self-check (--smoke-test), first start after the build"
+if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cold="page cache dropped"; else
+    cold="page cache not dropped: no permission"; fi
+started=$(now_ms)
+run smoke --smoke-test
+start_ms=$(($(now_ms) - started))
+cat "$WORK/smoke.out"
+[ "$RC" -eq 0 ] || fail "--smoke-test exited $RC"
+expect_in smoke "engine: local model auralis-tiny-test answered"
+expect_in smoke "smoke test passed"
+
+step "a note from the sample transcript, with the bundled model"
+run notes notes generate --transcript "$BUNDLE/samples/therapy-session.txt" --json
+[ "$RC" -eq 0 ] || fail "notes generate exited $RC: $(cat "$WORK/notes.err")"
+$PY - "$WORK/notes.out" <<'PYTHON'
+import json, sys
+note = json.load(open(sys.argv[1], encoding="utf-8"))
+assert note["engine"] == "local" and not note["degraded"], (note["engine"], note["degraded"])
+assert note["sections"] and all(isinstance(v, str) for v in note["sections"].values())
+found = {(flag["category"], flag["status"], flag["line"]) for flag in note["risk_flags"]}
+assert ("suicidal_ideation", "disclosed", 7) in found, found
+print(f"ok: {len(note['sections'])} sections, {len(found)} risk flags, model {note['model_name']}")
+PYTHON
+
+step "an operating-room replay of the sample case, with the bundled model"
+run replay or replay "$BUNDLE/samples/or-lobectomy.jsonl" --surgery lobectomy --fast --json
+[ "$RC" -eq 0 ] || fail "or replay exited $RC: $(cat "$WORK/replay.err")"
+$PY - "$WORK/replay.out" "$BUNDLE/samples/or-lobectomy.jsonl" <<'PYTHON'
+import json, sys
+from core.orstate.serializer import get_validation_errors
+states = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+segments = sum(1 for line in open(sys.argv[2], encoding="utf-8") if line.strip())
+assert len(states) >= segments, (len(states), segments)
+for number, state in enumerate(states, 1):
+    errors = get_validation_errors(state)
+    assert not errors, f"state {number}: {errors}"
+sources = sorted({state["source"] for state in states})
+print(f"ok: {len(states)} states for {segments} segments validate; sources {sources}")
+PYTHON
+
+step "the bundled model replaced by another file"
+cp "$INSTALLED" "$WORK/model.orig"
+expected=$(sha256sum "$INSTALLED" | cut -d' ' -f1)
+$PY packaging/make_test_model.py "$INSTALLED" 7 >/dev/null
+found=$(sha256sum "$INSTALLED" | cut -d' ' -f1)
+run replaced --smoke-test
+[ "$RC" -eq 0 ] || fail "--smoke-test with a replaced model exited $RC"
+expect_in replaced "rule-based"
+expect_in replaced "checksum mismatch (expected sha256 $expected, found $found)"
+grep -F "engine:" "$WORK/replaced.out"
+
+step "the bundled model truncated"
+head -c 300000 "$WORK/model.orig" >"$INSTALLED"
+run truncated --smoke-test
+[ "$RC" -eq 0 ] || fail "--smoke-test with a truncated model exited $RC"
+expect_in truncated "is truncated"
+grep -F "engine:" "$WORK/truncated.out"
+
+step "the bundled model missing"
+rm "$INSTALLED"
+run missing notes generate --transcript "$BUNDLE/samples/therapy-session.txt"
+[ "$RC" -eq 0 ] || fail "notes generate without the model exited $RC"
+expect_in missing "$INSTALLED is missing"
+expect_in missing "sha256 $expected"
+grep -F "missing" "$WORK/missing.err"
+cp "$WORK/model.orig" "$INSTALLED"
+
+step "a read-only install folder: data goes to the user's folders"
+marker="$WORK/marker"
+touch "$marker"
+sleep 1
+chmod -R a-w "$BUNDLE"
+(
+    unset AURALIS_HOME XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME
+    export HOME="$WORK/user"
+    run readonly or replay "$BUNDLE/samples/or-lobectomy.jsonl" --surgery lobectomy --fast --record
+    [ "$RC" -eq 0 ] || fail "or replay --record from a read-only install exited $RC"
+    [ -s "$HOME/.local/share/Auralis/auralis.db" ] || fail "no database in the user's data folder"
+)
+chmod -R u+w "$BUNDLE"
+changed=$(find "$BUNDLE" -newer "$marker" | head -n 5)
+[ -z "$changed" ] || fail "the bundle wrote into its install folder: $changed"
+echo "ok: the case was recorded in ~/.local/share/Auralis/auralis.db; nothing written into the bundle"
+
+step "a second window on the same data folder"
+"$BUNDLE/auralis" >"$WORK/first.out" 2>&1 &
+first=$!
+for _ in $(seq 100); do
+    [ -f "$AURALIS_HOME/data/auralis.lock" ] && break
+    sleep 0.2
+done
+[ -f "$AURALIS_HOME/data/auralis.lock" ] || fail "the first window took no lock: $(cat "$WORK/first.out")"
+run second
+kill "$first" && wait "$first" 2>/dev/null || true
+[ "$RC" -eq 3 ] || fail "the second window exited $RC, not 3"
+expect_in second "already open"
+cat "$WORK/second.err"
+
+step "budgets"
+status=0
+printf 'bundle size without the model: %d MB (budget %d MB)\n' "$size_mb" "$SIZE_BUDGET_MB"
+[ "$size_mb" -lt "$SIZE_BUDGET_MB" ] || {
+    echo "  OVER BUDGET"
+    status=1
+}
+printf -- '--smoke-test, first start after the build (%s): %d ms (budget %d ms)\n' \
+    "$cold" "$start_ms" "$START_BUDGET_MS"
+[ "$start_ms" -lt "$START_BUDGET_MS" ] || {
+    echo "  OVER BUDGET"
+    status=1
+}
+[ "$status" -eq 0 ] || fail "over budget"
+echo
+echo "packaging smoke test passed"
