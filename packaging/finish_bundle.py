@@ -13,8 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from core.llm.types import ModelFileError
 from core.llm.model_file import MANIFEST_NAME, ChecksumCache, check_model_file
+from core.llm.types import ModelFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_SCHEMA_VERSION = 1

@@ -1,14 +1,16 @@
 """Write the tiny random-weight test model that ``packaging/smoke.sh`` bundles:
-``python packaging/make_test_model.py OUT.gguf [SEED]`` (another seed, another file). It is the test suite's model (written with
-the ``gguf`` package, never downloaded); its answers are noise, which is what the smoke test
-needs: that llama.cpp loads and runs it from the bundle."""
+``python packaging/make_test_model.py OUT.gguf [SEED]`` (another seed, another file).
+
+It is the test suite's model, written with the ``gguf`` package, never downloaded. Its
+answers are noise, which is all the smoke test needs: llama.cpp loads and runs it from the
+bundle."""
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 
-from gguf_builder import write_llama_gguf  # noqa: E402
+from gguf_builder import write_llama_gguf
 
 if __name__ == "__main__":
     if len(sys.argv) not in (2, 3):
