@@ -4,6 +4,7 @@ through the real widgets offscreen (async flows on the qasync loop)."""
 import shutil
 import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -252,6 +253,21 @@ def test_the_model_loads_in_the_background_with_progress_in_the_status_bar(
         context.close()
 
 
+@contextmanager
+def _window_after_startup_load(qtbot: QtBot, home: Path) -> Iterator[MainWindow]:
+    context = open_context(home)
+    window = MainWindow(context, first_run_prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
+            window.start_engine()
+        yield window
+    finally:
+        window.close()
+        context.close()
+
+
 def test_an_installed_model_that_was_replaced_is_announced_with_both_checksums(
     qtbot: QtBot, auralis_home: Path, tiny_model: Path
 ) -> None:
@@ -262,13 +278,7 @@ def test_an_installed_model_that_was_replaced_is_announced_with_both_checksums(
     (models / "manifest.json").write_text(
         f'{{"models": [{{"file": "installed.gguf", "sha256": "{listed}"}}]}}'
     )
-    context = open_context(auralis_home)
-    window = MainWindow(context, first_run_prompt=False)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
-            window.start_engine()
+    with _window_after_startup_load(qtbot, auralis_home) as window:
         box = window.findChild(QMessageBox, "engineProblem")
         assert box is not None and box.isVisible()
         found = ChecksumCache(None).sha256(models / "installed.gguf")
@@ -277,21 +287,9 @@ def test_an_installed_model_that_was_replaced_is_announced_with_both_checksums(
         assert expected in window.degraded_badge.toolTip()
         assert window.degraded_badge.isVisible()
         box.accept()
-    finally:
-        window.close()
-        context.close()
 
 
 def test_no_model_installed_is_not_announced(qtbot: QtBot, auralis_home: Path) -> None:
-    context = open_context(auralis_home)
-    window = MainWindow(context, first_run_prompt=False)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        with qtbot.waitSignal(window.worker.engine_changed, timeout=30_000):
-            window.start_engine()
+    with _window_after_startup_load(qtbot, auralis_home) as window:
         assert window.findChild(QMessageBox, "engineProblem") is None
         assert "No model file found" in window.degraded_badge.toolTip()
-    finally:
-        window.close()
-        context.close()
