@@ -229,8 +229,11 @@ PHRASES: tuple[Phrase, ...] = (
         r"be alive|keep (?:going|living)|go on|be here any ?more)",
         r"no longer want to (?:live|be alive|be here|exist)",
         r"better off if I (?:wasn't|weren't|was not|were not) (?:here|around|alive)",
-        r"(?:easier|better) (?:if I (?:didn't|did not|never|don't|do not) (?:wake|woke) up|"
-        r"(?:not|never) to wake up|if I (?:wasn't|weren't|was not|were not) (?:here|around|alive))",
+        # "...easier if I didn't wake up" but not "...wake up so early" or "wake up the kids".
+        r"(?:easier|better) (?:(?:if I (?:didn't|did not|never|don't|do not) (?:wake|woke)|"
+        r"(?:not|never) to wake) up(?! (?:the|my|his|her|him|them|you|everyone|anyone|so|as|"
+        r"too|early|late|at|in|during|every|before)\b)|"
+        r"if I (?:wasn't|weren't|was not|were not) (?:here|around|alive))",
     ),
     _phrases("abuse", "self", negation_inside=True)(
         r"(?:don't|do not) feel safe (?:at home|(?:around|with) (?:him|her|them|my \w+))|"

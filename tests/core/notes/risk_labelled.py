@@ -84,6 +84,8 @@ LABELLED: list[Labelled] = [
     Labelled("It would be better if I didn't wake up.", C, d(SI), "passive"),
     Labelled("I just want everything to stop for a while.", C, d(SI), "passive"),
     Labelled("I want everything to stop changing at work.", C, frozenset(), "idiom"),
+    Labelled("It would be easier if I didn't wake up so early.", C, frozenset(), "idiom"),
+    Labelled("It's better not to wake up the kids before seven.", C, frozenset(), "idiom"),
     # Plans and means.
     Labelled("I've been stockpiling my sleeping pills.", C, d(PLAN), "plan"),
     Labelled("I want to kill myself and I have a gun at home.", C, d(SI, PLAN), "plan"),
