@@ -10,13 +10,13 @@ import contextlib
 import logging
 import os
 import shutil
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from core.logs import log_event
+from core.store.connection import DatabaseError, Error, open_file, open_memory
 from core.store.errors import CorruptDatabaseError, StoreError
 from core.store.migrations import migrate
 
@@ -73,7 +73,7 @@ def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
     partial = final.with_name(final.name + ".partial")
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(str(partial))
+        dest = open_file(partial)
         try:
             db.conn.backup(dest)
             # A standalone file: no -wal or -shm companions to lose when it is copied.
@@ -85,7 +85,7 @@ def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
             raise StoreError("the copy did not pass SQLite's quick_check")
         os.replace(partial, final)
         _fsync_dir(backup_dir)
-    except (OSError, sqlite3.Error, StoreError) as exc:
+    except (OSError, Error, StoreError) as exc:
         _remove_partial(partial)
         raise StoreError(
             f"The backup to {backup_dir} failed: {exc}. The database itself is unchanged; "
@@ -114,12 +114,12 @@ def integrity_problems(path: Path) -> list[str]:
     if not path.is_file():
         return [f"{path} does not exist"]
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_file(path, read_only=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         return [str(exc)]
     messages = [row[0] for row in rows]
     return [] if messages == ["ok"] else messages
@@ -192,9 +192,9 @@ def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> 
     """
     _refuse_unusable(backup)
     size = backup.stat().st_size
-    staged = sqlite3.connect(":memory:")
+    staged = open_memory()
     try:
-        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        source = open_file(backup, read_only=True)
         try:
             source.backup(staged)
         finally:
@@ -202,7 +202,7 @@ def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> 
         migrate(Database(staged), backup)
         safety = backup_database(db, backup_dir, keep=keep)
         staged.backup(db.conn)
-    except sqlite3.Error as exc:
+    except Error as exc:
         raise StoreError(f"Restoring {backup} failed: {exc}. The database is unchanged.") from exc
     finally:
         staged.close()

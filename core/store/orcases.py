@@ -5,13 +5,13 @@ crash loses nothing that was acknowledged.
 """
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from core.store.clock import utc_now
+from core.store.connection import IntegrityError
 from core.store.errors import NotFoundError
 from core.store.rows import insert, row_by_id
 
@@ -81,7 +81,7 @@ def _insert_for_case(db: Database, case_id: int, sql: str, params: list[Any]) ->
     # The foreign key is the check that the case exists: no extra query per segment.
     try:
         return insert(db, sql, params)
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise NotFoundError("operating-room case", case_id) from None
 
 
