@@ -78,7 +78,7 @@ clean-venv:
 # The air-gapped install: see packaging/README.md and packaging/INSTALL.md.
 DIST ?= dist
 BUNDLE := $(DIST)/auralis
-VERSION = $(shell $(PY) -c 'import app; print(app.__version__)')
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' app/__init__.py)
 PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
 
