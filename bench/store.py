@@ -19,9 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.store import open_store
+from core.store.connection import DatabaseKey
 from core.store.notes import search_notes
 from core.store.patients import search_patients
 from core.store.sessions import list_sessions, search_sessions
+
+KEY = DatabaseKey.random()  # encrypted, as a new install is
 
 BUDGET_MS = 50.0
 WORDS = (
@@ -38,7 +41,7 @@ def _text(rng: random.Random, words: int) -> str:
 
 def build(path: Path, sessions: int) -> None:
     rng = random.Random(7)
-    db = open_store(path)
+    db = open_store(path, key=KEY)
     per_patient = 20
     with db.atomic():
         for p in range(sessions // per_patient):
@@ -91,7 +94,7 @@ def main() -> None:
             f"built {args.sessions} sessions + {args.sessions} notes ({size_mb:.1f} MB) "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        db = open_store(path)
+        db = open_store(path, key=KEY)
         try:
             measure("list_sessions (all)", lambda: list_sessions(db))
             measure("list_sessions (one patient)", lambda: list_sessions(db, 250))

@@ -22,7 +22,13 @@ import netguard  # noqa: E402
 
 netguard.install()
 
+from core.store.connection import DatabaseKey  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Every test database is encrypted, as a new install's is: the CLI and the window get this
+# passphrase from AURALIS_DB_KEY; core tests use the raw key (no key derivation, faster).
+TEST_PASSPHRASE = "test passphrase, not a real one"
+TEST_KEY = DatabaseKey.from_raw_hex("5a" * 32)
 pytest_plugins = ["tests.ui.window_fixture"]  # the make_window fixture of the window tests
 
 
@@ -39,6 +45,7 @@ def auralis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("AURALIS_") and name != "AURALIS_HOME":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("AURALIS_DB_KEY", TEST_PASSPHRASE)
     return home
 
 
@@ -68,7 +75,7 @@ def fresh_db(tmp_path: Path) -> Iterator[Database]:
     """A new, fully migrated database file."""
     from core.store import open_store
 
-    db = open_store(tmp_path / "fresh.db")
+    db = open_store(tmp_path / "fresh.db", key=TEST_KEY)
     yield db
     db.close()
 
@@ -87,6 +94,7 @@ class CliRunner:
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AURALIS_")}
         env["AURALIS_HOME"] = str(self.home)
+        env["AURALIS_DB_KEY"] = TEST_PASSPHRASE
         env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT_DIR), str(REPO_ROOT)])
         env.update(extra)
         return env

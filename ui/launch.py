@@ -15,8 +15,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.cli.key_options import add_key_options, key_options
 from app.context import AppContext, open_context
+from app.db_key import throwaway_key
 from app.paths import AppPaths
+from core.store.errors import StoreError
 from ui.instance_lock import acquire_instance_lock, already_open_message
 from ui.theme import apply_base_style
 
@@ -36,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="with --screenshot: demo data")
     parser.add_argument("--size", default="1366x768", help=SIZE_HELP)
     parser.add_argument("--smoke-test", action="store_true", help="offscreen self-check")
+    add_key_options(parser)
     return parser
 
 
@@ -83,10 +87,28 @@ def run(argv: list[str]) -> int:
         _tell_already_open(data_dir)
         return ALREADY_OPEN
     try:
-        context = open_context(args.data_dir)
+        context = _open(args)
+        if context is None:
+            return 1
         return _run_window(context, args.workspace)
     finally:
         lock.unlock()
+
+
+def _open(args: argparse.Namespace) -> AppContext | None:
+    """The context, asking in dialogs what start-up needs to know; where no one can see
+    a dialog (offscreen), the key must come from the options or the environment and a
+    problem is printed."""
+    app = _application()
+    if app.platformName() not in ("offscreen", "minimal"):
+        from ui.opening import open_context_with_dialogs
+
+        return open_context_with_dialogs(args.data_dir, key_options(args))
+    try:
+        return open_context(args.data_dir, key_options(args))
+    except StoreError as exc:
+        print(f"auralis: error: {exc}", file=sys.stderr)
+        return None
 
 
 def _tell_already_open(data_dir: Path) -> None:
@@ -135,7 +157,10 @@ def _screenshot(args: argparse.Namespace) -> int:
     width, height = _size(args.size)
     with tempfile.TemporaryDirectory(prefix="auralis-screenshot-") as scratch:
         home = Path(scratch) if args.demo else args.data_dir
-        context = open_context(home)
+        if args.demo:  # a throwaway database
+            context = open_context(home, ask=throwaway_key)
+        else:
+            context = open_context(home, key_options(args))
         if args.demo:
             from app.demo import create_demo_data
 

@@ -201,7 +201,9 @@ class MainWindow(QMainWindow):
             raise StoreError("A case is running: stop it, then restore.")
         self.sessions.flush()  # unsaved edits go into the copy made before the restore
         keep = self.context.loaded.settings.backup.keep
-        safety = restore_into(self.context.db, backup, self.context.paths.backup_dir, keep=keep)
+        safety = restore_into(
+            self.context.db, backup, self.context.paths.backup_dir, keep=keep, key=self.context.key
+        )
         audit.record(self.context.db, "restore", "database")
         self.sessions.reset()
         self.operating_room.reload_cases()

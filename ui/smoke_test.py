@@ -9,11 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.context import open_context
+from app.db_key import throwaway_key
 from app.engines import build_engine
 from core.llm.types import Message
 from core.orstate.serializer import get_validation_errors
 from core.orstate.surgeries import load_surgeries
 from core.resources import load_schema
+from core.store.connection import is_encrypted
 from core.store.migrations import MIGRATIONS
 
 
@@ -37,12 +39,18 @@ def smoke_test(data_dir: Path | None) -> int:
         holder: dict[str, object] = {}
 
         def store() -> str:
-            context = open_context(Path(scratch))
+            context = open_context(Path(scratch), ask=throwaway_key)
             holder["context"] = context
+            if not is_encrypted(context.db):
+                raise RuntimeError("the new database is not encrypted")
             applied = [m.name for m in MIGRATIONS.applied(context.db)]
-            if not MIGRATIONS.pending(context.db) and applied:
-                return f"{len(applied)} migrations applied in a temporary folder"
-            raise RuntimeError("migrations are pending after opening the store")
+            if MIGRATIONS.pending(context.db) or not applied:
+                raise RuntimeError("migrations are pending after opening the store")
+            cipher = context.db.execute("PRAGMA cipher_version").fetchone()[0]
+            return (
+                f"{len(applied)} migrations applied in a temporary folder, "
+                f"encrypted (SQLCipher {cipher})"
+            )
 
         def schemas() -> str:
             names = ["surgery_state.schema.json", "surgery.schema.json", "template.schema.json"]
@@ -66,11 +74,10 @@ def smoke_test(data_dir: Path | None) -> int:
             return "built, shown and closed"
 
         def engine() -> str:
-            configured = open_context(data_dir) if data_dir is not None else None
             from app.paths import AppPaths
             from app.settings import load_settings
 
-            paths = configured.paths if configured else AppPaths.resolve(None)
+            paths = AppPaths.resolve(data_dir)
             settings = load_settings(paths.settings_file).settings
             choice = build_engine(paths, settings.inference)
             try:
@@ -85,8 +92,6 @@ def smoke_test(data_dir: Path | None) -> int:
                 )
             finally:
                 choice.engine.close()
-                if configured is not None:
-                    configured.close()
             if result.obj is None:
                 raise RuntimeError("the engine gave no valid answer")
             unused = f" (no model used: {' '.join(choice.problems)})" if choice.problems else ""

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 from app import __version__
-from app.cli import db, info, llm, notes, orroom, patients, sessions, templates
+from app.cli import audit, db, info, llm, notes, orroom, patients, sessions, templates
 from app.cli.context import CliContext
+from app.cli.key_options import add_key_options, key_options
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
@@ -44,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep all data, settings, logs and models under DIR (like AURALIS_HOME)",
     )
+    add_key_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (patients, sessions, notes, templates, orroom, db, llm, info):
+    for module in (patients, sessions, notes, templates, orroom, db, audit, llm, info):
         module.register(commands)
     return parser
 
@@ -57,7 +59,7 @@ def is_command_line(argv: list[str]) -> bool:
     for action in build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             commands.update(action.choices)
-    takes_value = {"--data-dir", "--screenshot", "--workspace", "--size"}
+    takes_value = {"--data-dir", "--screenshot", "--workspace", "--size", "--db-key-file"}
     skip = False
     for arg in argv:
         if skip:
@@ -90,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         log_file = setup_logging(paths.log_dir, loaded.settings.log_level)
     except OSError as exc:
         return _fail(f"cannot write logs to {paths.log_dir} ({exc.strerror}).")
-    ctx = CliContext(paths, loaded)
+    ctx = CliContext(paths, loaded, key_options(args))
     command = " ".join(part for part in (args.command, getattr(args, "action", None)) if part)
     started = time.perf_counter()
     try:

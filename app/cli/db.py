@@ -1,24 +1,24 @@
-"""``auralis db backup|check|restore``."""
+"""``auralis db backup|check|restore|encrypt|change-passphrase``."""
 
 import argparse
 from pathlib import Path
 
 from app.cli.context import CliContext
+from app.cli.key_prompt import ask_new_passphrase, terminal_can_ask
 from app.cli.output import print_json
 from app.cli.parsing import Subcommands, add_command, add_group
+from app.db_key import KeyChoice, given_key, read_key_file
+from app.startup import check_database
+from core.passphrase import passphrase_strength
 from core.store import audit
-from core.store.backup import (
-    backup_database,
-    integrity_problems,
-    list_backups,
-    newest_good_backup,
-    restore_backup,
-)
-from core.store.errors import CorruptDatabaseError, StoreError
+from core.store.backup import backup_database, list_backups, restore_backup
+from core.store.connection import DatabaseKey, FileState, file_state
+from core.store.encryption import change_key, encrypt_database, rekey_backups
+from core.store.errors import StoreError
 
 
 def register(commands: Subcommands) -> None:
-    actions = add_group(commands, "db", "back up, check and restore the database")
+    actions = add_group(commands, "db", "back up, check, restore and encrypt the database")
 
     backup = add_command(actions, "backup", "write a backup now (older ones are rotated out)")
     backup.set_defaults(handler=_backup)
@@ -33,14 +33,33 @@ def register(commands: Subcommands) -> None:
     restore.add_argument("--yes", action="store_true", help="confirm the replacement")
     restore.set_defaults(handler=_restore)
 
+    encrypt = add_command(
+        actions,
+        "encrypt",
+        "encrypt an unencrypted database (and its backups) with a new passphrase",
+    )
+    encrypt.set_defaults(handler=_encrypt)
+
+    change = add_command(
+        actions, "change-passphrase", "re-encrypt the database and its backups with a new one"
+    )
+    change.add_argument(
+        "--new-key-file",
+        type=Path,
+        metavar="FILE",
+        help="read the new passphrase from the first line of FILE (else you are asked)",
+    )
+    change.set_defaults(handler=_change_passphrase)
+
 
 def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
-    path = backup_database(ctx.db, ctx.paths.backup_dir, keep=ctx.loaded.settings.backup.keep)
+    keep = ctx.loaded.settings.backup.keep
+    path = backup_database(ctx.db, ctx.paths.backup_dir, keep=keep, key=ctx.key)
     audit.record(ctx.db, "backup", "database")
     if args.json:
-        print_json({"backup": path, "bytes": path.stat().st_size})
+        print_json({"backup": path, "bytes": path.stat().st_size, "encrypted": ctx.key is not None})
     else:
-        print(f"Backup written: {path}")
+        print(f"Backup written: {path}" + ("" if ctx.key else " (not encrypted)"))
     return 0
 
 
@@ -48,13 +67,12 @@ def _check(ctx: CliContext, args: argparse.Namespace) -> int:
     database = ctx.paths.database
     if not database.exists():
         raise StoreError(f"There is no database at {database} yet.")
-    problems = integrity_problems(database)
-    if problems:
-        raise CorruptDatabaseError(database, problems, newest_good_backup(ctx.paths.backup_dir))
+    check_database(ctx.paths, ctx.key)  # raises for a wrong key or a damaged file
     backups = list_backups(ctx.paths.backup_dir)
     report = {
         "database": database,
         "ok": True,
+        "encrypted": file_state(database) is FileState.ENCRYPTED,
         "bytes": database.stat().st_size,
         "backups": len(backups),
         "newest_backup": backups[0] if backups else None,
@@ -62,7 +80,8 @@ def _check(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
     else:
-        print(f"ok: {database} passed the integrity check ({report['bytes']} bytes).")
+        how = "encrypted" if report["encrypted"] else "NOT encrypted"
+        print(f"ok: {database} passed the integrity check ({report['bytes']} bytes, {how}).")
         print(f"Backups: {len(backups)}" + (f", newest {backups[0]}" if backups else ""))
     return 0
 
@@ -73,8 +92,9 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
             f"Restoring replaces {ctx.paths.database} with {args.backup}; "
             "run again with --yes to confirm (the current file is kept aside)."
         )
+    key = ctx.key
     ctx.close()  # no connection may be open while the file is swapped
-    moved = restore_backup(args.backup, ctx.paths.database)
+    moved = restore_backup(args.backup, ctx.paths.database, key=key)
     audit.record(ctx.db, "restore", "database")
     if args.json:
         print_json({"restored_from": args.backup, "previous_file": moved})
@@ -82,4 +102,57 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
         print(f"Restored {ctx.paths.database} from {args.backup}.")
         if moved is not None:
             print(f"The previous file was kept as {moved}.")
+    return 0
+
+
+def _new_key(ctx: CliContext, key_file: Path | None) -> DatabaseKey:
+    if key_file is not None:
+        key = read_key_file(key_file)
+        strength = passphrase_strength(key.secret)
+        if not strength.acceptable:
+            raise StoreError(f"The new passphrase in {key_file} is too short. {strength.hint}")
+        return key
+    if terminal_can_ask():
+        return ask_new_passphrase()
+    raise StoreError(
+        "Give the new passphrase in a file (--new-key-file FILE), or run this in a terminal."
+    )
+
+
+def _encrypt(ctx: CliContext, args: argparse.Namespace) -> int:
+    database = ctx.paths.database
+    if file_state(database) is not FileState.PLAINTEXT:
+        raise StoreError(f"There is no unencrypted database at {database} to encrypt.")
+    check_database(ctx.paths, None)  # never copy a damaged file
+    ctx.close()
+    key, source = given_key(ctx.key_options)
+    if key is None:
+        key = _new_key(ctx, None)
+        source = "asked"
+    backups = list_backups(ctx.paths.backup_dir)
+    encrypt_database(database, key)
+    left = rekey_backups(backups, None, key)
+    ctx.use_key(KeyChoice(key, source))
+    audit.record(ctx.db, "encrypt", "database", detail=f"backups={len(backups) - len(left)}")
+    print(f"Encrypted {database} and {len(backups) - len(left)} backup(s).")
+    for backup in left:
+        ctx.warn(f"the backup {backup} could not be encrypted; it is left unencrypted.")
+    return 0
+
+
+def _change_passphrase(ctx: CliContext, args: argparse.Namespace) -> int:
+    old = ctx.key
+    if old is None:
+        raise StoreError("The database is not encrypted; encrypt it with `auralis db encrypt`.")
+    db = ctx.db
+    new = _new_key(ctx, args.new_key_file)
+    change_key(db, new)
+    ctx.use_key(KeyChoice(new, "asked"))
+    backups = list_backups(ctx.paths.backup_dir)
+    left = rekey_backups(backups, old, new)
+    audit.record(db, "change_passphrase", "database", detail=f"backups={len(backups) - len(left)}")
+    done = len(backups) - len(left)
+    print(f"The passphrase was changed for {ctx.paths.database} and {done} backup(s).")
+    for backup in left:
+        ctx.warn(f"the backup {backup} still opens only with the old passphrase.")
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.logs import log_event
-from core.store.connection import connect
+from core.store.connection import DatabaseKey, connect
 from core.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
@@ -15,14 +15,16 @@ logger = logging.getLogger(__name__)
 DB_FILENAME = "auralis.db"
 
 
-def open_store(path: Path) -> Database:
-    """Open the database at ``path``, creating it if needed, and bring its schema up to date.
+def open_store(path: Path, *, key: DatabaseKey | None) -> Database:
+    """Open the database at ``path``, creating it if needed (encrypted with ``key``, or
+    unencrypted when it is ``None``), and bring its schema up to date.
 
-    Raises ``StoreError`` (or its ``NewerDatabaseError`` subclass) with a message for the
-    user; a database from a newer Auralis is left exactly as it was.
+    Raises ``StoreError`` with a message for the user (``WrongKeyError`` when ``key``
+    does not open the existing file, ``NewerDatabaseError`` for a database from a newer
+    Auralis); the file is left exactly as it was then.
     """
     started = time.perf_counter()
-    db = connect(path)
+    db = connect(path, key=key)
     try:
         applied = migrate(db, path)
     except BaseException:

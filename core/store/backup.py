@@ -16,8 +16,19 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.logs import log_event
-from core.store.connection import DatabaseError, Error, open_file, open_memory
-from core.store.errors import CorruptDatabaseError, StoreError
+from core.store.connection import (
+    DatabaseError,
+    DatabaseKey,
+    Error,
+    FileState,
+    file_state,
+    key_for_file,
+    key_problem,
+    open_file,
+    open_memory,
+)
+from core.store.encryption import export_into, write_copy
+from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
 from core.store.migrations import migrate
 
 logger = logging.getLogger(__name__)
@@ -62,8 +73,10 @@ def list_backups(backup_dir: Path) -> list[Path]:
     return sorted(files, key=lambda path: path.name, reverse=True)
 
 
-def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
+def backup_database(db: Database, backup_dir: Path, *, keep: int, key: DatabaseKey | None) -> Path:
     """Copy the open database to a new backup file and keep only the newest ``keep``.
+    The copy is encrypted with ``key``, the open database's own key (SQLite's backup
+    API copies pages only between databases with the same key).
 
     Raises ``StoreError`` when the copy cannot be written (a full disk, for example);
     the database and the older backups are untouched then.
@@ -73,7 +86,7 @@ def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
     partial = final.with_name(final.name + ".partial")
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
-        dest = open_file(partial)
+        dest = open_file(partial, key=key)
         try:
             db.conn.backup(dest)
             # A standalone file: no -wal or -shm companions to lose when it is copied.
@@ -106,15 +119,16 @@ def backup_database(db: Database, backup_dir: Path, *, keep: int) -> Path:
     return final
 
 
-def integrity_problems(path: Path) -> list[str]:
+def integrity_problems(path: Path, *, key: DatabaseKey | None) -> list[str]:
     """What ``PRAGMA integrity_check`` reports for the file (empty when it is sound).
 
-    The file is only read. A file that is not a database at all is one problem.
+    The file is only read, with ``key`` when it is encrypted. A file that is not a
+    database at all, or that ``key`` does not open, is one problem.
     """
     if not path.is_file():
         return [f"{path} does not exist"]
     try:
-        conn = open_file(path, read_only=True)
+        conn = open_file(path, key=key_for_file(path, key), read_only=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
@@ -125,45 +139,87 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if messages == ["ok"] else messages
 
 
-def newest_good_backup(backup_dir: Path) -> Path | None:
-    """The newest backup that passes the integrity check, or None."""
+def newest_good_backup(backup_dir: Path, *, key: DatabaseKey | None) -> Path | None:
+    """The newest backup that ``key`` opens and that passes the integrity check, or None."""
     for candidate in list_backups(backup_dir):
-        if not integrity_problems(candidate):
+        if not integrity_problems(candidate, key=key):
             return candidate
     return None
 
 
-def verify_database(path: Path, backup_dir: Path) -> None:
-    """Raise ``CorruptDatabaseError`` (naming the newest good backup) when an existing
-    database fails its integrity check. A missing file is fine: it will be created."""
-    if not path.exists():
+def verify_database(path: Path, backup_dir: Path, *, key: DatabaseKey | None) -> None:
+    """Check that ``key`` opens the existing database and that it passes the integrity
+    check. A missing file is fine: it will be created.
+
+    Raises ``WrongKeyError`` for a wrong passphrase, and ``CorruptDatabaseError`` (naming
+    the newest good backup) for a damaged file, including one whose first page no longer
+    opens with a passphrase that does open the backups.
+    """
+    if file_state(path) is FileState.MISSING:
         return
-    problems = integrity_problems(path)
+    problem = key_problem(path, key)
+    newest: Path | None
+    if isinstance(problem, WrongKeyError):
+        newest = _backup_opened_by(backup_dir, key)
+        if newest is None:
+            raise problem
+        problems = ["its first page does not open with the passphrase that opens the backups"]
+    elif problem is not None:
+        problems = [str(problem)]
+        newest = newest_good_backup(backup_dir, key=key)
+    else:
+        problems = integrity_problems(path, key=key)
+        newest = newest_good_backup(backup_dir, key=key) if problems else None
     if problems:
         log_event(logger, "store.integrity_failed", level=logging.ERROR, problems=len(problems))
-        raise CorruptDatabaseError(path, problems, newest_good_backup(backup_dir))
+        raise CorruptDatabaseError(path, problems, newest)
 
 
-def _refuse_unusable(backup: Path) -> None:
-    problems = integrity_problems(backup)
+def _backup_opened_by(backup_dir: Path, key: DatabaseKey | None) -> Path | None:
+    """The newest good encrypted backup that ``key`` opens: proof that the key is right."""
+    if key is None:
+        return None
+    for candidate in list_backups(backup_dir):
+        if file_state(candidate) is FileState.ENCRYPTED and not integrity_problems(
+            candidate, key=key
+        ):
+            return candidate
+    return None
+
+
+def _refuse_unusable(backup: Path, key: DatabaseKey | None) -> None:
+    problems = integrity_problems(backup, key=key)
     if problems:
         raise StoreError(f"The backup {backup} is not usable ({problems[0]}); choose another.")
 
 
-def restore_backup(backup: Path, db_path: Path) -> Path | None:
+def restore_backup(backup: Path, db_path: Path, *, key: DatabaseKey | None) -> Path | None:
     """Put a backup in place of the database; return where the old file was moved.
 
     No connection to ``db_path`` may be open. The backup is checked first; the current
     database and its ``-wal``/``-shm`` files are renamed aside (``.replaced-<time>``),
-    never deleted, so even a damaged file stays available for recovery.
+    never deleted, so even a damaged file stays available for recovery. The restored
+    database is encrypted with ``key``: an unencrypted backup (from before encryption)
+    is encrypted on the way.
     """
-    _refuse_unusable(backup)
+    _refuse_unusable(backup, key)
+    if (
+        key is not None
+        and file_state(backup) is not FileState.ENCRYPTED
+        and isinstance(key_problem(db_path, key), WrongKeyError)
+    ):
+        # Nothing proves this passphrase is the database's: an unencrypted backup opens
+        # with any. Refused, or a mistyped passphrase would become the database's.
+        raise WrongKeyError(f"Wrong passphrase for the database {db_path}. Nothing was changed.")
     stamp = _stamp()
     moved_to = None
     staging = db_path.with_name(db_path.name + ".restoring")
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(backup, staging)
+        if key_for_file(backup, key) == key:
+            shutil.copyfile(backup, staging)
+        else:
+            write_copy(backup, None, staging, key)
         for suffix in ("", "-wal", "-shm"):
             current = db_path.with_name(db_path.name + suffix)
             if current.exists():
@@ -173,14 +229,16 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
                     moved_to = aside
         os.replace(staging, db_path)
         _fsync_dir(db_path.parent)
-    except OSError as exc:
+    except (OSError, StoreError) as exc:
         _remove_partial(staging)
         raise StoreError(f"Restoring {backup} failed: {exc}.") from exc
     log_event(logger, "store.restored", bytes=db_path.stat().st_size)
     return moved_to
 
 
-def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> Path:
+def restore_into(
+    db: Database, backup: Path, backup_dir: Path, *, keep: int, key: DatabaseKey | None
+) -> Path:
     """Replace the contents of the open database with a backup, keeping the connection
     (the window's views stay valid); return the backup made of the contents replaced.
 
@@ -188,19 +246,17 @@ def restore_into(db: Database, backup: Path, backup_dir: Path, *, keep: int) -> 
     schema there first (a backup from a newer Auralis is refused before anything
     changes); then the current contents are backed up (rotation may now remove the
     chosen file: it is already in memory); then SQLite's backup API copies the memory
-    copy over the database in one transaction.
+    copy over the database in one transaction. ``key`` is the open database's; the
+    memory copy carries it (the backup API copies only between equal keys), whatever
+    the backup file's own encryption.
     """
-    _refuse_unusable(backup)
+    _refuse_unusable(backup, key)
     size = backup.stat().st_size
-    staged = open_memory()
+    staged = open_memory(key=key)
     try:
-        source = open_file(backup, read_only=True)
-        try:
-            source.backup(staged)
-        finally:
-            source.close()
+        export_into(staged, backup, key_for_file(backup, key))
         migrate(Database(staged), backup)
-        safety = backup_database(db, backup_dir, keep=keep)
+        safety = backup_database(db, backup_dir, keep=keep, key=key)
         staged.backup(db.conn)
     except Error as exc:
         raise StoreError(f"Restoring {backup} failed: {exc}. The database is unchanged.") from exc

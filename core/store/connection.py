@@ -2,52 +2,237 @@
 
 Every connection in Auralis comes from this module: :func:`connect` for the store (with
 its pragmas), :func:`open_file` and :func:`open_memory` for backups and checks. So the
-database driver and connection-wide policy (journal mode, foreign keys, busy timeout, and
-later encryption) live here only, and so do the driver's exception classes that the rest
-of the store catches. A connection belongs to the thread that opened it (the driver's
-default check).
+database driver and connection-wide policy (encryption, journal mode, foreign keys, busy
+timeout) live here only, and so do the driver's exception classes that the rest of the
+store catches. A connection belongs to the thread that opened it (the driver's default
+check).
+
+The driver is SQLCipher (``sqlcipher3``, SQLite with AES-256 page encryption). A
+:class:`DatabaseKey` opens an encrypted file; ``None`` means an unencrypted one, which
+only the user's explicit choice (or a database from before encryption) leads to.
 """
 
-import sqlite3 as driver
+import hashlib
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlcipher3 import dbapi2 as driver
 from sqlite_utils import Database
 
-from core.store.errors import StoreError
+from core.store.errors import StoreError, WrongKeyError
 
 BUSY_TIMEOUT_MS = 5000
+PLAINTEXT_HEADER = b"SQLite format 3\x00"
 
-Connection = driver.Connection
-Error = driver.Error
-DatabaseError = driver.DatabaseError
-IntegrityError = driver.IntegrityError
+if TYPE_CHECKING:  # sqlcipher3 ships no type hints; its API is the standard library's
+    Connection = sqlite3.Connection
+    Error = sqlite3.Error
+    DatabaseError = sqlite3.DatabaseError
+    IntegrityError = sqlite3.IntegrityError
+else:
+    Connection = driver.Connection
+    Error = driver.Error
+    DatabaseError = driver.DatabaseError
+    IntegrityError = driver.IntegrityError
 
 
-def open_file(path: Path, *, read_only: bool = False) -> Connection:
-    """A plain connection to the file at ``path`` (created if missing, unless read-only);
-    no pragmas. Raises the driver's ``Error``."""
+@dataclass(frozen=True, repr=False)
+class DatabaseKey:
+    """The secret that opens an encrypted database: a passphrase (SQLCipher derives the
+    AES key from it with PBKDF2-HMAC-SHA512, 256,000 rounds, about 80 ms) or a random
+    256-bit key kept in the system keyring (used as is). Never printed: its repr hides it."""
+
+    secret: str
+    raw: bool = False
+
+    @classmethod
+    def passphrase(cls, text: str) -> "DatabaseKey":
+        if not text:
+            raise ValueError("The passphrase is empty.")
+        if "\x00" in text:
+            raise ValueError("The passphrase contains a NUL character.")
+        return cls(text)
+
+    @classmethod
+    def random(cls) -> "DatabaseKey":
+        return cls(secrets.token_hex(32), raw=True)
+
+    @classmethod
+    def from_raw_hex(cls, text: str) -> "DatabaseKey":
+        if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+            raise ValueError("A raw database key is 64 lower-case hexadecimal digits.")
+        return cls(text, raw=True)
+
+    def pragma_value(self) -> str:
+        """The value for ``PRAGMA key``/``rekey`` (pragmas take no bound parameters;
+        a passphrase is quoted as an SQL string literal)."""
+        if self.raw:
+            return f"\"x'{self.secret}'\""
+        return "'" + self.secret.replace("'", "''") + "'"
+
+    def __repr__(self) -> str:
+        return "DatabaseKey(<hidden>)"
+
+
+class FileState(Enum):
+    MISSING = "missing"  # no file, or an empty one: a new database
+    PLAINTEXT = "plaintext"  # an unencrypted SQLite database
+    ENCRYPTED = "encrypted"  # anything else: SQLCipher pages (or not a database at all)
+
+
+def file_state(path: Path) -> FileState:
+    """What is at ``path``, judged by its first 16 bytes (only read)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(PLAINTEXT_HEADER))
+    except (FileNotFoundError, NotADirectoryError):
+        return FileState.MISSING
+    except OSError as exc:
+        raise StoreError(f"Cannot read the database {path}: {exc.strerror}.") from exc
+    if not header:
+        return FileState.MISSING
+    return FileState.PLAINTEXT if header == PLAINTEXT_HEADER else FileState.ENCRYPTED
+
+
+# SQLCipher 4's key derivation, done here once per passphrase and file (its salt is
+# the file's first 16 bytes) instead of on every connection: opening the store checks
+# the key, the integrity and then opens it, and each would cost ~100 ms of PBKDF2.
+KDF_ROUNDS = 256_000
+SALT_BYTES = 16
+_derived_keys: dict[tuple[str, bytes], str] = {}  # in this process's memory only
+
+
+def _file_salt(path: Path | None) -> bytes | None:
+    if path is None or file_state(path) is not FileState.ENCRYPTED:
+        return None
+    with path.open("rb") as handle:
+        salt = handle.read(SALT_BYTES)
+    return salt if len(salt) == SALT_BYTES else None
+
+
+def _key_pragma(key: DatabaseKey, path: Path | None) -> str:
+    salt = None if key.raw else _file_salt(path)
+    if salt is None:
+        return key.pragma_value()  # a new file: SQLCipher makes the salt and derives
+    derived = _derived_keys.get((key.secret, salt))
+    if derived is None:
+        secret = key.secret.encode("utf-8")
+        derived = hashlib.pbkdf2_hmac("sha512", secret, salt, KDF_ROUNDS, 32).hex()
+        _derived_keys[(key.secret, salt)] = derived
+    return f"\"x'{derived}{salt.hex()}'\""
+
+
+def _apply_key(conn: Connection, key: DatabaseKey | None, path: Path | None = None) -> None:
+    # SQLCipher writes its own errors (a failed HMAC on a wrong key) to stderr unless told
+    # not to; the caller reports them as exceptions instead.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    if key is not None:
+        conn.execute(f"PRAGMA key = {_key_pragma(key, path)}")
+
+
+def open_file(path: Path, *, key: DatabaseKey | None, read_only: bool = False) -> Connection:
+    """A connection to the file at ``path`` (created if missing, unless read-only), keyed
+    with ``key`` (``None``: unencrypted); no other pragmas. Raises the driver's ``Error``.
+    The key is checked by the first statement that reads the file."""
     if read_only:
-        return driver.connect(f"file:{path}?mode=ro", uri=True)
-    return driver.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn: Connection = driver.connect(f"file:{path}?mode=ro", uri=True)
+    else:
+        conn = driver.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        _apply_key(conn, key, path)
+    except Error:
+        conn.close()
+        raise
+    return conn
 
 
-def open_memory() -> Connection:
-    """A private in-memory database (staging a restore)."""
-    return driver.connect(":memory:")
+def open_memory(*, key: DatabaseKey | None) -> Connection:
+    """A private in-memory database (staging a restore). SQLite's backup API copies only
+    between databases with the same key, so the staging copy carries the live one's."""
+    conn: Connection = driver.connect(":memory:")
+    _apply_key(conn, key)
+    return conn
 
 
-def connect(path: Path) -> Database:
-    """Open (or create) the SQLite database at ``path`` with Auralis' pragmas.
+def key_for_file(path: Path, key: DatabaseKey | None) -> DatabaseKey | None:
+    """The key to read an existing file with: none for an unencrypted file (a backup
+    from before encryption), else ``key``."""
+    return None if file_state(path) is FileState.PLAINTEXT else key
+
+
+def unreadable_error(path: Path, key: DatabaseKey | None, exc: Exception) -> StoreError:
+    """The error for a file the driver refused to read: a wrong key when the file looks
+    like encrypted pages (whole pages long), else not a database at all."""
+    state = file_state(path)
+    if state is FileState.PLAINTEXT and key is None:
+        pass  # an unencrypted file that is damaged: reported below
+    elif state is FileState.ENCRYPTED and key is None:
+        return WrongKeyError(
+            f"The database {path} is encrypted and no passphrase was given. Nothing was changed."
+        )
+    elif state is FileState.ENCRYPTED and _whole_pages(path):
+        return WrongKeyError(
+            f"Wrong passphrase for the database {path}. Nothing was changed; try again."
+        )
+    return StoreError(
+        f"The file {path} is not a usable Auralis database ({exc}). "
+        "It has not been changed; check the path, or run `auralis db check`."
+    )
+
+
+def key_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
+    """Why ``key`` does not open the existing file at ``path`` (``WrongKeyError``, or a
+    ``StoreError`` for a file that is not a database), or None when it does. Only reads."""
+    try:
+        conn = open_file(path, key=key, read_only=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except DatabaseError as exc:
+        return unreadable_error(path, key, exc)
+    return None
+
+
+def _whole_pages(path: Path) -> bool:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size > 0 and size % 1024 == 0
+
+
+def connect(path: Path, *, key: DatabaseKey | None) -> Database:
+    """Open (or create) the database at ``path`` with Auralis' pragmas.
+
+    A new file is encrypted when ``key`` is given. An existing unencrypted file opens
+    only with ``key=None``; an encrypted one only with its key (``WrongKeyError``
+    otherwise, the file untouched).
 
     WAL lets readers work while one writer commits; ``synchronous=FULL`` makes every
     acknowledged commit survive a crash or power loss, which clinical records need
     more than the last bit of write speed.
     """
+    state = file_state(path)
+    if state is FileState.PLAINTEXT and key is not None:
+        raise StoreError(
+            f"The database {path} is not encrypted. Open it without a passphrase "
+            "(--no-encryption), or encrypt it with `auralis db encrypt`."
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = open_file(path)
+        conn = open_file(path, key=key)
     except (OSError, Error) as exc:
         raise StoreError(f"Cannot open the database {path}: {exc}.") from exc
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        raise unreadable_error(path, key, exc) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
@@ -55,8 +240,11 @@ def connect(path: Path) -> Database:
         conn.execute("PRAGMA foreign_keys = ON")
     except DatabaseError as exc:
         conn.close()
-        raise StoreError(
-            f"The file {path} is not a usable Auralis database ({exc}). "
-            "It has not been changed; check the path, or run `auralis db check`."
-        ) from exc
+        raise unreadable_error(path, key, exc) from exc
     return Database(conn)
+
+
+def is_encrypted(db: Database) -> bool:
+    """Whether the open database's pages are encrypted (SQLCipher lists its codec's
+    settings only for a keyed database)."""
+    return bool(db.execute("PRAGMA cipher_settings").fetchall())

@@ -48,3 +48,7 @@ class CorruptDatabaseError(StoreError):
         self.path = path
         self.problems = problems
         self.newest_backup = newest_backup
+
+
+class WrongKeyError(StoreError):
+    """The passphrase (or key) does not open the encrypted database; nothing was changed."""

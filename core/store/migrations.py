@@ -151,6 +151,30 @@ def m0005_note_templates(db: Database) -> None:
     )
 
 
+@_migration
+def m0006_audit_chain(db: Database) -> None:
+    # Chain the entries written so far, then make the table append-only.
+    from core.store.audit import GENESIS, entry_hash
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    previous = GENESIS
+    rows = list(db.query("SELECT * FROM audit_log ORDER BY id"))
+    for row in rows:
+        fields = [row[k] for k in ("at", "actor", "action", "entity", "entity_id", "detail")]
+        current = entry_hash(previous, row["id"], *fields)
+        db.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
+            [previous, current, row["id"]],
+        )
+        previous = current
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"""CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"""
+        )
+
+
 def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations; return the names applied.
 

@@ -194,11 +194,13 @@ def test_a_corrupt_database_is_reported_with_the_backup_to_restore(
 
 
 def test_a_database_from_a_newer_version_is_refused(run_cli: CliRunner, auralis_home: Path) -> None:
-    import sqlite3
+    from conftest import TEST_PASSPHRASE
+
+    from core.store.connection import DatabaseKey, open_file
 
     run_cli("patients", "add", "Ada")
     database = auralis_home / "data" / "auralis.db"
-    conn = sqlite3.connect(database)
+    conn = open_file(database, key=DatabaseKey.passphrase(TEST_PASSPHRASE))
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
         "VALUES ('auralis', 'm0999_future', 'x')"

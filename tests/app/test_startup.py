@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TEST_KEY
 
 from app.paths import AppPaths
 from app.settings import Settings
@@ -12,7 +13,7 @@ from core.store.errors import CorruptDatabaseError
 
 
 def _open_and_close(paths: AppPaths, settings: Settings) -> None:
-    open_database(paths, settings).close()
+    open_database(paths, settings, TEST_KEY).close()
 
 
 def test_automatic_backups_follow_the_interval(tmp_path: Path) -> None:
@@ -46,5 +47,5 @@ def test_a_damaged_database_is_not_opened(tmp_path: Path) -> None:
     paths.database.write_bytes(b"SQLite format 3\x00" + os.urandom(20000))
     damaged = paths.database.read_bytes()
     with pytest.raises(CorruptDatabaseError):
-        open_database(paths, settings)
+        open_database(paths, settings, TEST_KEY)
     assert paths.database.read_bytes() == damaged

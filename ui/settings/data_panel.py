@@ -113,7 +113,9 @@ class DataPanel(QWidget):
     def back_up(self) -> None:
         keep = self.context.loaded.settings.backup.keep
         try:
-            path = backup_database(self.context.db, self.context.paths.backup_dir, keep=keep)
+            path = backup_database(
+                self.context.db, self.context.paths.backup_dir, keep=keep, key=self.context.key
+            )
         except StoreError as exc:
             self.message.setText(str(exc))
             return

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TEST_KEY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
@@ -204,7 +205,7 @@ LINES = [
 )
 def test_every_note_is_complete_bounded_and_marked(lines: list[str], template: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        db = open_store(Path(folder) / "p.db")
+        db = open_store(Path(folder) / "p.db", key=TEST_KEY)
         try:
             session = add_session(db, create_patient(db, "P").id, "\n".join(lines))
             draft = generate_note(db, RuleEngine(), session.id, template).draft
@@ -237,7 +238,7 @@ def operations(draw: st.DrawFn) -> list[tuple[str, str]]:
 @given(operations())
 def test_metadata_across_generate_edit_regenerate(ops: list[tuple[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        db = open_store(Path(folder) / "m.db")
+        db = open_store(Path(folder) / "m.db", key=TEST_KEY)
         try:
             sid = add_session(db, create_patient(db, "P").id, TRANSCRIPT).id
             _run_operations(db, sid, ops)

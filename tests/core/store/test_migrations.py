@@ -2,6 +2,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import TEST_KEY
 
 from core.store import open_store
 from core.store.connection import connect
@@ -37,7 +38,17 @@ REQUIRED_COLUMNS = {
     "or_cases": {"id", "surgery", "started_at", "ended_at", "label"},
     "or_segments": {"case_id", "t", "speaker", "text", "is_final"},
     "or_states": {"case_id", "t", "state_json", "source"},
-    "audit_log": {"id", "at", "actor", "action", "entity", "entity_id", "detail"},
+    "audit_log": {
+        "id",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "detail",
+        "prev_hash",
+        "hash",
+    },
 }
 
 
@@ -46,7 +57,7 @@ def _sha256(path: Path) -> str:
 
 
 def test_from_empty_creates_every_table(tmp_path: Path) -> None:
-    db = open_store(tmp_path / "new.db")
+    db = open_store(tmp_path / "new.db", key=TEST_KEY)
     try:
         for table, columns in REQUIRED_COLUMNS.items():
             assert columns <= set(db[table].columns_dict), table
@@ -57,8 +68,8 @@ def test_from_empty_creates_every_table(tmp_path: Path) -> None:
 
 
 def test_reopening_applies_nothing(tmp_path: Path) -> None:
-    open_store(tmp_path / "a.db").close()
-    db = connect(tmp_path / "a.db")
+    open_store(tmp_path / "a.db", key=TEST_KEY).close()
+    db = connect(tmp_path / "a.db", key=TEST_KEY)
     try:
         assert migrate(db, tmp_path / "a.db") == []
     finally:
@@ -68,7 +79,7 @@ def test_reopening_applies_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("stop_before", MIGRATION_NAMES)
 def test_from_each_older_version(tmp_path: Path, stop_before: str) -> None:
     path = tmp_path / "old.db"
-    db = connect(path)
+    db = connect(path, key=TEST_KEY)
     applied = migrate(db, path, stop_before=stop_before)
     assert applied == MIGRATION_NAMES[: MIGRATION_NAMES.index(stop_before)]
     if "patients" in db.table_names():
@@ -80,7 +91,7 @@ def test_from_each_older_version(tmp_path: Path, stop_before: str) -> None:
         db.conn.commit()
     db.close()
 
-    db = open_store(path)
+    db = open_store(path, key=TEST_KEY)
     try:
         assert [m.name for m in MIGRATIONS.applied(db)] == MIGRATION_NAMES
         if stop_before != MIGRATION_NAMES[0]:
@@ -96,7 +107,7 @@ def test_from_each_older_version(tmp_path: Path, stop_before: str) -> None:
 
 def test_a_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
-    db = open_store(path)
+    db = open_store(path, key=TEST_KEY)
     db["_sqlite_migrations"].insert(
         {"migration_set": "auralis", "name": "m9999_from_the_future", "applied_at": "x"}
     )
@@ -104,7 +115,7 @@ def test_a_database_from_a_newer_version_is_refused_and_untouched(tmp_path: Path
     before = _sha256(path)
 
     with pytest.raises(NewerDatabaseError) as caught:
-        open_store(path)
+        open_store(path, key=TEST_KEY)
     assert "m9999_from_the_future" in str(caught.value)
     assert "newer version of Auralis" in str(caught.value)
     assert _sha256(path) == before

@@ -1,0 +1,170 @@
+"""Moving a database between keys: encrypt an unencrypted one, change the passphrase, and
+copy a backup into a database with another key.
+
+Copies are made with SQLCipher's ``sqlcipher_export`` (every table, index, trigger and
+virtual table, and the user version) into a new file that is checked before anything
+replaces the original. Nothing here deletes a file that still holds the only copy of
+the data.
+"""
+
+import contextlib
+import logging
+import os
+import time
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from core.logs import log_event
+from core.store.connection import (
+    Connection,
+    DatabaseKey,
+    Error,
+    FileState,
+    file_state,
+    key_for_file,
+    open_file,
+)
+from core.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+
+def export_into(target: Connection, source: Path, source_key: DatabaseKey | None) -> None:
+    """Copy the whole database at ``source`` (opened with ``source_key``; only read) into
+    ``target``'s main database, which must be empty; ``target`` keeps its own key."""
+    target.execute(
+        "ATTACH DATABASE ? AS source KEY ?",
+        [f"file:{source}?mode=ro", _attach_key(source_key)],
+    )
+    try:
+        target.execute("SELECT sqlcipher_export('main', 'source')").fetchall()
+    finally:
+        target.execute("DETACH DATABASE source")
+
+
+def _attach_key(key: DatabaseKey | None) -> str:
+    # ATTACH ... KEY takes a bound value: a passphrase, a raw key written x'<hex>' (as in
+    # PRAGMA key), or an empty text for an unencrypted file.
+    if key is None:
+        return ""
+    return f"x'{key.secret}'" if key.raw else key.secret
+
+
+def _same_contents(first: Connection, second: Connection) -> bool:
+    """Every table has the same rows (counted) and the schema is the same."""
+    query = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    if first.execute(query).fetchall() != second.execute(query).fetchall():
+        return False
+    tables = [
+        row[0]
+        for row in first.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+    for table in tables:
+        count = f'SELECT count(*) FROM "{table}"'
+        if first.execute(count).fetchone() != second.execute(count).fetchone():
+            return False
+    return True
+
+
+def write_copy(
+    source: Path, source_key: DatabaseKey | None, dest: Path, dest_key: DatabaseKey | None
+) -> None:
+    """Write the database at ``source`` to the new file ``dest`` with ``dest_key``, then
+    check the copy (integrity, schema, row counts) against the source. ``dest`` exists
+    only if the copy is complete and checked; the source is never changed."""
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        target = open_file(partial, key=dest_key)
+        try:
+            export_into(target, source, source_key)
+            target.execute("PRAGMA journal_mode = DELETE")
+            verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
+            original = open_file(source, key=source_key, read_only=True)
+            try:
+                same = _same_contents(original, target)
+            finally:
+                original.close()
+        finally:
+            target.close()
+        if verdict != "ok" or not same:
+            raise StoreError("the copy does not match the original")
+        os.replace(partial, dest)
+    except (OSError, Error, StoreError) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise StoreError(
+            f"Copying {source} failed: {exc}. The original is unchanged; free some disk "
+            "space if the disk is full, then try again."
+        ) from exc
+
+
+def encrypt_database(path: Path, key: DatabaseKey) -> None:
+    """Encrypt the unencrypted database at ``path`` with ``key``.
+
+    No connection to ``path`` may be open. The encrypted copy is written beside the
+    original and checked against it (integrity, schema, row counts); only then does it
+    replace the original in one rename, so at every moment one complete database exists.
+    """
+    if file_state(path) is not FileState.PLAINTEXT:
+        raise StoreError(f"The database {path} is not an unencrypted database.")
+    started = time.perf_counter()
+    _checkpoint(path)
+    encrypted = path.with_name(path.name + ".encrypting")
+    write_copy(path, None, encrypted, key)
+    try:
+        os.replace(encrypted, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            encrypted.unlink(missing_ok=True)
+        raise StoreError(f"Swapping in the encrypted copy of {path} failed: {exc}.") from exc
+    for suffix in ("-wal", "-shm"):  # the old file's, emptied by the checkpoint
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    log_event(logger, "store.encrypted", ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+def _checkpoint(path: Path) -> None:
+    # Fold an unencrypted database's WAL into the file so the copy and the swap see
+    # every committed write.
+    conn = open_file(path, key=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except Error as exc:
+        raise StoreError(f"The database {path} cannot be read: {exc}.") from exc
+    finally:
+        conn.close()
+
+
+def change_key(db: Database, new_key: DatabaseKey) -> None:
+    """Re-encrypt the open (encrypted) database with ``new_key`` in one transaction: a
+    crash leaves it entirely under the old key or entirely under the new one."""
+    started = time.perf_counter()
+    try:
+        db.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except Error as exc:
+        raise StoreError(
+            f"Changing the passphrase failed: {exc}. The old one still works."
+        ) from exc
+    log_event(logger, "store.rekeyed", ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+def rekey_backups(
+    backups: list[Path], old_key: DatabaseKey | None, new_key: DatabaseKey
+) -> list[Path]:
+    """Re-encrypt backup files with ``new_key`` (each through a checked copy) so they open
+    with the current passphrase; return the ones that could not be (left as they were)."""
+    failed = []
+    for backup in backups:
+        replacement = backup.with_name(backup.name + ".rekeyed")
+        try:
+            write_copy(backup, key_for_file(backup, old_key), replacement, new_key)
+            os.replace(replacement, backup)
+        except (OSError, StoreError):
+            failed.append(backup)
+    return failed
