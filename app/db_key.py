@@ -12,6 +12,7 @@ or, for a key from the keyring, with the passphrase whose hash is stored beside 
 
 import hmac
 import os
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +69,9 @@ class KeyChoice:
 
 
 def throwaway_key(_state: FileState) -> KeyChoice:
-    """An ``AskForKey`` for a temporary database (screenshots, the smoke test)."""
-    return KeyChoice(DatabaseKey.random(), "throwaway")
+    """An ``AskForKey`` for a temporary database (screenshots, the smoke test): a random
+    passphrase, so that the window's lock works there too."""
+    return KeyChoice(DatabaseKey.passphrase(secrets.token_urlsafe(24)), "throwaway")
 
 
 def read_key_file(path: Path) -> DatabaseKey:

@@ -109,6 +109,24 @@ class OperatingRoomSettings(BaseModel):
     )
 
 
+class SecuritySettings(BaseModel):
+    """The window's lock."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    lock_after_minutes: float = Field(
+        10.0,
+        ge=0.0,
+        le=1440.0,
+        description="lock the window after this many idle minutes; 0 = never",
+    )
+    lock_exempts_or_display: bool = Field(
+        False,
+        description="while the operating-room display is shown, idle time does not lock it "
+        "(it shows no patient identity); Ctrl+L still does",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting. Build it with :func:`load_settings`, which merges the file and the
     environment; constructing it directly uses only the keyword arguments given."""
@@ -125,6 +143,7 @@ class Settings(BaseSettings):
     inference: InferenceSettings = Field(default_factory=lambda: InferenceSettings())
     backup: BackupSettings = Field(default_factory=lambda: BackupSettings())
     operating_room: OperatingRoomSettings = Field(default_factory=lambda: OperatingRoomSettings())
+    security: SecuritySettings = Field(default_factory=lambda: SecuritySettings())
 
     @classmethod
     def settings_customise_sources(

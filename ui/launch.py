@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--screenshot", type=Path, metavar="PATH", help="save the window as PNG")
     parser.add_argument("--demo", action="store_true", help="with --screenshot: demo data")
+    parser.add_argument("--locked", action="store_true", help="with --screenshot: locked")
     parser.add_argument("--size", default="1366x768", help=SIZE_HELP)
     parser.add_argument("--smoke-test", action="store_true", help="offscreen self-check")
     add_key_options(parser)
@@ -174,6 +175,8 @@ def _screenshot(args: argparse.Namespace) -> int:
         if args.demo:
             window.show_demo_selection()
         shown = window.open_settings() if args.workspace == "settings" else window
+        if args.locked:
+            window.lock()
         for _ in range(5):
             app.processEvents()
         saved = shown.grab().save(str(args.screenshot))

@@ -1,5 +1,6 @@
 """The one window: navigation between the Sessions and Operating-room workspaces, menus,
-and a status bar that says which engine answers.
+a status bar that says which engine answers (and when the database is unencrypted), and
+the lock (Ctrl+L, or after the configured idle time) that hides everything of the record.
 
 Threading: everything here runs on the GUI thread. The inference worker is started by
 ``start_engine`` and shut down (running work cancelled, thread joined) when the window
@@ -14,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,12 +29,15 @@ from app import __version__
 from app.context import AppContext
 from app.demo import create_demo_data, is_empty
 from app.engines import NO_MODEL_FOUND
+from app.settings import Settings
+from app.startup import unlock_attempts
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
 from core.store import audit
 from core.store.backup import restore_into
 from core.store.errors import StoreError
 from ui.dialogs import ask_yes_no, tell
+from ui.lock_screen import IdleWatcher, LockScreen
 from ui.orroom.workspace import OperatingRoomWorkspace
 from ui.sessions.workspace import SessionsWorkspace
 from ui.settings.dialog import SettingsDialog
@@ -44,6 +49,14 @@ SAFETY_NOTICE = (
     "it enters a record, and the room itself before acting on the display."
 )
 WORKSPACES = ("sessions", "or")
+UNENCRYPTED_TIP = (
+    "The database is not encrypted: anyone who copies its file can read the records. "
+    "Restart Auralis to be offered encryption, or run `auralis db encrypt`."
+)
+NO_LOCK = (
+    "The window cannot be locked: the database has no passphrase (it is not encrypted). "
+    "Encrypt it to use the lock."
+)
 
 
 def freeze_heap(*, collect: bool = False) -> None:
@@ -82,12 +95,20 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.sessions)
         self.stack.addWidget(self.operating_room)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        central = QWidget()
-        layout = QHBoxLayout(central)
+        content = QWidget()
+        layout = QHBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.lock_screen = LockScreen(
+            lambda: self.context.key_choice, unlock_attempts(context.paths)
+        )
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.failed.connect(self._unlock_failed)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(content)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
 
         self.engine_label = QLabel(f"Engine: {RULE_ENGINE_LABEL} (starting)")
         self.engine_label.setAccessibleName("Engine in use")
@@ -95,6 +116,12 @@ class MainWindow(QMainWindow):
         self.degraded_badge = QLabel("Rule-based: no model")
         self.degraded_badge.setObjectName("degradedBadge")
         self.degraded_badge.setAccessibleName("Degraded")
+        self.unencrypted_badge = QLabel("Unencrypted")
+        self.unencrypted_badge.setObjectName("unencryptedBadge")
+        self.unencrypted_badge.setAccessibleName("Database not encrypted")
+        self.unencrypted_badge.setToolTip(UNENCRYPTED_TIP)
+        self.unencrypted_badge.setVisible(not context.key_choice.encrypted)
+        self.statusBar().addPermanentWidget(self.unencrypted_badge)
         self.statusBar().addPermanentWidget(self.last_run_label)
         self.statusBar().addPermanentWidget(self.degraded_badge)
         self.statusBar().addPermanentWidget(self.engine_label)
@@ -104,6 +131,9 @@ class MainWindow(QMainWindow):
         self.operating_room.status_message.connect(self.show_message)
 
         self._build_menus()
+        self.idle = IdleWatcher(0.0, self)
+        self.idle.idle.connect(self._idle)
+        self.apply_settings(context.loaded.settings)
         self._settings = QSettings(
             str(context.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -128,9 +158,11 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
+        self._actions.append(action)
         return action
 
     def _build_menus(self) -> None:
+        self._actions: list[QAction] = []
         bar = self.menuBar()
         self._menus = {
             name: bar.addMenu(title)
@@ -146,7 +178,8 @@ class MainWindow(QMainWindow):
         )
         self._action("file", "&Export note…", self.sessions.export_note, QKeySequence("Ctrl+E"))
         self._menus["file"].addSeparator()
-        self._action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action("file", "&Lock", self.lock, QKeySequence("Ctrl+L"))
+        self._quit = self._action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._action("view", "&Sessions", lambda: self.show_workspace("sessions"), "Ctrl+1")
         self._action("view", "&Operating room", lambda: self.show_workspace("or"), "Ctrl+2")
         self._menus["view"].addSeparator()
@@ -188,9 +221,65 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.context, self.worker, self.restore_database, self)
+        dialog.saved.connect(self.apply_settings)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    @Slot(object)
+    def apply_settings(self, settings: Settings) -> None:
+        """Take up settings that act on the window at once (the lock's idle time)."""
+        can_lock = self.context.key_choice.can_unlock
+        self.idle.set_minutes(settings.security.lock_after_minutes if can_lock else 0.0)
+
+    # --- the lock -------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentWidget() is self.lock_screen
+
+    @Slot()
+    def lock(self) -> bool:
+        """Hide everything of the record until the passphrase is typed: the editor's text
+        is saved first, open dialogs are closed, menus are off. Work in progress (a draft,
+        a running case) goes on. False when there is no passphrase to unlock with."""
+        if self.locked:
+            return True
+        if not self.context.key_choice.can_unlock:
+            self.show_message(NO_LOCK)
+            return False
+        self.sessions.view.flush()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self.pages.setCurrentWidget(self.lock_screen)
+        for action in self._actions:
+            action.setEnabled(action is self._quit)
+        self.statusBar().clearMessage()
+        self.setWindowTitle("Auralis — locked")
+        self.lock_screen.start()
+        audit.record(self.context.db, "lock", "window")
+        return True
+
+    @Slot()
+    def unlock(self) -> None:
+        self.pages.setCurrentIndex(0)
+        for action in self._actions:
+            action.setEnabled(True)
+        self.setWindowTitle("Auralis")
+        self.idle.reset()
+        audit.record(self.context.db, "unlock", "window")
+
+    @Slot(int)
+    def _unlock_failed(self, failures: int) -> None:
+        audit.record(self.context.db, "unlock_failed", "window", detail=f"failures={failures}")
+
+    @Slot()
+    def _idle(self) -> None:
+        security = self.context.loaded.settings.security
+        if security.lock_exempts_or_display and self.current_workspace() == "or":
+            return  # the user chose to keep the operating-room display visible
+        self.lock()
 
     def restore_database(self, backup: Path) -> str:
         """Put a backup's contents in the open store and show them; returns what was done.
@@ -302,6 +391,7 @@ class MainWindow(QMainWindow):
         self.show_workspace(workspace if workspace in WORKSPACES else "sessions")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
         self.sessions.flush()
         self.operating_room.stop_case()
         self._settings.setValue("geometry", self.saveGeometry())

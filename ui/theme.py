@@ -36,6 +36,9 @@ BASE_STYLE = """
 QPushButton:focus, QLineEdit:focus, QListView:focus, QTreeView:focus, QTableView:focus,
 QComboBox:focus, QTextEdit:focus, QPlainTextEdit:focus { outline: 2px solid #1976d2; }
 QLabel#badge { border-radius: 3px; padding: 2px 6px; background: #e3f2fd; color: #0d47a1; }
+QLabel#lockTitle { font-size: 20pt; font-weight: bold; }
+QLabel#unencryptedBadge { border-radius: 3px; padding: 2px 6px; background: #e65100;
+    color: #ffffff; font-weight: bold; }
 QLabel#degradedBadge { border-radius: 3px; padding: 2px 6px; background: #b71c1c;
     color: #ffffff; font-weight: bold; }
 """

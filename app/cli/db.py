@@ -8,12 +8,13 @@ from app.cli.key_prompt import ask_new_passphrase, terminal_can_ask
 from app.cli.output import print_json
 from app.cli.parsing import Subcommands, add_command, add_group
 from app.db_key import KeyChoice, given_key, read_key_file
+from app.key_change import change_passphrase
 from app.startup import check_database
 from core.passphrase import passphrase_strength
 from core.store import audit
 from core.store.backup import backup_database, list_backups, restore_backup
 from core.store.connection import DatabaseKey, FileState, file_state
-from core.store.encryption import change_key, encrypt_database, rekey_backups
+from core.store.encryption import encrypt_database, rekey_backups
 from core.store.errors import StoreError
 
 
@@ -141,18 +142,19 @@ def _encrypt(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _change_passphrase(ctx: CliContext, args: argparse.Namespace) -> int:
-    old = ctx.key
-    if old is None:
+    current = ctx.key_choice
+    if current.key is None:
         raise StoreError("The database is not encrypted; encrypt it with `auralis db encrypt`.")
     db = ctx.db
     new = _new_key(ctx, args.new_key_file)
-    change_key(db, new)
-    ctx.use_key(KeyChoice(new, "asked"))
-    backups = list_backups(ctx.paths.backup_dir)
-    left = rekey_backups(backups, old, new)
-    audit.record(db, "change_passphrase", "database", detail=f"backups={len(backups) - len(left)}")
-    done = len(backups) - len(left)
-    print(f"The passphrase was changed for {ctx.paths.database} and {done} backup(s).")
-    for backup in left:
+    change = change_passphrase(db, ctx.paths, current, new.secret)
+    ctx.use_key(change.choice)
+    if current.source == "keyring":
+        print("The passphrase that unlocks the window was changed (the key stays in the keyring).")
+        return 0
+    print(f"The passphrase was changed for {ctx.paths.database} and {change.backups} backup(s).")
+    for backup in change.left:
         ctx.warn(f"the backup {backup} still opens only with the old passphrase.")
+    if current.source in ("environment", "key file"):
+        ctx.warn(f"the old passphrase came from the {current.source}: update it there too.")
     return 0

@@ -300,7 +300,8 @@ def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(path), "format": args.format, "bytes": path.stat().st_size})
     else:
-        print(f"Exported to {path}. The exported file is not encrypted: keep it safe.")
+        print(f"Exported to {path}.")
+    ctx.warn(export.EXPORT_NOT_ENCRYPTED)
     return 0
 
 

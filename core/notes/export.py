@@ -33,6 +33,13 @@ class ExportError(StoreError):
     """The export could not be written; nothing was left half-written."""
 
 
+# Said with every export: the database is encrypted, the file written from it is not.
+EXPORT_NOT_ENCRYPTED = (
+    "The exported file is NOT encrypted: keep it on an encrypted drive, or delete it once "
+    "it is in the record."
+)
+
+
 @dataclass(frozen=True)
 class ExportDocument:
     patient_name: str

@@ -84,7 +84,7 @@ def test_the_whole_review_flow(run_cli: CliRunner, vtt: Path, tmp_path: Path) ->
     for fmt in ("md", "txt", "docx"):
         out = tmp_path / f"note.{fmt}"
         exported = run_cli("notes", "export", "1", "--format", fmt, "--output", str(out))
-        assert exported.returncode == 0 and "not encrypted" in exported.stdout
+        assert exported.returncode == 0 and "NOT encrypted" in exported.stderr
     assert "Ada Lovelace" in (tmp_path / "note.md").read_text()
     assert "ending my life" in (tmp_path / "note.txt").read_text()
     document = docx.Document(str(tmp_path / "note.docx"))

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core.orstate.serializer import get_validation_errors
+from core.store import audit
 from core.store.orcases import case_timeline, list_cases
 from tests.ui.window_fixture import WindowFactory
 
@@ -55,6 +56,9 @@ def test_replay_updates_phase_and_tiles_and_override_is_recorded(
     case_id = list_cases(window.context.db)[0].id
     sources = [e.source for e in case_timeline(window.context.db, case_id) if e.kind == "state"]
     assert sources[-1] == "override"
+    newest = audit.list_entries(window.context.db, limit=1)[0]
+    assert (newest.action, newest.entity, newest.entity_id) == ("override", "or_case", case_id)
+    assert newest.detail == "M07=OFF"
     qtbot.mouseClick(room.stop_button, Qt.MouseButton.LeftButton)
     assert list_cases(window.context.db)[0].ended_at is not None
     assert room.cases.count() == 1

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from core.store import audit
 from core.store.notes import note_history
 from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
@@ -68,6 +69,18 @@ def test_generate_edit_autosave_history_restore_with_the_tiny_model(
     history = note_history(window.context.db, session_id)
     assert len(history) == 3 and history[-1].content == history[0].content
     assert "Reviewed with the client." not in view.editor.toPlainText()
+    trail = [(e.action, e.entity) for e in reversed(audit.list_entries(window.context.db))]
+    for expected in [
+        ("create", "patient"),
+        ("view", "patient"),
+        ("create", "session"),
+        ("view", "session"),
+        ("generate", "note_version"),
+        ("edit", "note_version"),
+        ("restore", "note_version"),
+    ]:
+        assert expected in trail, expected
+    assert audit.verify_chain(window.context.db).intact
 
 
 def test_regenerate_asks_first_and_cancel_leaves_the_note(
@@ -113,6 +126,9 @@ def test_rule_based_note_and_exports_without_a_model(
     assert "**killing**" in (tmp_path / "note.md").read_text(encoding="utf-8")
     words = "\n".join(p.text for p in docx.Document(str(tmp_path / "note.docx")).paragraphs)
     assert "killing" in words
+    assert "NOT encrypted" in window.statusBar().currentMessage()
+    exports = [e.detail for e in audit.list_entries(window.context.db) if e.action == "export"]
+    assert sorted(exports) == ["format=docx", "format=md", "format=pdf"]
 
 
 def test_a_bad_transcript_is_refused_in_the_window(

@@ -23,6 +23,7 @@ from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase
 from core.orstate.segments import Segment, parse_segment_line
 from core.orstate.surgeries import Surgery
+from core.store import audit
 from core.store.orcases import add_segment, add_state, create_case, end_case
 
 FOLLOW_POLL_MS = 100
@@ -150,6 +151,7 @@ class CaseController(QObject):
             return
         state = self.case.override(machine_id, action, self._last_t)
         add_state(self.db, self.case_id, self._last_t, state, "override")
+        audit.record(self.db, "override", "or_case", self.case_id, detail=f"{machine_id}={action}")
         self.state.emit(state)
 
     # --- feeding --------------------------------------------------------------------------

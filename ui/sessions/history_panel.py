@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.notes.service import note_diff, restore_version
+from core.store import audit
 from core.store.notes import NoteVersion, note_history
 
 VERSION_ID = Qt.ItemDataRole.UserRole
@@ -98,5 +99,6 @@ class HistoryPanel(QWidget):
             return
         item = self.list.currentItem()
         version = restore_version(self.db, int(item.data(VERSION_ID)))
+        audit.record(self.db, "restore", "note_version", version.id)
         self.message.emit("The older version is the current note again (as a new version).")
         self.restored.emit(version.id)

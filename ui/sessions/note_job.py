@@ -25,6 +25,7 @@ from core.notes.service import (
     prepare_summary,
     save_note,
 )
+from core.store import audit
 
 PROMPT_STAGE, GENERATING_STAGE = "prompt", "generating"
 
@@ -136,8 +137,16 @@ class NoteJob(QObject):
                 )
                 self.draft_unsaved.emit(value.text)
                 return
+            audit.record(
+                self.db,
+                "generate",
+                "note_version",
+                result.version.id,
+                detail=f"session={result.version.session_id} engine={value.engine}",
+            )
             self.note_saved.emit(result)
         elif isinstance(value, PatientSummary):
+            audit.record(self.db, "summarize", "patient", value.patient_id)
             self.summary_ready.emit(value)
 
     @Slot(str, str)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from core.store import audit
 from core.store.errors import StoreError
 from core.store.patients import create_patient, rename_patient, search_patients, set_archived
 
@@ -112,6 +113,7 @@ class PatientsPanel(QWidget):
         except StoreError as exc:
             self.message.emit(str(exc))
             return
+        audit.record(self.db, "create", "patient", patient.id)
         self.new_name.clear()
         self.search.clear()
         self.reload(select=patient.id)
@@ -123,7 +125,9 @@ class PatientsPanel(QWidget):
             return
         item = self.list.currentItem()
         archived = bool(item.data(Qt.ItemDataRole.UserRole + 1))
-        set_archived(self.db, int(item.data(PATIENT_ID)), not archived)
+        patient_id = int(item.data(PATIENT_ID))
+        set_archived(self.db, patient_id, not archived)
+        audit.record(self.db, "unarchive" if archived else "archive", "patient", patient_id)
         self.message.emit("Patient restored." if archived else "Patient archived (not deleted).")
         self.reload(select=None if not archived else int(item.data(PATIENT_ID)))
 
@@ -151,6 +155,7 @@ class PatientsPanel(QWidget):
         patient_id = int(item.data(PATIENT_ID))
         try:
             rename_patient(self.db, patient_id, item.text().removesuffix(" (archived)"))
+            audit.record(self.db, "rename", "patient", patient_id)
             self.message.emit("Patient renamed.")
         except StoreError as exc:
             self.message.emit(str(exc))

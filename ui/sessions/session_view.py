@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from core.notes.risk import detect_risks
 from core.notes.service import NoteExistsError, NoteResult, PatientSummary, update_note
 from core.notes.templates import BUILTIN_TEMPLATES, TemplateError
+from core.store import audit
 from core.store.errors import StoreError
 from core.store.notes import current_note
 from core.store.sessions import get_session
@@ -294,6 +295,7 @@ class SessionView(QWidget):
             self.message.emit(f"Your edit is not saved yet: {exc}")
             return
         if version is not None:
+            audit.record(self.db, "edit", "note_version", version.id)
             self.message.emit("Saved.")
             self._show_note(reload_text=False)  # badges and history; the text stays as typed
             self.note_changed.emit()

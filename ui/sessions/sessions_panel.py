@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.notes.transcript import TranscriptError, parse_transcript, read_transcript_file
+from core.store import audit
 from core.store.errors import StoreError
 from core.store.sessions import add_session, list_sessions
 
@@ -157,6 +158,7 @@ class SessionsPanel(QWidget):
         except StoreError as exc:
             self._refuse(str(exc))
             return None
+        audit.record(self.db, "create", "session", session.id, detail=f"chars={len(text)}")
         self.error.hide()
         self.reload(select=session.id)
         self.message.emit(f"Session {session.session_number} added from {origin}.")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QSpl
 from app.context import AppContext
 from app.worker import InferenceWorker
 from core.notes.export import (
+    EXPORT_NOT_ENCRYPTED,
     load_document,
     to_html,
     to_markdown,
@@ -20,6 +21,7 @@ from core.notes.export import (
     write_export_atomically,
     write_text_export,
 )
+from core.store import audit
 from core.store.errors import StoreError
 from ui.sessions.note_job import NoteJob
 from ui.sessions.patients_panel import PatientsPanel
@@ -97,10 +99,14 @@ class SessionsWorkspace(QWidget):
     @Slot(int)
     def _patient(self, patient_id: int) -> None:
         self.view.flush()
+        if patient_id >= 0:
+            audit.record(self.context.db, "view", "patient", patient_id)
         self.sessions.set_patient(patient_id if patient_id >= 0 else None)
 
     @Slot(int)
     def _session(self, session_id: int) -> None:
+        if session_id >= 0 and session_id != self.view.session_id:
+            audit.record(self.context.db, "view", "session", session_id)
         self.view.show_session(session_id if session_id >= 0 else None, self.sessions.patient_id)
 
     @Slot()
@@ -129,11 +135,12 @@ class SessionsWorkspace(QWidget):
 
     def export_to(self, path: Path, kind: str) -> Path | None:
         """Write the current session's note; returns the path, or None (reason shown)."""
-        if self.view.session_id is None:
+        session_id = self.view.session_id
+        if session_id is None:
             return None
         self.view.flush()
         try:
-            doc = load_document(self.context.db, self.view.session_id)
+            doc = load_document(self.context.db, session_id)
             if kind == "pdf":
                 written = write_export_atomically(path, lambda t: _write_pdf(t, to_html(doc)))
             elif kind == "docx":
@@ -143,20 +150,23 @@ class SessionsWorkspace(QWidget):
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return None
-        self.status_message.emit(f"Exported to {written}.")
+        audit.record(self.context.db, "export", "session", session_id, detail=f"format={kind}")
+        self.status_message.emit(f"Exported to {written}. {EXPORT_NOT_ENCRYPTED}")
         return written
 
     @Slot()
     def copy_plain_text(self) -> None:
-        if self.view.session_id is None:
+        session_id = self.view.session_id
+        if session_id is None:
             return
         self.view.flush()
         try:
-            doc = load_document(self.context.db, self.view.session_id)
+            doc = load_document(self.context.db, session_id)
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return
         QGuiApplication.clipboard().setText(to_plain_text(doc))
+        audit.record(self.context.db, "export", "session", session_id, detail="format=clipboard")
         self.status_message.emit("Copied as plain text, ready to paste into the record.")
 
 

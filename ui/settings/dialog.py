@@ -1,7 +1,8 @@
-"""Settings and the model manager, in three tabs: Model (the models found, the chosen
+"""Settings and the model manager, in four tabs: Model (the models found, the chosen
 file's facts, load and unload), Inference (engine choice, numbers within the settings'
-allowed ranges, a remote server with Test connection) and Data (folder, backups,
-restore). Apply saves the settings and loads the engine they ask for.
+allowed ranges, a remote server with Test connection), Data (folder, backups, restore)
+and Security (encryption, Change passphrase, the lock). Apply saves the settings (the
+names of those changed go into the audit trail) and loads the engine they ask for.
 
 GUI thread; checks, loads and connection tests run on the inference worker and are
 awaited through qasync, so each flow reads top to bottom.
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,9 +36,11 @@ from app.settings import InferenceSettings, Settings, field_bounds, save_setting
 from app.worker import LOAD_JOB, InferenceWorker
 from core.llm.engine import Engine
 from core.llm.jobs import JobContext
+from core.store import audit
 from ui.async_jobs import JobCancelled, JobFailed, async_slot, run_job
 from ui.settings.data_panel import DataPanel
 from ui.settings.model_panel import ModelPanel
+from ui.settings.security_panel import SecurityPanel
 
 ENGINES = (
     ("auto", "Automatic (model, else server, else rules)"),
@@ -54,7 +58,21 @@ NUMBERS = (
 )
 
 
+def changed_names(before: Settings, after: Settings) -> list[str]:
+    """The dotted names of the settings that differ (``inference.n_ctx``), never values."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    names = []
+    for section, values in new.items():
+        if isinstance(values, dict):
+            names += [f"{section}.{k}" for k, v in values.items() if old[section].get(k) != v]
+        elif old.get(section) != values:
+            names.append(section)
+    return names
+
+
 class SettingsDialog(QDialog):
+    saved = Signal(object)  # the new Settings, once written
+
     def __init__(
         self,
         context: AppContext,
@@ -69,6 +87,7 @@ class SettingsDialog(QDialog):
         inference = context.loaded.settings.inference
         self.model = ModelPanel(context, worker)
         self.data = DataPanel(context, restore)
+        self.security = SecurityPanel(context)
         self.engine = QComboBox()
         self.engine.setAccessibleName("Engine")
         for value, label in ENGINES:
@@ -94,6 +113,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.model, "&Model")
         self.tabs.addTab(inference_page, "&Inference")
         self.tabs.addTab(self.data, "&Data")
+        self.tabs.addTab(self.security, "&Security")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Settings message")
@@ -137,7 +157,9 @@ class SettingsDialog(QDialog):
         values["remote_url"] = self.remote_url.text().strip() or None
         values["engine"] = self.engine.currentData()
         inference = InferenceSettings.model_validate(values)
-        return current.model_copy(update={"inference": inference})
+        return current.model_copy(
+            update={"inference": inference, "security": self.security.values()}
+        )
 
     def _saved_settings(self) -> Settings | None:
         """Validate and save this dialog's settings; say why not and return None."""
@@ -148,11 +170,16 @@ class SettingsDialog(QDialog):
             where = ".".join(str(part) for part in first["loc"])
             self.message.setText(f"{where}: {first['msg']}. Nothing was saved.")
             return None
+        before = self.context.loaded.settings
         try:
             save_settings(self.context.loaded, settings)
         except OSError as exc:  # PermissionError too: a file from a newer Auralis
             self.message.setText(f"The settings could not be saved: {exc}")
             return None
+        changed = changed_names(before, settings)
+        if changed:
+            audit.record(self.context.db, "settings_change", "settings", detail=",".join(changed))
+        self.saved.emit(settings)
         return settings
 
     async def _load(self, inference: InferenceSettings) -> EngineChoice | None:

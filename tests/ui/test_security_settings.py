@@ -1,0 +1,84 @@
+"""Settings → Security: the lock's settings saved and taken up at once (and audited by
+name), and Change passphrase re-encrypting the database and its backups."""
+
+import tomllib
+from pathlib import Path
+
+from conftest import TEST_PASSPHRASE
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core.store import audit, open_store
+from core.store.backup import backup_database, integrity_problems, list_backups
+from core.store.connection import DatabaseKey
+from core.store.errors import WrongKeyError
+from core.store.patients import list_patients
+from tests.ui.window_fixture import WindowFactory
+from ui.passphrase_dialogs import NewPassphraseDialog
+
+NEW_PASSPHRASE = "lantern harbour violet seven"
+
+
+def test_lock_settings_are_saved_taken_up_and_audited_by_name(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    dialog.tabs.setCurrentWidget(dialog.security)
+    assert "Encrypted (AES-256) with your passphrase" in dialog.security.protection.text()
+    dialog.security.lock_minutes.setValue(5)
+    dialog.security.or_exempt.setChecked(True)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Now answering" in dialog.message.text(), timeout=10_000)
+    saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))
+    assert saved["security"] == {"lock_after_minutes": 5.0, "lock_exempts_or_display": True}
+    assert window.idle.seconds == 300
+    change = next(e for e in audit.list_entries(window.context.db) if e.action == "settings_change")
+    assert change.detail == "security.lock_after_minutes,security.lock_exempts_or_display"
+
+
+def test_change_passphrase_re_encrypts_the_database_and_its_backups(
+    make_window: WindowFactory, qtbot: QtBot, auralis_home: Path
+) -> None:
+    window = make_window()
+    context = window.context
+    backup_database(context.db, context.paths.backup_dir, keep=10, key=context.key)
+    dialog = window.open_settings()
+    panel = dialog.security
+    qtbot.mouseClick(panel.change_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(NewPassphraseDialog) is not None, timeout=3000)
+    new = dialog.findChild(NewPassphraseDialog)
+    assert isinstance(new, NewPassphraseDialog) and not new.use_keyring.isVisible()
+    qtbot.keyClicks(new.passphrase, NEW_PASSPHRASE)
+    qtbot.keyClicks(new.repeat, NEW_PASSPHRASE)
+    assert new.buttons.button(new.buttons.StandardButton.Ok).isEnabled()
+    new.accept()
+    qtbot.waitUntil(lambda: "passphrase was changed" in panel.message.text(), timeout=5000)
+    assert "AURALIS_DB_KEY" not in panel.message.text()
+    assert "environment" in panel.message.text()  # the tests give the old one that way
+
+    # the lock now takes the new passphrase, not the old one
+    dialog.close()
+    assert window.lock()
+    for typed in (TEST_PASSPHRASE, NEW_PASSPHRASE):
+        qtbot.keyClicks(window.lock_screen.entry.passphrase, typed)
+        qtbot.keyClick(window.lock_screen.entry.passphrase, Qt.Key.Key_Return)
+    assert not window.locked
+    entries = [e.action for e in audit.list_entries(context.db, limit=4)]
+    assert entries[:3] == ["unlock", "unlock_failed", "lock"] and "change_passphrase" in entries
+
+    database, backups = context.paths.database, list_backups(context.paths.backup_dir)
+    window.close()
+    context.close()
+    new_key = DatabaseKey.passphrase(NEW_PASSPHRASE)
+    db = open_store(database, key=new_key)
+    try:
+        assert list_patients(db) == []
+    finally:
+        db.close()
+    assert backups and all(integrity_problems(b, key=new_key) == [] for b in backups)
+    try:
+        open_store(database, key=DatabaseKey.passphrase(TEST_PASSPHRASE)).close()
+        raise AssertionError("the old passphrase still opens the database")
+    except WrongKeyError:
+        pass
