@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the bundle with the tiny test model and check it as a hospital's IT would: the
-# self-check, a note and an operating-room replay from the bundle (outputs validated), a
-# replaced, truncated and missing model, a read-only install folder and a second window.
+# self-check, a note and an operating-room replay from the bundle (outputs validated), an
+# encrypted database and its audit trail, a replaced, truncated and missing model, a
+# read-only install folder and a second window. Where `unshare -n` works (root, or user
+# namespaces), every command runs with no network at all: only loopback, and down.
 # Any Python warning, traceback or "Exception ignored" on the bundle's stderr fails it.
 # Prints the budgets: bundle size without the model < 300 MB, cold --smoke-test < 5 s.
 # Run by .ci/run after the test suite; `make smoke` runs it alone. Needs `make test`'s .venv.
@@ -18,7 +20,15 @@ DIST="$WORK/dist" # a bundle of yours in dist/ is left alone
 BUNDLE="$DIST/auralis"
 MODEL_NAME=auralis-tiny-test.gguf
 export AURALIS_HOME="$WORK/home" # every check's data goes here, never to your own folders
+export AURALIS_DB_KEY="smoke test passphrase, not a real one" # the database is encrypted
 export QT_QPA_PLATFORM=offscreen
+if unshare -n true 2>/dev/null; then
+    NO_NET=(unshare -n)
+    network="none (unshare -n)"
+else
+    NO_NET=()
+    network="the machine's (unshare -n is not permitted here)"
+fi
 
 step() { printf '\n== %s\n' "$*"; }
 fail() {
@@ -31,7 +41,7 @@ run() {
     local name=$1
     shift
     RC=0
-    timeout 300 "$BUNDLE/auralis" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || RC=$?
+    "${NO_NET[@]}" timeout 300 "$BUNDLE/auralis" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || RC=$?
     if grep -E -q 'Traceback|Warning:|Exception ignored|Fatal Python error' "$WORK/$name.err"; then
         cat "$WORK/$name.err" >&2
         fail "$name: Python warnings or errors on stderr"
@@ -52,7 +62,7 @@ INSTALLED="$BUNDLE/models/$MODEL_NAME"
 [ -f "$INSTALLED" ] || fail "the model is not in $BUNDLE/models"
 size_mb=$(($(du -sk --exclude='*.gguf' "$BUNDLE" | cut -f1) / 1024))
 
-step "self-check (--smoke-test), first start after the build"
+step "self-check (--smoke-test), first start after the build; network: $network"
 if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cold="page cache dropped"; else
     cold="page cache not dropped: no permission"; fi
 started=$(now_ms)
@@ -91,6 +101,21 @@ for number, state in enumerate(states, 1):
 sources = sorted({state["source"] for state in states})
 print(f"ok: {len(states)} states for {segments} segments validate; sources {sources}")
 PYTHON
+
+step "the database is encrypted, and its audit trail is chained"
+run patient patients add "SMOKE TEST patient"
+[ "$RC" -eq 0 ] || fail "patients add exited $RC: $(cat "$WORK/patient.err")"
+run check db check
+[ "$RC" -eq 0 ] || fail "db check exited $RC: $(cat "$WORK/check.err")"
+expect_in check "encrypted)"
+[ "$(head -c 15 "$AURALIS_HOME/data/auralis.db")" != "SQLite format 3" ] || fail "the database is not encrypted"
+run verify audit verify
+[ "$RC" -eq 0 ] || fail "audit verify exited $RC: $(cat "$WORK/verify.out")"
+expect_in verify "unbroken chain"
+AURALIS_DB_KEY="not the passphrase" run wrong db check
+[ "$RC" -eq 1 ] || fail "a wrong passphrase exited $RC, not 1"
+expect_in wrong "Wrong passphrase"
+head -n 1 "$WORK/check.out" "$WORK/verify.out"
 
 step "the bundled model replaced by another file"
 cp "$INSTALLED" "$WORK/model.orig"
@@ -137,7 +162,7 @@ changed=$(find "$BUNDLE" -newer "$marker" | head -n 5)
 echo "ok: the case was recorded in ~/.local/share/Auralis/auralis.db; nothing written into the bundle"
 
 step "a second window on the same data folder"
-"$BUNDLE/auralis" >"$WORK/first.out" 2>&1 &
+"${NO_NET[@]}" "$BUNDLE/auralis" >"$WORK/first.out" 2>&1 &
 first=$!
 for _ in $(seq 100); do
     [ -f "$AURALIS_HOME/data/auralis.lock" ] && break

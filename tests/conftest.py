@@ -29,7 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # passphrase from AURALIS_DB_KEY; core tests use the raw key (no key derivation, faster).
 TEST_PASSPHRASE = "test passphrase, not a real one"
 TEST_KEY = DatabaseKey.from_raw_hex("5a" * 32)
-pytest_plugins = ["tests.ui.window_fixture"]  # the make_window fixture of the window tests
+# Fixtures shared by several test folders: the window tests' make_window, a real server.
+pytest_plugins = ["tests.ui.window_fixture", "tests.core.llm.server_fixture"]
 
 
 @pytest.fixture(autouse=True)

@@ -16,12 +16,12 @@ from app.context import open_context
 from core.llm.model_file import ChecksumCache
 from core.store.backup import list_backups
 from core.store.patients import create_patient, list_patients
-from tests.core.llm.server_fixture import running_llama_server
+from tests.core.llm.server_fixture import SERVER_API_KEY
 from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
 from ui.settings.dialog import SettingsDialog
 
-API_KEY = "dialog-test-key"
+API_KEY = SERVER_API_KEY
 
 
 def _answer(qtbot: QtBot, parent: QWidget, name: str, button: QMessageBox.StandardButton) -> None:
@@ -133,19 +133,12 @@ def test_settings_are_validated_in_the_dialog_and_saved_when_valid(
     assert reread.loaded.settings.inference.max_tokens == 640
 
 
-@pytest.fixture(scope="module")
-def server_url(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("dialog-server") / "server.log"
-    with running_llama_server(tiny_model, log, API_KEY) as url:
-        yield url
-
-
 def test_connection_to_a_real_server_and_to_nothing(
-    make_window: WindowFactory, qtbot: QtBot, server_url: str
+    make_window: WindowFactory, qtbot: QtBot, llama_server_url: str
 ) -> None:
     window = make_window(AURALIS_INFERENCE__REMOTE_API_KEY=API_KEY)
     dialog = window.open_settings()
-    dialog.remote_url.setText(server_url)
+    dialog.remote_url.setText(llama_server_url)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Connected in" in dialog.message.text(), timeout=15_000)
     assert dialog.test_button.isEnabled()

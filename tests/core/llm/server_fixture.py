@@ -1,9 +1,11 @@
 """Servers for the remote engine's tests, all on 127.0.0.1.
 
 ``running_llama_server`` runs a real ``python -m llama_cpp.server`` on the tiny GGUF, in
-a subprocess with the network guard. ``StubServer`` is a small real HTTP server in a
-thread whose answers a test scripts: the failures a real server will not produce on
-demand (slowness, error codes, broken streams, redirects). Every wait is bounded.
+a subprocess with the network guard; the ``llama_server_url`` fixture (a pytest plugin
+loaded by the root conftest) keeps one running for the whole test session.
+``StubServer`` is a small real HTTP server in a thread whose answers a test scripts: the
+failures a real server will not produce on demand (slowness, error codes, broken
+streams, redirects). Every wait is bounded.
 """
 
 import contextlib
@@ -22,9 +24,11 @@ from types import TracebackType
 from typing import Any
 
 import httpx
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SUPPORT_DIR = REPO_ROOT / "tests" / "support"
+SERVER_API_KEY = "auralis-test-key"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 
@@ -183,3 +187,11 @@ class StubServer:
 
     def posts(self) -> list[Recorded]:
         return [r for r in self.requests if r.method == "POST"]
+
+
+@pytest.fixture(scope="session")
+def llama_server_url(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real llama_cpp.server on the tiny model; its key is SERVER_API_KEY."""
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with running_llama_server(tiny_model, log, SERVER_API_KEY) as url:
+        yield url

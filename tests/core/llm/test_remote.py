@@ -8,18 +8,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from server_fixture import StubHandler, StubServer, free_port, running_llama_server
+from server_fixture import SERVER_API_KEY, StubHandler, StubServer, free_port
 
 from core.llm.http_stream import normalize_base_url
 from core.llm.remote import RemoteEngine
 from core.llm.types import CancelToken, GenerationCancelled, Message, RemoteError
 
-API_KEY = "auralis-test-key"
+API_KEY = SERVER_API_KEY
 SECRET = "the patient mentioned a plan to jump"
 MESSAGES = [Message("system", "You rate mood."), Message("user", f"Today: {SECRET}.")]
 SCHEMA: dict[str, Any] = {
@@ -35,13 +34,6 @@ SCHEMA: dict[str, Any] = {
 }
 # llama.cpp GBNF with no end: lowercase letters until max_tokens, one token per event.
 ENDLESS = {"grammar": "root ::= [a-z ] root"}
-
-
-@pytest.fixture(scope="session")
-def server_url(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with running_llama_server(tiny_model, log, API_KEY) as url:
-        yield url
 
 
 MakeEngine = Callable[..., RemoteEngine]
@@ -61,8 +53,8 @@ def make_engine() -> Iterator[MakeEngine]:
 
 
 @pytest.fixture
-def engine(server_url: str, make_engine: MakeEngine) -> RemoteEngine:
-    return make_engine(server_url, api_key=API_KEY, timeout_s=30)
+def engine(llama_server_url: str, make_engine: MakeEngine) -> RemoteEngine:
+    return make_engine(llama_server_url, api_key=API_KEY, timeout_s=30)
 
 
 def cancel_after_first_token(engine: RemoteEngine, delay_s: float) -> tuple[Any, dict[str, float]]:
@@ -96,14 +88,14 @@ def test_health_lists_the_served_model(engine: RemoteEngine) -> None:
     assert health["latency_ms"] >= 0 and health["message"] == ""
 
 
-def test_info_names_the_model_and_the_server(engine: RemoteEngine, server_url: str) -> None:
+def test_info_names_the_model_and_the_server(engine: RemoteEngine, llama_server_url: str) -> None:
     info = engine.info()
-    assert (info.engine, info.base_url) == ("remote", server_url)
+    assert (info.engine, info.base_url) == ("remote", llama_server_url)
     assert info.model_name.endswith("tiny.gguf")
 
 
-def test_chat_streams_every_token(server_url: str, make_engine: MakeEngine) -> None:
-    engine = make_engine(server_url, api_key=API_KEY, extra_body=ENDLESS)
+def test_chat_streams_every_token(llama_server_url: str, make_engine: MakeEngine) -> None:
+    engine = make_engine(llama_server_url, api_key=API_KEY, extra_body=ENDLESS)
     tokens: list[str] = []
     result = engine.chat(MESSAGES, max_tokens=40, on_token=tokens.append)
     assert (result.engine, result.finish_reason) == ("remote", "length")
@@ -131,10 +123,10 @@ def test_complete_continues_raw_text(engine: RemoteEngine) -> None:
     assert result.completion_tokens >= (1 if result.text else 0)
 
 
-def test_structured_is_valid_on_every_seed(server_url: str, make_engine: MakeEngine) -> None:
+def test_structured_is_valid_on_every_seed(llama_server_url: str, make_engine: MakeEngine) -> None:
     results = []
     for seed in range(4):
-        engine = make_engine(server_url, api_key=API_KEY, seed=seed)
+        engine = make_engine(llama_server_url, api_key=API_KEY, seed=seed)
         result = engine.structured(MESSAGES, SCHEMA, max_tokens=512)
         jsonschema.validate(result.obj, SCHEMA)
         if result.degraded:
@@ -147,32 +139,32 @@ def test_structured_is_valid_on_every_seed(server_url: str, make_engine: MakeEng
 
 
 def test_llama_cpp_server_refuses_the_json_schema_wrapper(
-    server_url: str, make_engine: MakeEngine
+    llama_server_url: str, make_engine: MakeEngine
 ) -> None:
     # Verified behaviour: llama_cpp.server 0.3.36 accepts only "text" and "json_object",
     # and answers the OpenAI wrapper with HTTP 500: schema_format must be "json_object".
-    engine = make_engine(server_url, api_key=API_KEY, schema_format="json_schema")
+    engine = make_engine(llama_server_url, api_key=API_KEY, schema_format="json_schema")
     with pytest.raises(RemoteError, match=r"server error \(HTTP 500") as caught:
         engine.structured(MESSAGES, SCHEMA, max_tokens=64)
-    assert_clean(caught.value, server_url)
+    assert_clean(caught.value, llama_server_url)
 
 
 @pytest.mark.parametrize("key", ["wrong-key", None])
 def test_the_real_server_rejects_a_wrong_api_key(
-    server_url: str, make_engine: MakeEngine, key: str | None
+    llama_server_url: str, make_engine: MakeEngine, key: str | None
 ) -> None:
-    engine = make_engine(server_url, api_key=key)
+    engine = make_engine(llama_server_url, api_key=key)
     with pytest.raises(RemoteError, match=r"rejected the API key \(HTTP 401") as caught:
         engine.chat(MESSAGES, max_tokens=8)
-    assert_clean(caught.value, server_url)
+    assert_clean(caught.value, llama_server_url)
     health = engine.health()
     assert health["ok"] is False and "rejected the API key" in health["message"]
 
 
 def test_cancel_from_another_thread_stops_within_a_second(
-    server_url: str, make_engine: MakeEngine
+    llama_server_url: str, make_engine: MakeEngine
 ) -> None:
-    engine = make_engine(server_url, api_key=API_KEY, extra_body=ENDLESS)
+    engine = make_engine(llama_server_url, api_key=API_KEY, extra_body=ENDLESS)
     on_token, stamp = cancel_after_first_token(engine, 0.1)
     with pytest.raises(GenerationCancelled) as caught:
         engine.chat(MESSAGES, max_tokens=1800, on_token=on_token)
@@ -183,12 +175,12 @@ def test_cancel_from_another_thread_stops_within_a_second(
 
 
 def test_an_answer_interrupted_by_the_server_is_an_error(
-    server_url: str, make_engine: MakeEngine
+    llama_server_url: str, make_engine: MakeEngine
 ) -> None:
     # Verified behaviour: llama_cpp.server (interrupt_requests on by default) ends a
     # running stream with [DONE] and no finish_reason when another request arrives.
-    engine = make_engine(server_url, api_key=API_KEY, extra_body=ENDLESS)
-    other = make_engine(server_url, api_key=API_KEY)
+    engine = make_engine(llama_server_url, api_key=API_KEY, extra_body=ENDLESS)
+    other = make_engine(llama_server_url, api_key=API_KEY)
     first = threading.Event()
     checker = threading.Thread(target=lambda: first.wait(10) and other.health())
     checker.start()
@@ -197,11 +189,13 @@ def test_an_answer_interrupted_by_the_server_is_an_error(
             engine.chat(MESSAGES, max_tokens=1800, on_token=lambda _piece: first.set())
     finally:
         checker.join(10)
-    assert_clean(caught.value, server_url)
+    assert_clean(caught.value, llama_server_url)
 
 
-def test_a_token_timeout_stops_a_long_generation(server_url: str, make_engine: MakeEngine) -> None:
-    engine = make_engine(server_url, api_key=API_KEY, extra_body=ENDLESS)
+def test_a_token_timeout_stops_a_long_generation(
+    llama_server_url: str, make_engine: MakeEngine
+) -> None:
+    engine = make_engine(llama_server_url, api_key=API_KEY, extra_body=ENDLESS)
     started = time.perf_counter()
     with pytest.raises(GenerationCancelled) as caught:
         engine.chat(MESSAGES, max_tokens=1800, cancel=CancelToken(timeout_s=0.3))
