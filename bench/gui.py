@@ -150,12 +150,13 @@ def main() -> None:
         }
     )
     from app.context import open_context
+    from app.db_key import throwaway_key
     from app.demo import create_demo_data
     from ui.launch import _application
     from ui.main_window import MainWindow, freeze_heap
 
     app = _application()
-    context = open_context(scratch)
+    context = open_context(scratch, ask=throwaway_key)  # encrypted, as a new install is
     create_demo_data(context.db)
     window = MainWindow(context, first_run_prompt=False)
     window.resize(1366, 768)
