@@ -21,6 +21,7 @@ from core.llm.types import EngineError
 from core.logs import log_event
 from core.notes.templates import TemplateError
 from core.notes.transcript import TranscriptError
+from core.store.connection import DatabaseError
 from core.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.handler(ctx, args)
     except (StoreError, TranscriptError, TemplateError, EngineError) as exc:
         code = _fail(str(exc))
+    except DatabaseError as exc:  # a write or read the store did not expect to fail
+        logger.exception("cli.database_error")
+        code = _fail(
+            f"the database could not be read or written ({exc}); nothing was half-saved. "
+            "If the disk is full, free some space and try again; else run `auralis db check`."
+        )
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:

@@ -7,6 +7,7 @@ feeding thread drains between segments.
 """
 
 import argparse
+import io
 import json
 import queue
 import time
@@ -32,20 +33,29 @@ from core.store.orcases import (
     reopen_case,
 )
 
+# Malformed lines named one by one; after that, only their count at the end.
+NAMED_BAD_LINES = 10
+
 
 def read_segments(lines: Iterator[tuple[int, str]], ctx: CliContext) -> Iterator[Segment]:
-    """Valid segments from numbered JSON lines; a malformed line is reported and skipped."""
+    """Valid segments from numbered JSON lines; a malformed line is reported and skipped
+    (the first few by number, then how many there were in all)."""
+    skipped = 0
     for number, line in lines:
         try:
             segment = parse_segment_line(line)
         except ValueError:
-            ctx.warn(
-                f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", '
-                '"text": "..."}; skipped'
-            )
+            skipped += 1
+            if skipped <= NAMED_BAD_LINES:
+                ctx.warn(
+                    f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", '
+                    '"text": "..."}; skipped'
+                )
             continue
         if segment is not None:
             yield segment
+    if skipped:
+        ctx.warn(f"{skipped} malformed line(s) skipped in all")
 
 
 _SUPERSEDED = object()
@@ -179,6 +189,11 @@ class CaseRunner:
 
 
 def numbered_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+    """Numbered lines of an open file. Bytes that are not UTF-8 become lone surrogates
+    (which ``parse_segment_line`` refuses), so such a line is skipped like any other
+    malformed one instead of ending the replay with a decoding error."""
+    if isinstance(handle, io.TextIOWrapper):
+        handle.reconfigure(errors="surrogateescape")
     return enumerate(handle, start=1)
 
 
@@ -189,7 +204,8 @@ def tail_lines(path: Path, idle_exit: float | None) -> Iterator[tuple[int, str]]
         if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
             return
         time.sleep(0.1)
-    with path.open(encoding="utf-8") as handle:
+    # Undecodable bytes: see numbered_lines.
+    with path.open(encoding="utf-8", errors="surrogateescape") as handle:
         while True:
             chunk = handle.readline()
             if chunk:

@@ -122,10 +122,11 @@ class _Reader:
 
     def string(self) -> str:
         length = self.unpack("<Q")
-        if length > MAX_STRING or self.handle.tell() + length > self.size:
+        if length > MAX_STRING:  # nonsense, not a file cut short
+            raise GGUFHeaderError(f"a string in the header claims {length} bytes")
+        if self.handle.tell() + length > self.size:
             raise GGUFHeaderError(
-                "a string in the header runs past the end of the file",
-                truncated=self.handle.tell() + length > self.size,
+                "a string in the header runs past the end of the file", truncated=True
             )
         return self.read(length).decode("utf-8", errors="replace")
 

@@ -187,11 +187,15 @@ def _decode_legacy(data: bytes, bad: int, name: str) -> tuple[str, str]:
 
 # --- formats ----------------------------------------------------------------------------
 
-_TIME = r"(?:(\d+):)?([0-5]?\d):([0-5]\d)[.,](\d{1,3})"
+# Hours are bounded: a timestamp of thousands of digits is refused as invalid instead of
+# overflowing int() or float() (ValueError/OverflowError, not a TranscriptError).
+_TIME = r"(?:(\d{1,6}):)?([0-5]?\d):([0-5]\d)[.,](\d{1,3})"
 _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?", re.ASCII)
 _VTT_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
-_TAG = re.compile(r"<[^>]*>|\{\\[^{}]*\}")  # HTML-like tags and ASS overrides like {\an8}
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+# HTML-like tags and ASS overrides like {\an8}. A tag holds no "<": every attempt stops at
+# the next one, so a long line of unclosed "<" is scanned in linear, not quadratic, time.
+_TAG = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?[ \t]+([^<>]*)>")
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
 
 
@@ -317,10 +321,21 @@ def _parse_json(value: Any, name: str) -> list[Segment]:
             raise _json_error(name, f'"text" of {where} is not a string')
         if speaker is not None and not isinstance(speaker, str):
             raise _json_error(name, f'"speaker" of {where} is not a string')
+        # A "\ud800" escape decodes to a lone surrogate, which no UTF-8 store can keep.
+        if not _is_unicode(text) or (speaker is not None and not _is_unicode(speaker)):
+            raise _json_error(name, f"{where} holds an unpaired surrogate escape, not text")
         start, end = (_json_time(item.get(key), key, where, name) for key in ("start", "end"))
         if body := normalize_whitespace(text):
             segments.append(Segment(body, normalize_whitespace(speaker or "") or None, start, end))
     return segments
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _json_time(value: object, key: str, where: str, name: str) -> float | None:

@@ -33,11 +33,13 @@ if TYPE_CHECKING:  # sqlcipher3 ships no type hints; its API is the standard lib
     Error = sqlite3.Error
     DatabaseError = sqlite3.DatabaseError
     IntegrityError = sqlite3.IntegrityError
+    OperationalError = sqlite3.OperationalError
 else:
     Connection = driver.Connection
     Error = driver.Error
     DatabaseError = driver.DatabaseError
     IntegrityError = driver.IntegrityError
+    OperationalError = driver.OperationalError
 
 
 @dataclass(frozen=True, repr=False)

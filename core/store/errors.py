@@ -52,3 +52,8 @@ class CorruptDatabaseError(StoreError):
 
 class WrongKeyError(StoreError):
     """The passphrase (or key) does not open the encrypted database; nothing was changed."""
+
+
+class StoreWriteError(StoreError):
+    """A write could not be completed (a full disk, an I/O error); the transaction was
+    rolled back, so what was stored before is intact."""

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from core.store.clock import utc_now
 from core.store.fts import fts_query
-from core.store.rows import insert, row_by_id
+from core.store.rows import insert, row_by_id, writing
 from core.store.sessions import get_session
 
 
@@ -118,7 +118,7 @@ def save_note_version(
     edit, to the generation time of the draft it descends from.
     """
     get_session(db, session_id)
-    with db.atomic():
+    with writing("The note"), db.atomic():
         parent = _newest_row(db, session_id)
         if generated_at is None:
             generated_at = utc_now() if is_ai_generated else (parent or {}).get("generated_at")

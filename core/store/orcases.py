@@ -81,7 +81,9 @@ def _insert_for_case(db: Database, case_id: int, sql: str, params: list[Any]) ->
     # The foreign key is the check that the case exists: no extra query per segment.
     try:
         return insert(db, sql, params)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if "FOREIGN KEY" not in str(exc):
+            raise
         raise NotFoundError("operating-room case", case_id) from None
 
 

@@ -1,5 +1,6 @@
 """The Sessions workspace through its real widgets, offscreen."""
 
+import resource
 from pathlib import Path
 
 import docx
@@ -161,3 +162,26 @@ def test_patients_search_rename_archive(make_window: WindowFactory, qtbot: QtBot
     patients.search.clear()
     qtbot.waitUntil(lambda: patients.list.count() == 1, timeout=2000)
     assert patients.list.item(0).text() == "Ada Example"
+
+
+def test_an_autosave_on_a_full_disk_keeps_the_text_and_saves_it_later(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    editor = window.sessions.view.editor
+    largest = max(p.stat().st_size for p in window.context.paths.data_dir.rglob("*") if p.is_file())
+    text = "A long reviewed paragraph. " * 40_000  # about 1 MB: more than the limit allows
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (largest + (256 << 10), hard))  # a "full disk"
+    try:
+        editor.setPlainText(text)
+        editor.flush()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    message = window.statusBar().currentMessage()
+    assert "not saved yet" in message and "free some space" in message
+    assert editor.toPlainText() == text and editor.dirty
+    assert note_history(window.context.db, session_id) == []
+    qtbot.waitUntil(lambda: not editor.dirty, timeout=10_000)  # retried once there is space
+    assert note_history(window.context.db, session_id)[-1].content == text

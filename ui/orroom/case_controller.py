@@ -100,8 +100,10 @@ class CaseController(QObject):
     def replay(self, surgery: Surgery, path: Path, speed: float, *, use_model: bool) -> None:
         """Replay a JSONL file; ``speed`` times real time, 0 = as fast as possible."""
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
+            # Bytes that are not UTF-8 become lone surrogates, which the segment parser
+            # refuses: such a line is skipped like any malformed one, not the whole file.
+            lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+        except OSError as exc:
             self.problem.emit(f"{path.name} cannot be read ({type(exc).__name__}).")
             return
         self.replay_lines(surgery, lines, f"replay of {path.name}", speed, use_model=use_model)
@@ -213,7 +215,7 @@ class CaseController(QObject):
             if not path.exists():
                 self._timer.start(FOLLOW_POLL_MS)
                 return
-            self._handle = path.open(encoding="utf-8")
+            self._handle = path.open(encoding="utf-8", errors="surrogateescape")  # as replay
         deadline = time.monotonic() + TICK_BUDGET_S
         behind = False  # more lines may be waiting: come back at once, not after a poll
         while not (behind := time.monotonic() >= deadline):

@@ -17,6 +17,7 @@ from core.notes.markers import RED_MARKER
 from ui.theme import MARKER_GREY, RISK_RED
 
 AUTOSAVE_MS = 1200
+RETRY_MS = 5000  # after a failed save (a full disk), try again this often
 _HEADING = re.compile(r"^#{1,3} .*$|^[A-Z][A-Za-z /&()-]{2,40}:$")
 
 
@@ -56,7 +57,7 @@ class NoteEditor(QPlainTextEdit):
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.flush)
         self._loading = False
-        self._saved_text = ""
+        self._saved_text: str | None = ""  # None: the last save failed, save again
         self.textChanged.connect(self._changed)
 
     def load(self, text: str) -> None:
@@ -85,10 +86,18 @@ class NoteEditor(QPlainTextEdit):
         if not self._loading and not self.isReadOnly():
             self._timer.start()
 
+    def save_failed(self) -> None:
+        """The last autosave was not stored (a full disk): keep the text unsaved and try
+        again in a few seconds, and on every flush (switching sessions, closing)."""
+        self._saved_text = None
+        self._timer.start(RETRY_MS)
+
     @Slot()
     def flush(self) -> None:
         """Save now if there are unsaved edits."""
         self._timer.stop()
+        self._timer.setInterval(AUTOSAVE_MS)
         if self.dirty and not self.isReadOnly():
-            self._saved_text = self.toPlainText()
-            self.autosave.emit(self._saved_text)
+            text = self.toPlainText()
+            self._saved_text = text
+            self.autosave.emit(text)

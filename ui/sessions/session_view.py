@@ -292,7 +292,8 @@ class SessionView(QWidget):
         try:
             version = update_note(self.db, self.session_id, text)
         except StoreError as exc:
-            self.message.emit(f"Your edit is not saved yet: {exc}")
+            self.editor.save_failed()
+            self.message.emit(f"Your edit is not saved yet (it stays in the editor): {exc}")
             return
         if version is not None:
             audit.record(self.db, "edit", "note_version", version.id)
