@@ -131,8 +131,14 @@ class FaultHome:
         self, *args: str, preexec_fn: Callable[[], None] | None = None
     ) -> "subprocess.CompletedProcess[str]":
         """``python main.py ARGS`` to the end."""
+        return self.python(str(MAIN), *args, preexec_fn=preexec_fn)
+
+    def python(
+        self, *args: str, preexec_fn: Callable[[], None] | None = None
+    ) -> "subprocess.CompletedProcess[str]":
+        """``python ARGS`` in this home's environment, to the end (output captured)."""
         return subprocess.run(
-            [sys.executable, str(MAIN), *args],
+            [sys.executable, *args],
             capture_output=True,
             text=True,
             env=self.env,
@@ -178,39 +184,26 @@ class Ledger:
 
 def setup(home: FaultHome) -> Ledger:
     """A patient, a session and two operating-room cases, made by the writer script."""
-    result = subprocess.run(
-        [sys.executable, str(WRITER), "setup"],
-        capture_output=True,
-        text=True,
-        env=home.env,
-        cwd=REPO_ROOT,
-        timeout=PROCESS_TIMEOUT_S,
-        check=False,
-    )
+    result = home.python(str(WRITER), "setup")
     if result.returncode != 0:
         raise RuntimeError(f"the writer's setup failed: {result.stderr[-2000:]}")
     ids = json.loads(result.stdout.splitlines()[-1])
     return Ledger(ids["session"], ids["case"], ids["cli_case"])
 
 
+def _write_command(ledger: Ledger, tag: str) -> list[str]:
+    """The writer's ``write`` loop on the ledger's session and case."""
+    return [
+        str(WRITER),
+        "write",
+        *("--session", str(ledger.session_id), "--case", str(ledger.case_id)),
+        *("--tag", tag, "--size", str(NOTE_SIZE)),
+    ]
+
+
 def grow(home: FaultHome, ledger: Ledger, count: int, tag: str = "grow") -> None:
     """Let the writer save ``count`` writes without being killed (a bigger database)."""
-    proc = home.popen(
-        [
-            str(WRITER),
-            "write",
-            "--session",
-            str(ledger.session_id),
-            "--case",
-            str(ledger.case_id),
-            "--tag",
-            tag,
-            "--count",
-            str(count),
-            "--size",
-            str(NOTE_SIZE),
-        ]
-    )
+    proc = home.popen([*_write_command(ledger, tag), "--count", str(count)])
     out, err = proc.communicate(timeout=PROCESS_TIMEOUT_S)
     if proc.returncode != 0:
         raise RuntimeError(f"the writer failed: {err[-2000:]}")
@@ -242,48 +235,48 @@ class CycleOutcome:
     problems: list[str]
 
 
+def _rows_problems(
+    db: Database,
+    table: str,
+    column: str,
+    owner: tuple[str, int],
+    since: int,
+    acked: dict[int, str],
+    what: str,
+) -> list[str]:
+    """Every acknowledged id of ``table`` (rows of ``owner``) is there, and the rows newer
+    than ``since`` hold exactly the acknowledged text."""
+    owner_column, owner_id = owner
+    ids = {
+        row[0] for row in db.execute(f"SELECT id FROM {table} WHERE {owner_column} = ?", [owner_id])
+    }
+    problems = []
+    missing = set(acked) - ids
+    if missing:
+        problems.append(f"{len(missing)} acknowledged {what}(s) lost, e.g. {min(missing)}")
+    newer = db.execute(
+        f"SELECT id, {column} FROM {table} WHERE {owner_column} = ? AND id > ?", [owner_id, since]
+    )
+    for row_id, text in newer.fetchall():
+        if acked.get(row_id) != text:
+            problems.append(f"{what} {row_id} does not hold the acknowledged text")
+            break
+    return problems
+
+
 def check_record(
     db: Database, ledger: Ledger, since_note: int = 0, since_segment: int = 0
 ) -> list[str]:
     """Every id of the ledger is in the database; the rows newer than ``since_*`` hold
     exactly the ledger's text; the session's current note is the newest in the ledger."""
-    problems = []
-    note_rows = dict(
-        db.execute(
-            "SELECT id, content FROM note_versions WHERE session_id = ? AND id > ?",
-            [ledger.session_id, since_note],
-        ).fetchall()
-    )
-    note_ids = {
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM note_versions WHERE session_id = ?", [ledger.session_id]
-        )
-    }
-    missing = set(ledger.notes) - note_ids
-    if missing:
-        problems.append(f"{len(missing)} acknowledged note version(s) lost, e.g. {min(missing)}")
-    for version_id, content in note_rows.items():
-        if ledger.notes.get(version_id) != content:
-            problems.append(f"note version {version_id} does not hold the acknowledged text")
-            break
-    segment_rows = dict(
-        db.execute(
-            "SELECT id, text FROM or_segments WHERE case_id = ? AND id > ?",
-            [ledger.case_id, since_segment],
-        ).fetchall()
-    )
-    segment_ids = {
-        row[0]
-        for row in db.execute("SELECT id FROM or_segments WHERE case_id = ?", [ledger.case_id])
-    }
-    missing = {i for i in ledger.segments if i not in segment_ids}
-    if missing:
-        problems.append(f"{len(missing)} acknowledged segment(s) lost, e.g. {min(missing)}")
-    for row_id, text in segment_rows.items():
-        if ledger.segments.get(row_id) != text:
-            problems.append(f"segment {row_id} does not hold the acknowledged text")
-            break
+    problems = _rows_problems(
+        db, "note_versions", "content", ("session_id", ledger.session_id), since_note,
+        ledger.notes, "note version",
+    )  # fmt: skip
+    problems += _rows_problems(
+        db, "or_segments", "text", ("case_id", ledger.case_id), since_segment,
+        ledger.segments, "segment",
+    )  # fmt: skip
     current = current_note(db, ledger.session_id)
     if ledger.notes:
         if current is None or current.version.id != ledger.newest_note:
@@ -342,21 +335,7 @@ def writer_kill_cycle(
     early = rng.random() < EARLY_KILL_SHARE
     delay = rng.uniform(0.0, EARLY_KILL_WINDOW_S if early else KILL_WINDOW_S)
     with tempfile.TemporaryFile() as errors:
-        proc = home.popen(
-            [
-                str(WRITER),
-                "write",
-                "--session",
-                str(ledger.session_id),
-                "--case",
-                str(ledger.case_id),
-                "--tag",
-                tag,
-                "--size",
-                str(NOTE_SIZE),
-            ],
-            stderr=errors,
-        )
+        proc = home.popen(_write_command(ledger, tag), stderr=errors)
         lines: list[str] = []
         ready = threading.Event()
         assert proc.stdout is not None
@@ -583,11 +562,9 @@ def disk_full_autosave(home: FaultHome, ledger: Ledger, workdir: Path) -> DiskFu
     limit = _largest_file(paths.data_dir, paths.log_dir) + (1 << 20)
     big = workdir / "big-autosave.txt"
     big.write_text(f"{SECRET} " + "a long autosaved paragraph " * ((limit + (2 << 20)) // 27))
-    result = subprocess.run(
-        [sys.executable, str(WRITER), "save", "--session", str(ledger.session_id),
-         "--file", str(big)],
-        capture_output=True, text=True, env=home.env, cwd=REPO_ROOT,
-        timeout=PROCESS_TIMEOUT_S, preexec_fn=limit_file_size(limit), check=False,
+    result = home.python(
+        str(WRITER), "save", "--session", str(ledger.session_id), "--file", str(big),
+        preexec_fn=limit_file_size(limit),
     )  # fmt: skip
     big.unlink()
     problems = []
