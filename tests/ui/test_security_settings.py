@@ -82,3 +82,25 @@ def test_change_passphrase_re_encrypts_the_database_and_its_backups(
         raise AssertionError("the old passphrase still opens the database")
     except WrongKeyError:
         pass
+
+
+def test_the_audit_trail_is_verified_and_exported_from_the_window(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    window.lock()  # something to audit
+    qtbot.keyClicks(window.lock_screen.entry.passphrase, TEST_PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.entry.passphrase, Qt.Key.Key_Return)
+    panel = window.open_settings().security
+    qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
+    head = audit.verify_chain(window.context.db).head
+    assert "unbroken chain" in panel.message.text() and head in panel.message.text()
+    out = tmp_path / "audit.csv"
+    panel.export_audit_to(out)
+    assert "audit entries" in panel.message.text()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,at,actor,action") and len(lines) >= 3
+    newest = audit.list_entries(window.context.db, limit=1)[0]
+    assert (newest.action, newest.entity) == ("export", "audit_log")
+    panel.export_audit_to(tmp_path / "audit.csv" / "no.csv")  # a file is not a folder
+    assert "could not be written" in panel.message.text()
