@@ -180,12 +180,7 @@ def corruption(root: Path) -> Callable[[Part], None]:
 
 def fuzz_importer(filename: str, budget: int) -> Callable[[Part], None]:
     def run(part: Part) -> None:
-        kind = corpus.PREFERRED_KIND[Path(filename).suffix]
-        outcome = corpus.fuzz(
-            corpus.transcript_bytes(kind),
-            lambda data: corpus.transcript_problem(data, filename),
-            budget,
-        )
+        outcome = corpus.fuzz_importer(filename, budget)
         part.tried, part.failures = outcome.tried, outcome.failures
         for _label, _name, data in corpus.bad_transcripts(scale=4):
             part.tried += 1

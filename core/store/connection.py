@@ -86,18 +86,27 @@ class FileState(Enum):
     ENCRYPTED = "encrypted"  # anything else: SQLCipher pages (or not a database at all)
 
 
-def file_state(path: Path) -> FileState:
-    """What is at ``path``, judged by its first 16 bytes (only read)."""
+def _header(path: Path) -> bytes:
+    """The file's first 16 bytes (fewer for a shorter file; none for a missing one):
+    SQLite's magic string, or an encrypted file's salt."""
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(PLAINTEXT_HEADER))
+            return handle.read(len(PLAINTEXT_HEADER))
     except (FileNotFoundError, NotADirectoryError):
-        return FileState.MISSING
+        return b""
     except OSError as exc:
         raise StoreError(f"Cannot read the database {path}: {exc.strerror}.") from exc
+
+
+def _state_of(header: bytes) -> FileState:
     if not header:
         return FileState.MISSING
     return FileState.PLAINTEXT if header == PLAINTEXT_HEADER else FileState.ENCRYPTED
+
+
+def file_state(path: Path) -> FileState:
+    """What is at ``path``, judged by its first 16 bytes (only read)."""
+    return _state_of(_header(path))
 
 
 # SQLCipher 4's key derivation, done here once per passphrase and file (its salt is
@@ -109,10 +118,11 @@ _derived_keys: dict[tuple[str, bytes], str] = {}  # in this process's memory onl
 
 
 def _file_salt(path: Path | None) -> bytes | None:
-    if path is None or file_state(path) is not FileState.ENCRYPTED:
+    if path is None:
         return None
-    with path.open("rb") as handle:
-        salt = handle.read(SALT_BYTES)
+    salt = _header(path)  # SALT_BYTES long, like SQLite's magic string
+    if _state_of(salt) is not FileState.ENCRYPTED:
+        return None
     return salt if len(salt) == SALT_BYTES else None
 
 

@@ -271,6 +271,12 @@ def transcript_bytes(draw: st.DrawFn, prefer: str = "text") -> bytes:
     return data
 
 
+def fuzz_importer(filename: str, budget: int) -> FuzzOutcome:
+    """Fuzz the importer that ``filename``'s extension picks, with inputs shaped for it."""
+    kind = PREFERRED_KIND[Path(filename).suffix]
+    return fuzz(transcript_bytes(kind), lambda data: transcript_problem(data, filename), budget)
+
+
 def _utf16_no_bom(text: str) -> bytes:
     return text.encode("utf-16-le")
 

@@ -161,6 +161,14 @@ class FaultHome:
         """What PRAGMA integrity_check says of the database file (read-only)."""
         return integrity_problems(self.paths.database, key=self.key)
 
+    def record_problems(self, ledger: "Ledger", after: str) -> list[str]:
+        """The integrity check, then (when it passes) every acknowledged write."""
+        integrity = self.integrity()
+        if integrity:
+            return [f"integrity after {after}: {integrity[:3]}"]
+        with self.open() as db:
+            return check_record(db, ledger)
+
 
 @dataclass
 class Ledger:
@@ -528,12 +536,7 @@ def disk_full_note_save(home: FaultHome, ledger: Ledger, workdir: Path) -> DiskF
     )  # fmt: skip
     problems = cli_failure_problems(result, "notes edit on a full disk")
     big.unlink()
-    integrity = home.integrity()
-    if integrity:
-        problems.append(f"integrity after a full disk: {integrity[:3]}")
-    else:
-        with home.open() as db:
-            problems += check_record(db, ledger)
+    problems += home.record_problems(ledger, "a full disk")
     if SECRET in paths.log_dir.joinpath("auralis.jsonl").read_text(encoding="utf-8"):
         problems.append("patient text in the log")
     # Space again: the same command works.
@@ -574,12 +577,7 @@ def disk_full_autosave(home: FaultHome, ledger: Ledger, workdir: Path) -> DiskFu
         problems.append(f"autosave on a full disk: {outcome[0][:300]}")
     if SECRET in result.stdout or SECRET in result.stderr:
         problems.append("patient text in the autosave's error")
-    integrity = home.integrity()
-    if integrity:
-        problems.append(f"integrity after a full disk: {integrity[:3]}")
-    else:
-        with home.open() as db:
-            problems += check_record(db, ledger)
+    problems += home.record_problems(ledger, "a full disk")
     return DiskFullOutcome(problems, outcome[0])
 
 
@@ -597,12 +595,7 @@ def disk_full_backup(home: FaultHome, ledger: Ledger) -> DiskFullOutcome:
     after = {p.name: sha256(p) for p in paths.backup_dir.iterdir()}
     if after != before:
         problems.append(f"the backup folder changed: {sorted(set(after) ^ set(before))}")
-    integrity = home.integrity()
-    if integrity:
-        problems.append(f"integrity after a failed backup: {integrity[:3]}")
-    else:
-        with home.open() as db:
-            problems += check_record(db, ledger)
+    problems += home.record_problems(ledger, "a failed backup")
     again = home.cli("db", "backup")
     newest = list_backups(paths.backup_dir)[:1]
     if again.returncode != 0 or not newest or newest[0].name in before:

@@ -16,12 +16,7 @@ HARD_CASES = {label: (filename, data) for label, filename, data in corpus.bad_tr
 
 @pytest.mark.parametrize("filename", corpus.TRANSCRIPT_FILENAMES)
 def test_every_importer_takes_fuzzed_bytes_cleanly(filename: str) -> None:
-    kind = corpus.PREFERRED_KIND[Path(filename).suffix]
-    outcome = corpus.fuzz(
-        corpus.transcript_bytes(kind),
-        lambda data: corpus.transcript_problem(data, filename),
-        FUZZ_BUDGET,
-    )
+    outcome = corpus.fuzz_importer(filename, FUZZ_BUDGET)
     assert outcome.failures == []
     assert outcome.tried >= FUZZ_BUDGET // 2
 
