@@ -1,4 +1,5 @@
-"""Changing the passphrase of an open database, for the window and the command line.
+"""Encrypting an unencrypted database and changing the passphrase of an open one, for
+the window and the command line.
 
 For a passphrase-protected database the database and every backup are re-encrypted with
 the new one (the backups through checked copies). For a random key in the system
@@ -17,7 +18,7 @@ from core.passphrase import PassphraseVerifier
 from core.store import audit
 from core.store.backup import list_backups
 from core.store.connection import DatabaseKey
-from core.store.encryption import change_key, rekey_backups
+from core.store.encryption import change_key, encrypt_database, rekey_backups
 from core.store.errors import StoreError
 
 
@@ -26,6 +27,21 @@ class KeyChange:
     choice: KeyChoice  # what the database opens (and the window unlocks) with now
     backups: int = 0  # backups re-encrypted
     left: list[Path] = field(default_factory=list)  # backups that still need the old one
+
+
+def encrypt_existing(paths: AppPaths, key: DatabaseKey) -> KeyChange:
+    """Encrypt the unencrypted database (no connection to it may be open) and then its
+    backups with ``key``. Raises ``StoreError`` when the database itself could not be
+    encrypted (it stays as it was); backups that could not be are listed in ``left``."""
+    backups = list_backups(paths.backup_dir)
+    encrypt_database(paths.database, key)
+    left = rekey_backups(backups, None, key)
+    return KeyChange(KeyChoice(key, "asked"), len(backups) - len(left), left)
+
+
+def record_encryption(db: Database, change: KeyChange) -> None:
+    """The audit entry for ``encrypt_existing``, once the encrypted database is open."""
+    audit.record(db, "encrypt", "database", detail=f"backups={change.backups}")
 
 
 def change_passphrase(

@@ -112,3 +112,20 @@ class CliRunner:
             cwd=REPO_ROOT,
             timeout=120,
         )
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A real keyring backend (keyrings.alt's file), named by the administrator's variable,
+    in a test folder; keyring reads the variable once per process, so it is also set for
+    this one. Yields the folder."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    folder = tmp_path / "keyring-home"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    before = keyring.get_keyring()
+    keyring.set_keyring(PlaintextKeyring())
+    yield folder
+    keyring.set_keyring(before)

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.context import AppContext, open_context
 from app.db_key import KeyChoice, KeyOptions, NoPassphraseGiven, given_key
+from app.key_change import KeyChange, encrypt_existing, record_encryption
 from app.keyring_store import keyring_name, save_key
 from app.paths import AppPaths
 from app.startup import check_database, unlock_attempts
-from core.store.backup import list_backups, restore_backup
+from core.store.backup import restore_backup
 from core.store.connection import DatabaseKey, FileState, file_state
-from core.store.encryption import encrypt_database, rekey_backups
 from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
 from ui.passphrase_dialogs import EnterPassphraseDialog, NewPassphraseDialog
 
@@ -77,10 +77,14 @@ def open_context_with_dialogs(data_dir: Path | None, options: KeyOptions) -> App
     opened (they were told why)."""
     paths = AppPaths.resolve(data_dir)
     asker = _Asker(paths)
-    asker.preset = _offer_encryption(paths, options)
+    encrypted = _offer_encryption(paths, options)
+    asker.preset = encrypted[0] if encrypted else None
     while True:
         try:
-            return open_context(data_dir, options, asker)
+            context = open_context(data_dir, options, asker)
+            if encrypted:
+                record_encryption(context.db, encrypted[1])
+            return context
         except WrongKeyError as exc:
             if asker.asked is None or asker.asked.source != "asked":
                 _tell(str(exc))  # from a file, the environment or the keyring: asking won't help
@@ -100,9 +104,10 @@ def open_context_with_dialogs(data_dir: Path | None, options: KeyOptions) -> App
             asker.asked = None
 
 
-def _offer_encryption(paths: AppPaths, options: KeyOptions) -> KeyChoice | None:
+def _offer_encryption(paths: AppPaths, options: KeyOptions) -> tuple[KeyChoice, KeyChange] | None:
     """For an unencrypted database (not chosen with --no-encryption, no key given by a
-    file or the environment): offer to encrypt it; the key it now has, or None."""
+    file or the environment): offer to encrypt it; the key it now has and what was
+    encrypted, or None."""
     if options.no_encryption or file_state(paths.database) is not FileState.PLAINTEXT:
         return None
     try:
@@ -124,17 +129,17 @@ def _offer_encryption(paths: AppPaths, options: KeyOptions) -> KeyChoice | None:
     if choice is None or choice.key is None:
         return None
     try:
-        encrypt_database(paths.database, choice.key)
+        change = encrypt_existing(paths, choice.key)
     except StoreError as exc:
         _tell(f"{exc} The database stays unencrypted.", "The database was not encrypted")
         return None
-    left = rekey_backups(list_backups(paths.backup_dir), None, choice.key)
-    if left:
+    if change.left:
         _tell(
-            f"{len(left)} backup(s) could not be encrypted and stay unencrypted: {left[0]}",
+            f"{len(change.left)} backup(s) could not be encrypted and stay unencrypted: "
+            f"{change.left[0]}",
             "Some backups are not encrypted",
         )
-    return choice
+    return choice, change
 
 
 def _restore_offered(exc: CorruptDatabaseError, paths: AppPaths, key: DatabaseKey | None) -> bool:

@@ -8,13 +8,12 @@ from app.cli.key_prompt import ask_new_passphrase, terminal_can_ask
 from app.cli.output import print_json
 from app.cli.parsing import Subcommands, add_command, add_group
 from app.db_key import KeyChoice, given_key, read_key_file
-from app.key_change import change_passphrase
+from app.key_change import change_passphrase, encrypt_existing, record_encryption
 from app.startup import check_database
 from core.passphrase import passphrase_strength
 from core.store import audit
 from core.store.backup import backup_database, list_backups, restore_backup
 from core.store.connection import DatabaseKey, FileState, file_state
-from core.store.encryption import encrypt_database, rekey_backups
 from core.store.errors import StoreError
 
 
@@ -130,13 +129,11 @@ def _encrypt(ctx: CliContext, args: argparse.Namespace) -> int:
     if key is None:
         key = _new_key(ctx, None)
         source = "asked"
-    backups = list_backups(ctx.paths.backup_dir)
-    encrypt_database(database, key)
-    left = rekey_backups(backups, None, key)
+    change = encrypt_existing(ctx.paths, key)
     ctx.use_key(KeyChoice(key, source))
-    audit.record(ctx.db, "encrypt", "database", detail=f"backups={len(backups) - len(left)}")
-    print(f"Encrypted {database} and {len(backups) - len(left)} backup(s).")
-    for backup in left:
+    record_encryption(ctx.db, change)
+    print(f"Encrypted {database} and {change.backups} backup(s).")
+    for backup in change.left:
         ctx.warn(f"the backup {backup} could not be encrypted; it is left unencrypted.")
     return 0
 

@@ -1,6 +1,5 @@
 """Where the passphrase comes from, and the delay after wrong ones."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,21 +120,6 @@ def test_the_lock_opens_with_the_passphrase_or_the_stored_unlock_hash() -> None:
     assert not stored.unlocks(stored.key.secret if stored.key else "")  # not the raw key
     unencrypted = KeyChoice(None, "no encryption")
     assert not unencrypted.can_unlock and not unencrypted.unlocks("")
-
-
-@pytest.fixture
-def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A real keyring backend, named by the administrator's variable, in a test folder
-    (keyring reads the variable once per process, so it is also set for this one)."""
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "keyring-home"))
-    before = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield tmp_path / "keyring-home"
-    keyring.set_keyring(before)
 
 
 def test_a_key_stored_in_the_keyring_opens_the_database(tmp_path: Path, file_keyring: Path) -> None:

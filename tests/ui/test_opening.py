@@ -2,7 +2,7 @@
 keyring) for a new database, the passphrase of an existing one, the offer to encrypt an
 old unencrypted database, and the newest good backup for a damaged file."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.context import AppContext
 from app.db_key import KeyOptions
-from core.store import open_store
+from core.store import audit, open_store
 from core.store.backup import backup_database, list_backups
 from core.store.connection import DatabaseKey, FileState, file_state
 from core.store.patients import create_patient, list_patients
@@ -112,21 +112,8 @@ def test_a_wrong_passphrase_is_asked_again_and_cancel_opens_nothing(
     assert _open_answering(qtbot, home, [_cancel]) is None
 
 
-@pytest.fixture
-def file_keyring(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    import keyring
-    from keyrings.alt.file import PlaintextKeyring
-
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "keyring"))
-    before = keyring.get_keyring()
-    keyring.set_keyring(PlaintextKeyring())
-    yield
-    keyring.set_keyring(before)
-
-
 def test_a_key_in_the_keyring_opens_without_asking(
-    qtbot: QtBot, home: Path, file_keyring: None
+    qtbot: QtBot, home: Path, file_keyring: Path
 ) -> None:
     context = _open_answering(qtbot, home, [_new_passphrase(keyring=True)])
     assert context is not None
@@ -153,6 +140,8 @@ def test_an_old_unencrypted_database_is_offered_encryption(qtbot: QtBot, home: P
     try:
         assert [p.display_name for p in list_patients(context.db)] == [NAME]
         assert context.key_choice.unlocks(PASSPHRASE)
+        newest = audit.list_entries(context.db, limit=1)[0]
+        assert (newest.action, newest.detail) == ("encrypt", "backups=1")
     finally:
         context.close()
     for path in [_database(home), *list_backups(home / "data" / "backups")]:
