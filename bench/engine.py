@@ -35,6 +35,7 @@ from app.settings import physical_cores  # noqa: E402
 from core.llm import llama_log  # noqa: E402
 from core.llm.config import LlamaConfig  # noqa: E402
 from core.llm.local import LocalEngine  # noqa: E402
+from core.llm.tasks import SchemaTask  # noqa: E402
 from core.llm.types import Message  # noqa: E402
 
 SHAPES = {
@@ -150,7 +151,9 @@ def compare_with_raw(model: Path, threads: int, runs: int) -> None:
 
     def ours_structured() -> None:
         engine._llm.reset()
-        tokens["ours"].add(engine.structured(messages, SCHEMA, max_tokens=64).completion_tokens)
+        tokens["ours"].add(
+            engine.structured(SchemaTask(messages, SCHEMA), max_tokens=64).completion_tokens
+        )
 
     def raw_structured() -> None:
         raw.reset()

@@ -125,7 +125,7 @@ def model_updates(
             engine._llm.reset()
         started = time.perf_counter()
         request = case.model_request()
-        result = engine.structured(request.messages, request.schema)
+        result = engine.structured(request)
         state = case.apply_model_result(result)
         elapsed = time.perf_counter() - started
         nonlocal invalid

@@ -11,6 +11,7 @@ from pathlib import Path
 from app.context import open_context
 from app.db_key import throwaway_key
 from app.engines import build_engine
+from core.llm.tasks import SchemaTask
 from core.llm.types import Message
 from core.orstate.serializer import get_validation_errors
 from core.orstate.surgeries import load_surgeries
@@ -81,15 +82,15 @@ def smoke_test(data_dir: Path | None) -> int:
             settings = load_settings(paths.settings_file).settings
             choice = build_engine(paths, settings.inference)
             try:
-                result = choice.engine.structured(
+                task = SchemaTask(
                     [Message("user", "Answer with the state of one machine.")],
                     {
                         "type": "object",
                         "properties": {"M01": {"enum": ["ON", "OFF"]}},
                         "required": ["M01"],
                     },
-                    max_tokens=32,
                 )
+                result = choice.engine.structured(task, max_tokens=32)
             finally:
                 choice.engine.close()
             if result.obj is None:

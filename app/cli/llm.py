@@ -24,6 +24,7 @@ from app.cli.output import print_fields, print_json, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobSink, Priority
+from core.llm.tasks import SchemaTask
 from core.llm.types import GenerationResult, Message
 
 
@@ -89,8 +90,9 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
     def run(engine: Engine, job: JobContext) -> GenerationResult:
         on_token = None if args.json else job.emit_token
         if schema is not None:
+            task = SchemaTask(messages, schema)
             return engine.structured(
-                messages, schema, max_tokens=max_tokens, on_token=on_token, cancel=job.cancel
+                task, max_tokens=max_tokens, on_token=on_token, cancel=job.cancel
             )
         return engine.chat(messages, max_tokens=max_tokens, on_token=on_token, cancel=job.cancel)
 

@@ -20,7 +20,8 @@ from app.cli.engine_args import choose_engine
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority
 from core.llm.types import GenerationResult
-from core.orstate.live import LiveCase, ModelRequest
+from core.orstate.live import LiveCase
+from core.orstate.model_state import StateUpdateTask
 from core.orstate.segments import Segment, parse_segment_line
 from core.orstate.surgeries import Surgery
 from core.store.orcases import (
@@ -138,9 +139,9 @@ class CaseRunner:
             self._submit(self.case.model_request(), t)
         self.drain(t)
 
-    def _submit(self, request: ModelRequest, t: float) -> None:
+    def _submit(self, request: StateUpdateTask, t: float) -> None:
         def run(engine: Engine, job: JobContext) -> GenerationResult:
-            return engine.structured(request.messages, request.schema, cancel=job.cancel)
+            return engine.structured(request, cancel=job.cancel)
 
         def answered(_job_id: str, value: Any) -> None:
             self.answers.put(value if isinstance(value, GenerationResult) else None)

@@ -6,8 +6,9 @@ thread may call is ``cancel()``, which stops the generation in progress, if any.
 """
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
+from core.llm.tasks import StructuredTask
 from core.llm.types import CancelToken, EngineInfo, GenerationResult, Message, TokenSink
 
 
@@ -44,14 +45,14 @@ class Engine(Protocol):
 
     def structured(
         self,
-        messages: Sequence[Message],
-        schema: dict[str, Any],
+        task: StructuredTask,
         *,
         max_tokens: int | None = None,
         on_token: TokenSink | None = None,
         cancel: CancelToken | None = None,
     ) -> GenerationResult:
-        """An object that validates against ``schema``: always, degraded if need be."""
+        """An object that validates against ``task.schema``: always; when the model's
+        output cannot be used, the task's rule answer, marked degraded."""
         ...
 
     def cancel(self) -> None:

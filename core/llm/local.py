@@ -34,6 +34,7 @@ from core.llm.engine import Engine
 from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
 from core.llm.rules import RuleEngine
 from core.llm.structured_policy import degraded_answer, two_attempts
+from core.llm.tasks import StructuredTask
 from core.llm.types import (
     CancelToken,
     EngineError,
@@ -389,8 +390,7 @@ class LocalEngine:
 
     def structured(
         self,
-        messages: Sequence[Message],
-        schema: dict[str, Any],
+        task: StructuredTask,
         *,
         max_tokens: int | None = None,
         on_token: TokenSink | None = None,
@@ -400,7 +400,8 @@ class LocalEngine:
         failure retry once (greedy, with twice the tokens if the output was cut off);
         then answer with the fallback engine, marked degraded."""
         started = time.perf_counter()
-        prompt = self._chat.render(messages)
+        schema = task.schema
+        prompt = self._chat.render(task.messages)
         grammar, exact = self._grammar(schema)
         repairs = [] if exact else ["schema_not_expressible"]
 
@@ -424,7 +425,7 @@ class LocalEngine:
         )
         if success is None:
             return degraded_answer(
-                self._fallback, messages, schema, cancel=cancel, started=started, repairs=repairs
+                self._fallback, task, cancel=cancel, started=started, repairs=repairs
             )
         generated, outcome, retried = success
         return self._result(

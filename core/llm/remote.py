@@ -37,6 +37,7 @@ from core.llm.engine import Engine
 from core.llm.http_stream import StoppableRequest, normalize_base_url, sse_payloads
 from core.llm.rules import RuleEngine
 from core.llm.structured_policy import degraded_answer, two_attempts
+from core.llm.tasks import StructuredTask
 from core.llm.types import (
     CancelToken,
     EngineInfo,
@@ -397,8 +398,7 @@ class RemoteEngine:
 
     def structured(
         self,
-        messages: Sequence[Message],
-        schema: dict[str, Any],
+        task: StructuredTask,
         *,
         max_tokens: int | None = None,
         on_token: TokenSink | None = None,
@@ -409,12 +409,13 @@ class RemoteEngine:
         then answer with the fallback engine, marked degraded. ``RemoteError`` when the
         server cannot be reached or fails: that is not the model's output failing."""
         started = time.perf_counter()
+        schema = task.schema
         if self.schema_format == "json_schema":
             wrapped = {"name": "auralis", "schema": schema, "strict": True}
             response_format = {"type": "json_schema", "json_schema": wrapped}
         else:  # the form llama.cpp's servers turn into a grammar
             response_format = {"type": "json_object", "schema": schema}
-        body: dict[str, Any] = {"messages": [m.as_dict() for m in messages]}
+        body: dict[str, Any] = {"messages": [m.as_dict() for m in task.messages]}
         body["response_format"] = response_format
 
         def generate(budget: int, temperature: float) -> GenerationResult:
@@ -429,9 +430,7 @@ class RemoteEngine:
             engine=self.name,
         )
         if success is None:
-            return degraded_answer(
-                self._fallback, messages, schema, cancel=cancel, started=started, repairs=[]
-            )
+            return degraded_answer(self._fallback, task, cancel=cancel, started=started, repairs=[])
         result, outcome, retried = success
         repairs = (*outcome.repairs, *retried)
         return self._finished(result, started, obj=outcome.obj, repairs=repairs)

@@ -1,37 +1,24 @@
 """The engine that needs no model: deterministic rules, always available.
 
-``structured`` answers with the rule registered for the schema (by its ``$id``, else
-its ``title``; a key ending in ``*`` covers every ``$id`` with that prefix): the notes and
-operating-room modules register theirs. A schema with no
-rule gets its minimal valid instance. ``chat``/``complete`` return an extract of the
-input's first sentences. Every result is marked ``degraded``: it is a rule-based draft.
+``structured`` answers with the task's own rule answer (see ``core.llm.tasks``: the
+domain that defines a task decides its fallback), clamped to the schema; a task without
+one, or whose answer does not validate, gets the schema's minimal valid instance.
+``chat``/``complete`` return an extract of the input's first sentences. Every result is
+marked ``degraded``: it is a rule-based draft.
 """
 
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from core.llm.structured import clamp_to_schema, minimal_instance, validation_errors
+from core.llm.tasks import StructuredTask
 from core.llm.types import CancelToken, EngineInfo, GenerationResult, Message, Timings, TokenSink
 
 RULE_ENGINE_LABEL = "rule-based — no model loaded"
-StructuredRule = Callable[[Sequence[Message], dict[str, Any]], dict[str, Any]]
-
-# schema key -> rule; filled at import time by the domain modules that own the schemas.
-STRUCTURED_RULES: dict[str, StructuredRule] = {}
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-
-
-def schema_key(schema: Mapping[str, Any]) -> str | None:
-    key = schema.get("$id") or schema.get("title")
-    return key if isinstance(key, str) else None
-
-
-def register_structured_rule(key: str, rule: StructuredRule) -> None:
-    """Make ``rule`` the rule engine's answer for schemas whose ``$id``/``title`` is ``key``."""
-    STRUCTURED_RULES[key] = rule
 
 
 def extract_sentences(text: str, limit: int = 3) -> str:
@@ -45,21 +32,8 @@ class RuleEngine:
 
     name = "rules"
 
-    def __init__(self, rules: Mapping[str, StructuredRule] | None = None) -> None:
-        self._rules = STRUCTURED_RULES if rules is None else rules
-
     def info(self) -> EngineInfo:
         return EngineInfo(engine=self.name, model_name=RULE_ENGINE_LABEL)
-
-    def _rule_for(self, key: str | None) -> StructuredRule | None:
-        """The rule for ``key``: an exact match, else the longest ``prefix/*`` rule
-        (``auralis/note/*`` answers every note template, the user's own too)."""
-        if key is None:
-            return None
-        if key in self._rules:
-            return self._rules[key]
-        wildcards = [k for k in self._rules if k.endswith("*") and key.startswith(k[:-1])]
-        return self._rules[max(wildcards, key=len)] if wildcards else None
 
     def _result(self, started: float, **fields: Any) -> GenerationResult:
         """A rule answer: always marked degraded, timed from ``started``."""
@@ -106,17 +80,16 @@ class RuleEngine:
 
     def structured(
         self,
-        messages: Sequence[Message],
-        schema: dict[str, Any],
+        task: StructuredTask,
         *,
         max_tokens: int | None = None,
         on_token: TokenSink | None = None,
         cancel: CancelToken | None = None,
     ) -> GenerationResult:
         started = time.perf_counter()
-        rule = self._rule_for(schema_key(schema))
+        schema = task.schema
         repairs: list[str] = []
-        obj: Any = rule(messages, schema) if rule is not None else None
+        obj: Any = task.rule_answer()
         if obj is not None:
             obj, repairs = clamp_to_schema(obj, schema)
         if obj is None or validation_errors(obj, schema):

@@ -13,7 +13,8 @@ from typing import Any, Protocol, TypeVar
 
 from core.llm.engine import Engine
 from core.llm.structured import StructuredOutcome, finish_structured
-from core.llm.types import CancelToken, GenerationResult, Message, Timings
+from core.llm.tasks import StructuredTask
+from core.llm.types import CancelToken, GenerationResult, Timings
 from core.logs import log_event
 
 logger = logging.getLogger(__name__)
@@ -61,15 +62,14 @@ def two_attempts(
 
 def degraded_answer(
     fallback: Engine,
-    messages: Sequence[Message],
-    schema: dict[str, Any],
+    task: StructuredTask,
     *,
     cancel: CancelToken | None,
     started: float,
     repairs: Sequence[str],
 ) -> GenerationResult:
     """The fallback engine's answer when the model's output could not be used."""
-    answer = fallback.structured(messages, schema, cancel=cancel)
+    answer = fallback.structured(task, cancel=cancel)
     return GenerationResult(
         engine=answer.engine,
         model_name=answer.model_name,

@@ -57,12 +57,3 @@ def summary_messages(sessions_text: str) -> list[Message]:
         "and up to 8 key points."
     )
     return [Message("system", system), Message("user", f"{TRANSCRIPT_HEADER}\n{sessions_text}")]
-
-
-def transcript_of(messages: Sequence[Message]) -> str:
-    """The transcript (or partial notes) a prompt carries, for the rule engine."""
-    for message in reversed(messages):
-        for header in (TRANSCRIPT_HEADER, PARTIAL_NOTES_HEADER):
-            if message.content.startswith(header):
-                return message.content[len(header) :].lstrip("\n")
-    return messages[-1].content if messages else ""

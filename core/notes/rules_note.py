@@ -1,21 +1,17 @@
 """The note Auralis drafts without a model: sentences picked from the transcript by cue
-words, section by section, quoted and attributed. Registered with the rule engine for
-every note schema and for the patient summary, so the rules answer whenever no model is
-loaded or the model fails. The Risk section is left to the risk safety net, which fills
-it from the deterministic risk detection for every engine alike.
+words, section by section, quoted and attributed. These are the rule answers of the note
+and summary tasks (``core.notes.tasks``), given whenever no model is loaded or the model
+fails. The Risk section is left to the risk safety net, which fills it from the
+deterministic risk detection for every engine alike.
 """
 
-import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from core.llm.rules import register_structured_rule
-from core.llm.types import Message
-from core.notes.prompts import PARTIAL_NOTES_HEADER, transcript_of
 from core.notes.render import cap_words
 from core.notes.speakers import is_clinician, split_speaker
-from core.notes.templates import NOT_DISCUSSED, NOTE_SCHEMA_PREFIX, SUMMARY_SCHEMA
+from core.notes.templates import NOT_DISCUSSED
 
 RULE_BASED_LABEL = "rule-based draft"
 _WORDS_PER_SECTION = 60
@@ -189,15 +185,15 @@ def rule_note_sections(
     return sections
 
 
-def _merge_partial_notes(text: str, keys: Sequence[str]) -> dict[str, str]:
+def merge_partial_notes(
+    partial_notes: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> dict[str, str]:
+    """One note from the notes of a long transcript's parts: each section's text from
+    every part that discussed it, in order."""
     merged: dict[str, list[str]] = {key: [] for key in keys}
-    for line in text.splitlines():
-        try:
-            part = json.loads(line)
-        except ValueError:
-            continue
+    for part in partial_notes:
         for key in keys:
-            value = part.get(key) if isinstance(part, dict) else None
+            value = part.get(key)
             if isinstance(value, str) and value.strip() and value.strip() != NOT_DISCUSSED:
                 merged[key].append(value.strip())
     return {
@@ -206,17 +202,9 @@ def _merge_partial_notes(text: str, keys: Sequence[str]) -> dict[str, str]:
     }
 
 
-def _note_rule(messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
-    properties = schema.get("properties", {})
-    keys_and_titles = [(key, str(spec.get("title", key))) for key, spec in properties.items()]
-    text = transcript_of(messages)
-    if any(m.content.startswith(PARTIAL_NOTES_HEADER) for m in messages):
-        return _merge_partial_notes(text, [key for key, _ in keys_and_titles])
-    return rule_note_sections(text, keys_and_titles)
-
-
-def _summary_rule(messages: Sequence[Message], schema: dict[str, Any]) -> dict[str, Any]:
-    text = transcript_of(messages)
+def rule_summary(text: str) -> dict[str, Any]:
+    """A summary of sessions (each under a "Session <n> (...)" header): a mood or concern
+    statement quoted from each."""
     sessions = [block for block in re.split(r"\n(?=Session \d+)", text) if block.strip()]
     points = []
     for block in sessions:
@@ -228,7 +216,3 @@ def _summary_rule(messages: Sequence[Message], schema: dict[str, Any]) -> dict[s
         " ".join(points[:3]) if points else "No statements about mood or concerns were found."
     )
     return {"summary": cap_words(summary, 250), "key_points": points[:8]}
-
-
-register_structured_rule(NOTE_SCHEMA_PREFIX + "*", _note_rule)
-register_structured_rule(str(SUMMARY_SCHEMA["$id"]), _summary_rule)

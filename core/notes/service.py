@@ -20,17 +20,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-import core.notes.rules_note  # noqa: F401  (registers the rule-based note with the rule engine)
 from core.llm.engine import Engine
-from core.llm.types import CancelToken, GenerationResult, Message, TokenSink
+from core.llm.tasks import StructuredTask
+from core.llm.types import CancelToken, GenerationResult, TokenSink
 from core.notes.chunking import split_transcript
-from core.notes.prompts import merge_messages, note_messages, summary_messages
 from core.notes.render import cap_words, render_note, styled, word_count
 from core.notes.risk import RiskFlag, apply_risk_safety_net, detect_risks, mark_urgent_words
+from core.notes.tasks import MergedNoteTask, NoteSectionsTask, SessionsSummaryTask
 from core.notes.templates import (
     BUILTIN_TEMPLATES,
     NOT_DISCUSSED,
-    SUMMARY_SCHEMA,
     WORD_CAP,
     Template,
     TemplateError,
@@ -166,9 +165,8 @@ def _notices(engine: str, degraded: bool, parts: int) -> list[str]:
 def _map_then_reduce(
     engine: Engine,
     parts: list[str],
-    schema: dict[str, Any],
-    part_messages: Callable[[str], list[Message]],
-    merge_messages: Callable[[list[dict[str, Any]]], list[Message]],
+    part_task: Callable[[str], StructuredTask],
+    merge_task: Callable[[list[dict[str, Any]]], StructuredTask],
     *,
     max_tokens: int | None = None,
     on_token: TokenSink | None = None,
@@ -177,19 +175,14 @@ def _map_then_reduce(
     """One answer per part and, for several parts, one more that merges theirs: the last
     result is the final answer, and only it streams tokens."""
     if len(parts) == 1:
-        messages = part_messages(parts[0])
-        return [
-            engine.structured(
-                messages, schema, max_tokens=max_tokens, on_token=on_token, cancel=cancel
-            )
-        ]
+        task = part_task(parts[0])
+        return [engine.structured(task, max_tokens=max_tokens, on_token=on_token, cancel=cancel)]
     results = [
-        engine.structured(part_messages(part), schema, max_tokens=max_tokens, cancel=cancel)
-        for part in parts
+        engine.structured(part_task(part), max_tokens=max_tokens, cancel=cancel) for part in parts
     ]
-    merged = merge_messages([result.obj or {} for result in results])
+    merged = merge_task([result.obj or {} for result in results])
     results.append(
-        engine.structured(merged, schema, max_tokens=max_tokens, on_token=on_token, cancel=cancel)
+        engine.structured(merged, max_tokens=max_tokens, on_token=on_token, cancel=cancel)
     )
     return results
 
@@ -211,14 +204,12 @@ def draft_note(
     then a merge). Uses no database; runs on the engine's thread."""
     started = time.perf_counter()
     flags = tuple(detect_risks(transcript))
-    schema = template.schema()
     parts = split_transcript(transcript, max_chunk_chars)
     results = _map_then_reduce(
         engine,
         parts,
-        schema,
-        lambda part: note_messages(template, part),
-        lambda partials: merge_messages(template, partials),
+        lambda part: NoteSectionsTask(template, part),
+        lambda partials: MergedNoteTask(template, partials),
         max_tokens=NOTE_TOKENS_PER_SECTION * len(template.sections),
         on_token=on_token,
         cancel=cancel,
@@ -367,6 +358,10 @@ def prepare_summary(db: Database, patient_id: int) -> SummaryRequest:
     return SummaryRequest(patient_id, "\n\n".join(blocks), len(sessions))
 
 
+def _summary_of_summaries(partials: list[dict[str, Any]]) -> SessionsSummaryTask:
+    return SessionsSummaryTask("\n".join(str(p.get("summary", "")) for p in partials))
+
+
 def draft_summary(
     engine: Engine,
     request: SummaryRequest,
@@ -380,9 +375,8 @@ def draft_summary(
     results = _map_then_reduce(
         engine,
         parts,
-        SUMMARY_SCHEMA,
-        summary_messages,
-        lambda partials: summary_messages("\n".join(str(p.get("summary", "")) for p in partials)),
+        SessionsSummaryTask,
+        _summary_of_summaries,
         cancel=cancel,
     )
     final = results[-1].obj or {}

@@ -10,22 +10,15 @@ degraded and stays the rules' own.
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from core.llm.types import GenerationResult, Message
+from core.llm.types import GenerationResult
 from core.orstate.buffer import RollingBuffer
-from core.orstate.model_state import model_answer_schema, model_messages
+from core.orstate.model_state import StateUpdateTask
 from core.orstate.phases import PhaseTracker
 from core.orstate.rules import UtteranceRules
 from core.orstate.serializer import machine_map, merge, normalize_llm_output, normalize_rule_output
 from core.orstate.surgeries import Surgery
-
-
-@dataclass(frozen=True)
-class ModelRequest:
-    messages: list[Message]
-    schema: dict[str, Any]
 
 
 class LiveCase:
@@ -123,12 +116,10 @@ class LiveCase:
         self.state = self._rule_state([toggle], text="", t=t, started=started)
         return self.state
 
-    def model_request(self) -> ModelRequest:
-        """The messages and schema for a model update of the current window."""
+    def model_request(self) -> StateUpdateTask:
+        """The task of a model update of the current window."""
         context = self.buffer.get_context_for_llm(self.phases.current)
-        return ModelRequest(
-            model_messages(self.surgery, context), model_answer_schema(self.surgery)
-        )
+        return StateUpdateTask(self.surgery, context, self.phases.current, self.phases.next_phase)
 
     def apply_model_result(self, result: GenerationResult | None) -> dict[str, Any]:
         """Merge a model answer into the newest state; None, a degraded answer (the model

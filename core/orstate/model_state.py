@@ -9,6 +9,8 @@ has a ceiling and a rambling model cannot hold up the next one. llama.cpp accept
 bounds (it refuses long ones, see ``LocalEngine._llama_accepts``).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core.llm.types import Message
@@ -66,3 +68,34 @@ def model_messages(surgery: Surgery, context: str) -> list[Message]:
         f"Machines:\n{machines}"
     )
     return [Message("system", system), Message("user", context)]
+
+
+@dataclass(frozen=True)
+class StateUpdateTask:
+    """The operating-room state of ``surgery`` from the transcript window ``context``
+    (see ``core.llm.tasks``). The rules' answer changes nothing: the phase stays
+    ``phase`` and every machine UNCHANGED, since the rule engine has already given the
+    explicit commands' state at once."""
+
+    surgery: Surgery
+    context: str
+    phase: str
+    next_phase: str | None
+    kind: str = "or_state"
+
+    @property
+    def messages(self) -> Sequence[Message]:
+        return model_messages(self.surgery, self.context)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return model_answer_schema(self.surgery)
+
+    def rule_answer(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "next_phase": self.next_phase or self.phase,
+            "machines": {mid: "UNCHANGED" for mid in sorted(self.surgery.machines)},
+            "reasoning": "rule-based: no model answer",
+            "suggestions": [],
+        }

@@ -239,7 +239,7 @@ class CaseController(QObject):
         request = self.case.model_request()
 
         def run(engine: Engine, job: JobContext) -> GenerationResult:
-            return engine.structured(request.messages, request.schema, cancel=job.cancel)
+            return engine.structured(request, cancel=job.cancel)
 
         job_id = self.worker.submit(
             "or_update",

@@ -11,6 +11,7 @@ import pytest
 
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, JobQueue, JobSink, Priority, QueueStopped
+from core.llm.tasks import StructuredTask
 from core.llm.types import (
     CancelToken,
     EngineInfo,
@@ -82,14 +83,13 @@ class WordEngine:
 
     def structured(
         self,
-        messages: Sequence[Message],
-        schema: dict[str, Any],
+        task: StructuredTask,
         *,
         max_tokens: int | None = None,
         on_token: TokenSink | None = None,
         cancel: CancelToken | None = None,
     ) -> GenerationResult:
-        result = self.chat(messages, on_token=on_token, cancel=cancel)
+        result = self.chat(task.messages, on_token=on_token, cancel=cancel)
         return GenerationResult(
             engine=self.name, model_name=self.label, obj={"words": result.completion_tokens}
         )

@@ -15,6 +15,7 @@ from gguf_builder import write_llama_gguf
 from core.llm.chat_format import END_MARKERS, GEMMA
 from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
+from core.llm.tasks import SchemaTask
 from core.llm.types import CancelToken, EngineError, GenerationCancelled, Message
 
 MESSAGES = [
@@ -107,7 +108,7 @@ def test_structured_is_valid_for_every_seed(tiny_model: Path, schema: dict[str, 
     for seed in range(8):
         engine = _engine(tiny_model, seed=seed)
         try:
-            result = engine.structured(MESSAGES, schema)
+            result = engine.structured(SchemaTask(MESSAGES, schema))
         finally:
             engine.close()
         jsonschema.validate(result.obj, schema)
@@ -120,7 +121,7 @@ def test_out_of_range_numbers_are_clamped(tiny_model: Path) -> None:
     for seed in range(8):
         engine = _engine(tiny_model, seed=seed)
         try:
-            result = engine.structured(MESSAGES, OR_SCHEMA)
+            result = engine.structured(SchemaTask(MESSAGES, OR_SCHEMA))
         finally:
             engine.close()
         assert result.obj is not None and 0 <= result.obj["confidence"] <= 1
@@ -138,13 +139,13 @@ def test_a_schema_the_grammar_cannot_express_falls_back_cleanly(engine: LocalEng
         },
         "required": ["a", "b"],
     }
-    result = engine.structured(MESSAGES, schema, max_tokens=64)
+    result = engine.structured(SchemaTask(MESSAGES, schema), max_tokens=64)
     jsonschema.validate(result.obj, schema)
     assert "schema_not_expressible" in result.repairs
 
 
 def test_a_budget_too_small_for_any_object_falls_back_to_rules(engine: LocalEngine) -> None:
-    result = engine.structured(MESSAGES, OR_SCHEMA, max_tokens=3)
+    result = engine.structured(SchemaTask(MESSAGES, OR_SCHEMA), max_tokens=3)
     jsonschema.validate(result.obj, OR_SCHEMA)
     assert result.degraded and result.engine == "rules" and result.finish_reason == "fallback"
     assert "model_output_invalid" in result.repairs
@@ -301,6 +302,6 @@ def test_a_grammar_llama_cpp_refuses_does_not_crash_the_process(engine: LocalEng
         "properties": {"a": {"type": "string", "maxLength": 5000}},
         "required": ["a"],
     }
-    result = engine.structured(MESSAGES, schema, max_tokens=64)
+    result = engine.structured(SchemaTask(MESSAGES, schema), max_tokens=64)
     jsonschema.validate(result.obj, schema)
     assert "schema_not_expressible" in result.repairs

@@ -16,6 +16,7 @@ from server_fixture import SERVER_API_KEY, StubHandler, StubServer, free_port
 
 from core.llm.http_stream import normalize_base_url
 from core.llm.remote import RemoteEngine
+from core.llm.tasks import SchemaTask
 from core.llm.types import CancelToken, GenerationCancelled, Message, RemoteError
 
 API_KEY = SERVER_API_KEY
@@ -127,7 +128,7 @@ def test_structured_is_valid_on_every_seed(llama_server_url: str, make_engine: M
     results = []
     for seed in range(4):
         engine = make_engine(llama_server_url, api_key=API_KEY, seed=seed)
-        result = engine.structured(MESSAGES, SCHEMA, max_tokens=512)
+        result = engine.structured(SchemaTask(MESSAGES, SCHEMA), max_tokens=512)
         jsonschema.validate(result.obj, SCHEMA)
         if result.degraded:
             assert result.finish_reason == "fallback"
@@ -145,7 +146,7 @@ def test_llama_cpp_server_refuses_the_json_schema_wrapper(
     # and answers the OpenAI wrapper with HTTP 500: schema_format must be "json_object".
     engine = make_engine(llama_server_url, api_key=API_KEY, schema_format="json_schema")
     with pytest.raises(RemoteError, match=r"server error \(HTTP 500") as caught:
-        engine.structured(MESSAGES, SCHEMA, max_tokens=64)
+        engine.structured(SchemaTask(MESSAGES, SCHEMA), max_tokens=64)
     assert_clean(caught.value, llama_server_url)
 
 
@@ -213,7 +214,8 @@ def test_a_server_that_is_down_fails_fast(make_engine: MakeEngine) -> None:
     calls: list[Callable[[], object]] = [
         lambda: engine.chat(MESSAGES),
         lambda: engine.complete(SECRET),
-        lambda: engine.structured(MESSAGES, SCHEMA),  # no silent fallback: caller decides
+        # No silent fallback: the caller decides.
+        lambda: engine.structured(SchemaTask(MESSAGES, SCHEMA)),
     ]
     for call in calls:
         with pytest.raises(RemoteError, match="connection refused") as caught:
@@ -392,7 +394,7 @@ def test_structured_request_and_repairs(
     events.append(json.dumps({"choices": [{"delta": {}, "finish_reason": "stop"}]}))
     with StubServer(lambda h: h.send_events([f"data: {e}" for e in events])) as stub:
         engine = make_engine(stub.url, model="m", schema_format=schema_format)
-        result = engine.structured(MESSAGES, SCHEMA, max_tokens=64)
+        result = engine.structured(SchemaTask(MESSAGES, SCHEMA), max_tokens=64)
     assert result.obj == {"mood": "calm", "score": 10, "note": "steady"}
     assert not result.degraded and set(result.repairs) == {"mood: enum_case", "score: clamped"}
     (post,) = stub.posts()
@@ -408,7 +410,7 @@ def test_unusable_output_is_retried_greedily_then_falls_back(make_engine: MakeEn
     ]
     with StubServer(lambda handler: handler.send_events(events)) as stub:
         engine = make_engine(stub.url, model="m")
-        result = engine.structured(MESSAGES, SCHEMA, max_tokens=50)
+        result = engine.structured(SchemaTask(MESSAGES, SCHEMA), max_tokens=50)
     jsonschema.validate(result.obj, SCHEMA)
     assert result.degraded and result.finish_reason == "fallback" and result.engine == "rules"
     assert "model_output_invalid" in result.repairs

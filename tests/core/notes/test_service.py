@@ -2,7 +2,6 @@
 
 import re
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,8 @@ from sqlite_utils import Database
 from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
 from core.llm.rules import RuleEngine
-from core.llm.types import CancelToken, GenerationResult, Message, TokenSink
+from core.llm.tasks import StructuredTask
+from core.llm.types import CancelToken, GenerationResult, TokenSink
 from core.notes.markers import RED_MARKER as MARKER
 from core.notes.markers import strip_markers
 from core.notes.render import word_count
@@ -51,11 +51,9 @@ class RecordingEngine:
     def __init__(self, inner: Any) -> None:
         self.inner, self.name, self.prompts = inner, inner.name, []
 
-    def structured(
-        self, messages: Sequence[Message], schema: dict[str, Any], **kw: Any
-    ) -> GenerationResult:
-        self.prompts.append("\n".join(m.content for m in messages))
-        return self.inner.structured(messages, schema, **kw)
+    def structured(self, task: StructuredTask, **kw: Any) -> GenerationResult:
+        self.prompts.append("\n".join(m.content for m in task.messages))
+        return self.inner.structured(task, **kw)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

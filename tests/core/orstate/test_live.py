@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
+from core.llm.tasks import SchemaTask
 from core.llm.types import CancelToken, GenerationCancelled, Message
 from core.orstate.live import LiveCase
 from core.orstate.model_state import model_answer_schema
@@ -56,9 +58,8 @@ def test_every_surgerys_answer_schema_is_a_grammar_llama_cpp_accepts(tiny_model:
     engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=512, n_threads=1))
     try:
         for name in ("pcnl", "hepatectomy", "lobectomy"):
-            result = engine.structured(
-                [Message("user", "x")], model_answer_schema(get_surgery(name)), max_tokens=16
-            )
+            task = SchemaTask([Message("user", "x")], model_answer_schema(get_surgery(name)))
+            result = engine.structured(task, max_tokens=16)
             assert "schema_not_expressible" not in result.repairs, name
     finally:
         engine.close()
@@ -73,7 +74,7 @@ def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
             assert rule_state is not None
             request = case.model_request()
             assert request.messages[1].content.startswith("--- Recent OR Transcript ---")
-            result = engine.structured(request.messages, request.schema)
+            result = engine.structured(request)
             # llama.cpp took the answer schema's grammar as it is (text bounds included)
             assert "schema_not_expressible" not in result.repairs
             state = case.apply_model_result(result)
@@ -85,7 +86,7 @@ def test_model_answers_are_merged_or_degraded(tiny_model: Path) -> None:
                 assert on == (toggle["action"] == "ON")
         with pytest.raises(GenerationCancelled):
             request = case.model_request()
-            engine.structured(request.messages, request.schema, cancel=CancelToken(timeout_s=0))
+            engine.structured(request, cancel=CancelToken(timeout_s=0))
     finally:
         engine.close()
     degraded = case.apply_model_result(None)  # a timed-out update
@@ -105,3 +106,13 @@ def test_a_manual_override_holds_until_the_next_spoken_command() -> None:
     assert after is not None and "M05" in after["machines"]["1"]
     with pytest.raises(ValueError):
         case.override("M42", "ON", 10.0)
+
+
+def test_the_rules_answer_to_a_state_update_changes_nothing() -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    case.on_segment(95.0, "surgeon", "needle access, fire up the c-arm")
+    task = case.model_request()
+    answer = task.rule_answer()
+    jsonschema.validate(answer, task.schema)
+    assert answer["phase"] == case.phases.current
+    assert set(answer["machines"].values()) == {"UNCHANGED"}
