@@ -22,6 +22,22 @@ from core.passphrase import PassphraseVerifier
 from core.store.connection import DatabaseKey, FileState, file_state
 from core.store.errors import StoreError
 
+# The key's types, for the front ends (which do not import the store itself).
+__all__ = [
+    "KEY_ENV",
+    "AskForKey",
+    "DatabaseKey",
+    "FileState",
+    "KeyChoice",
+    "KeyOptions",
+    "NoPassphraseGiven",
+    "choose_key",
+    "file_state",
+    "given_key",
+    "read_key_file",
+    "throwaway_key",
+]
+
 KEY_ENV = "AURALIS_DB_KEY"
 MAX_KEY_FILE_BYTES = 4096
 

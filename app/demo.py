@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from app.settings import OperatingRoomSettings
+from app.usecases.notes import generate_note
+from app.usecases.orcases import start_case
+from app.usecases.patients import add_patient
+from app.usecases.sessions import add_pasted_session
 from core.llm.rules import RuleEngine
-from core.notes.service import generate_note
-from core.orstate.live import LiveCase
 from core.orstate.surgeries import get_surgery
-from core.store.orcases import add_segment, add_state, create_case, end_case
-from core.store.patients import create_patient
-from core.store.sessions import add_session
 
 DEMO_PREFIX = "DEMO — "
 FICTITIOUS = "[Fictitious demo transcript: not a real patient.]\n"
@@ -72,25 +72,28 @@ def create_demo_data(db: Database) -> None:
     today = date.today()
     rules = RuleEngine()
     for name, transcripts in (("Alex Example", ALEX), ("Sam Sample", SAM)):
-        patient = create_patient(db, DEMO_PREFIX + name, external_ref="DEMO")
+        patient = add_patient(db, DEMO_PREFIX + name, external_ref="DEMO")
         for weeks_ago, transcript in zip(range(len(transcripts), 0, -1), transcripts, strict=True):
-            session = add_session(
+            session = add_pasted_session(
                 db,
                 patient.id,
                 FICTITIOUS + transcript,
                 session_date=today - timedelta(weeks=weeks_ago),
-            )
+            ).session
             if name == "Alex Example":
                 generate_note(db, rules, session.id)
     _record_demo_case(db)
 
 
 def _record_demo_case(db: Database) -> None:
-    case = LiveCase(get_surgery("pcnl"))
-    record = create_case(db, case.surgery.name, label="DEMO — PCNL replay (fictitious)")
+    case = start_case(
+        lambda: db,
+        get_surgery("pcnl"),
+        OperatingRoomSettings(),
+        use_model=False,
+        model_timeout_s=0.0,
+        label="DEMO — PCNL replay (fictitious)",
+    )
     for t, speaker, text in PCNL_SCRIPT:
-        add_segment(db, record.id, t, text, speaker=speaker)
-        state = case.on_segment(t, speaker, text)
-        if state is not None:
-            add_state(db, record.id, t, state, state["source"])
-    end_case(db, record.id)
+        case.feed(t, speaker, text)
+    case.end()

@@ -71,18 +71,19 @@ class InferenceWorker(QThread):
     ) -> str:
         """Queue a job; returns its id. ``run(engine, ctx)`` runs on the worker thread."""
         job = Job(
-            kind=kind,
-            priority=priority,
-            run=run,
-            timeout_s=timeout_s,
-            coalesce_key=coalesce_key,
-            sink=JobSink(
-                on_token=self.token.emit,
-                on_progress=self._emit_progress,
-                on_result=self.job_finished.emit,
-                on_error=self._emit_failed,
-                on_cancelled=self.cancelled.emit,
-            ),
+            kind=kind, priority=priority, run=run, timeout_s=timeout_s, coalesce_key=coalesce_key
+        )
+        return self.submit_job(job)
+
+    def submit_job(self, job: Job) -> str:
+        """Queue a job a use case made (its sink is replaced by this worker's signals);
+        returns its id."""
+        job.sink = JobSink(
+            on_token=self.token.emit,
+            on_progress=self._emit_progress,
+            on_result=self.job_finished.emit,
+            on_error=self._emit_failed,
+            on_cancelled=self.cancelled.emit,
         )
         return self.queue.submit(job)
 

@@ -116,7 +116,7 @@ def replay(
     """Replay a long case at full speed: the stalls while lines are fed, and until the
     last model update has been merged."""
     controller = room.controller
-    states: list[dict[str, object]] = []
+    states: list[object] = []
     controller.state.connect(states.append)
     beat = Heartbeat()
     beat.start()

@@ -101,7 +101,7 @@ class CliRunner:
         return env
 
     def __call__(
-        self, *args: str, stdin: str | None = None, **extra_env: str
+        self, *args: str, stdin: str | None = None, timeout: float = 120, **extra_env: str
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, str(REPO_ROOT / "main.py"), *args],
@@ -110,7 +110,7 @@ class CliRunner:
             text=True,
             env=self.env(**extra_env),
             cwd=REPO_ROOT,
-            timeout=120,
+            timeout=timeout,
         )
 
 

@@ -19,7 +19,7 @@ from app.cli.key_options import add_key_options, key_options
 from app.context import AppContext, open_context
 from app.db_key import throwaway_key
 from app.paths import AppPaths
-from core.store.errors import StoreError
+from app.usecases.errors import StoreError
 from ui.instance_lock import acquire_instance_lock, already_open_message
 from ui.theme import apply_base_style
 

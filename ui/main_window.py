@@ -31,11 +31,11 @@ from app.demo import create_demo_data, is_empty
 from app.engines import NO_MODEL_FOUND
 from app.settings import Settings
 from app.startup import unlock_attempts
+from app.usecases.audit_trail import record_window_event
+from app.usecases.database import restore_in_place
+from app.usecases.errors import StoreError
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
-from core.store import audit
-from core.store.backup import restore_into
-from core.store.errors import StoreError
 from ui.dialogs import ask_yes_no, tell
 from ui.lock_screen import IdleWatcher, LockScreen
 from ui.orroom.workspace import OperatingRoomWorkspace
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self.setWindowTitle("Auralis — locked")
         self.lock_screen.start()
-        audit.record(self.context.db, "lock", "window")
+        self._record("lock")
         return True
 
     @Slot()
@@ -268,11 +268,17 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.setWindowTitle("Auralis")
         self.idle.reset()
-        audit.record(self.context.db, "unlock", "window")
+        self._record("unlock")
 
     @Slot(int)
     def _unlock_failed(self, failures: int) -> None:
-        audit.record(self.context.db, "unlock_failed", "window", detail=f"failures={failures}")
+        self._record("unlock_failed", failures=failures)
+
+    def _record(self, action: str, *, failures: int | None = None) -> None:
+        try:
+            record_window_event(self.context.db, action, failures=failures)
+        except StoreError as exc:  # the lock works even when the trail cannot be written
+            self.show_message(str(exc))
 
     @Slot()
     def _idle(self) -> None:
@@ -289,11 +295,14 @@ class MainWindow(QMainWindow):
         if self.operating_room.controller.running:
             raise StoreError("A case is running: stop it, then restore.")
         self.sessions.flush()  # unsaved edits go into the copy made before the restore
-        keep = self.context.loaded.settings.backup.keep
-        safety = restore_into(
-            self.context.db, backup, self.context.paths.backup_dir, keep=keep, key=self.context.key
-        )
-        audit.record(self.context.db, "restore", "database")
+        context = self.context
+        context.suspend_store()  # restored on a connection of its own
+        try:
+            safety = restore_in_place(
+                context.paths, context.key, backup, keep=context.loaded.settings.backup.keep
+            )
+        finally:
+            context.resume_store()
         self.sessions.reset()
         self.operating_room.reload_cases()
         message = f"Restored the backup. What was there before is kept as backup {safety.name}."

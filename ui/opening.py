@@ -8,14 +8,21 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.context import AppContext, open_context
-from app.db_key import KeyChoice, KeyOptions, NoPassphraseGiven, given_key
-from app.key_change import KeyChange, encrypt_existing, record_encryption
+from app.db_key import (
+    DatabaseKey,
+    FileState,
+    KeyChoice,
+    KeyOptions,
+    NoPassphraseGiven,
+    file_state,
+    given_key,
+)
 from app.keyring_store import keyring_name, save_key
 from app.paths import AppPaths
 from app.startup import check_database, unlock_attempts
-from core.store.backup import restore_backup
-from core.store.connection import DatabaseKey, FileState, file_state
-from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
+from app.usecases.database import restore_file
+from app.usecases.errors import CorruptDatabaseError, StoreError, WrongKeyError
+from app.usecases.keys import KeyChange, encrypt_existing, record_encryption
 from ui.passphrase_dialogs import EnterPassphraseDialog, NewPassphraseDialog
 
 ENCRYPT_OFFER = (
@@ -158,7 +165,7 @@ def _restore_offered(exc: CorruptDatabaseError, paths: AppPaths, key: DatabaseKe
     if box.exec() != QMessageBox.StandardButton.Yes:
         return False
     try:
-        restore_backup(exc.newest_backup, paths.database, key=key)
+        restore_file(paths, key, exc.newest_backup)
     except StoreError as error:
         _tell(str(error))
         return False

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db_key import KeyChoice
+from app.db_key import DatabaseKey, KeyChoice
 from app.keyring_store import StoredKey
 from app.unlock_attempts import UnlockAttempts
 from core.passphrase import PassphraseVerifier, passphrase_strength
-from core.store.connection import DatabaseKey
 
 NEW_PASSPHRASE_TEXT = (
     "Auralis encrypts its database, so the records on this computer cannot be read "

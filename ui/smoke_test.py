@@ -11,13 +11,12 @@ from pathlib import Path
 from app.context import open_context
 from app.db_key import throwaway_key
 from app.engines import build_engine
+from app.usecases.database import store_facts
 from core.llm.tasks import SchemaTask
 from core.llm.types import Message
 from core.orstate.serializer import get_validation_errors
 from core.orstate.surgeries import load_surgeries
 from core.resources import load_schema
-from core.store.connection import is_encrypted
-from core.store.migrations import MIGRATIONS
 
 
 def smoke_test(data_dir: Path | None) -> int:
@@ -42,15 +41,14 @@ def smoke_test(data_dir: Path | None) -> int:
         def store() -> str:
             context = open_context(Path(scratch), ask=throwaway_key)
             holder["context"] = context
-            if not is_encrypted(context.db):
+            facts = store_facts(context.db)
+            if not facts.encrypted:
                 raise RuntimeError("the new database is not encrypted")
-            applied = [m.name for m in MIGRATIONS.applied(context.db)]
-            if MIGRATIONS.pending(context.db) or not applied:
+            if facts.migrations_pending or not facts.migrations_applied:
                 raise RuntimeError("migrations are pending after opening the store")
-            cipher = context.db.execute("PRAGMA cipher_version").fetchone()[0]
             return (
-                f"{len(applied)} migrations applied in a temporary folder, "
-                f"encrypted (SQLCipher {cipher})"
+                f"{facts.migrations_applied} migrations applied in a temporary folder, "
+                f"encrypted (SQLCipher {facts.cipher_version})"
             )
 
         def schemas() -> str:

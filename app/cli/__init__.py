@@ -17,12 +17,11 @@ from app.cli.key_options import add_key_options, key_options
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
+from app.usecases.errors import DatabaseError, StoreError
 from core.llm.types import EngineError
 from core.logs import log_event
 from core.notes.templates import TemplateError
 from core.notes.transcript import TranscriptError
-from core.store.connection import DatabaseError
-from core.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 

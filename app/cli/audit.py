@@ -7,8 +7,7 @@ from pathlib import Path
 from app.cli.context import CliContext
 from app.cli.output import print_json
 from app.cli.parsing import Subcommands, add_command, add_group
-from core.store import audit
-from core.store.errors import StoreError
+from app.usecases.audit_trail import export_audit, list_audit, verify_audit
 
 
 def register(commands: Subcommands) -> None:
@@ -29,9 +28,7 @@ def register(commands: Subcommands) -> None:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise StoreError("--limit must be at least 1.")
-    entries = audit.list_entries(ctx.db, limit=args.limit)
+    entries = list_audit(ctx.db, limit=args.limit)
     if args.json:
         print_json(entries)
         return 0
@@ -43,7 +40,7 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
-    report = audit.verify_chain(ctx.db)
+    report = verify_audit(ctx.db)
     if args.json:
         print_json(
             {
@@ -68,11 +65,7 @@ def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    try:
-        count = audit.export_csv(ctx.db, args.output)
-    except OSError as exc:
-        raise StoreError(f"Cannot write {args.output}: {exc.strerror}.") from exc
-    audit.record(ctx.db, "export", "audit_log", detail=f"entries={count}")
+    count = export_audit(ctx.db, args.output)
     if args.json:
         print_json({"output": args.output, "entries": count})
     else:

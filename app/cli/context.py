@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from app.cli.key_prompt import ask_on_terminal, terminal_can_ask
-from app.db_key import KeyChoice, KeyOptions, choose_key
+from app.db_key import DatabaseKey, KeyChoice, KeyOptions, choose_key
 from app.paths import AppPaths
 from app.settings import LoadedSettings
 from app.startup import open_database
-from core.store.connection import DatabaseKey
 
 
 @dataclass
@@ -49,6 +48,10 @@ class CliContext:
                     "`auralis db encrypt` encrypts it."
                 )
         return self._db
+
+    def open(self) -> Database:
+        """Open the store now (see ``db``)."""
+        return self.db
 
     def close(self) -> None:
         if self._db is not None:

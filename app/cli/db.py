@@ -7,14 +7,12 @@ from app.cli.context import CliContext
 from app.cli.key_prompt import ask_new_passphrase, terminal_can_ask
 from app.cli.output import print_json
 from app.cli.parsing import Subcommands, add_command, add_group
-from app.db_key import KeyChoice, given_key, read_key_file
-from app.key_change import change_passphrase, encrypt_existing, record_encryption
+from app.db_key import DatabaseKey, FileState, KeyChoice, file_state, given_key, read_key_file
 from app.startup import check_database
+from app.usecases.database import back_up, check, restore_file
+from app.usecases.errors import StoreError
+from app.usecases.keys import change_passphrase, encrypt_existing, record_encryption
 from core.passphrase import passphrase_strength
-from core.store import audit
-from core.store.backup import backup_database, list_backups, restore_backup
-from core.store.connection import DatabaseKey, FileState, file_state
-from core.store.errors import StoreError
 
 
 def register(commands: Subcommands) -> None:
@@ -53,9 +51,8 @@ def register(commands: Subcommands) -> None:
 
 
 def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
-    keep = ctx.loaded.settings.backup.keep
-    path = backup_database(ctx.db, ctx.paths.backup_dir, keep=keep, key=ctx.key)
-    audit.record(ctx.db, "backup", "database")
+    ctx.open()  # opened (and checked) as every command opens it, before the copy
+    path = back_up(ctx.paths, ctx.key, keep=ctx.loaded.settings.backup.keep)
     if args.json:
         print_json({"backup": path, "bytes": path.stat().st_size, "encrypted": ctx.key is not None})
     else:
@@ -64,24 +61,21 @@ def _backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _check(ctx: CliContext, args: argparse.Namespace) -> int:
-    database = ctx.paths.database
-    if not database.exists():
-        raise StoreError(f"There is no database at {database} yet.")
-    check_database(ctx.paths, ctx.key)  # raises for a wrong key or a damaged file
-    backups = list_backups(ctx.paths.backup_dir)
-    report = {
-        "database": database,
-        "ok": True,
-        "encrypted": file_state(database) is FileState.ENCRYPTED,
-        "bytes": database.stat().st_size,
-        "backups": len(backups),
-        "newest_backup": backups[0] if backups else None,
-    }
+    result = check(ctx.paths, ctx.key)  # raises for a wrong key or a damaged file
+    backups = result.backups
     if args.json:
+        report = {
+            "database": result.database,
+            "ok": True,
+            "encrypted": result.encrypted,
+            "bytes": result.bytes,
+            "backups": len(backups),
+            "newest_backup": backups[0] if backups else None,
+        }
         print_json(report)
     else:
-        how = "encrypted" if report["encrypted"] else "NOT encrypted"
-        print(f"ok: {database} passed the integrity check ({report['bytes']} bytes, {how}).")
+        how = "encrypted" if result.encrypted else "NOT encrypted"
+        print(f"ok: {result.database} passed the integrity check ({result.bytes} bytes, {how}).")
         print(f"Backups: {len(backups)}" + (f", newest {backups[0]}" if backups else ""))
     return 0
 
@@ -94,8 +88,7 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
         )
     key = ctx.key
     ctx.close()  # no connection may be open while the file is swapped
-    moved = restore_backup(args.backup, ctx.paths.database, key=key)
-    audit.record(ctx.db, "restore", "database")
+    moved = restore_file(ctx.paths, key, args.backup)
     if args.json:
         print_json({"restored_from": args.backup, "previous_file": moved})
     else:
@@ -142,9 +135,10 @@ def _change_passphrase(ctx: CliContext, args: argparse.Namespace) -> int:
     current = ctx.key_choice
     if current.key is None:
         raise StoreError("The database is not encrypted; encrypt it with `auralis db encrypt`.")
-    db = ctx.db
+    ctx.open()  # opened (and checked) with the current key first
     new = _new_key(ctx, args.new_key_file)
-    change = change_passphrase(db, ctx.paths, current, new.secret)
+    ctx.close()  # the passphrase is changed on a connection of its own
+    change = change_passphrase(ctx.paths, current, new.secret)
     ctx.use_key(change.choice)
     if current.source == "keyring":
         print("The passphrase that unlocks the window was changed (the key stays in the keyring).")

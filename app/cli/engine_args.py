@@ -10,10 +10,10 @@ from typing import Any
 from app.cli.context import CliContext
 from app.engines import EngineChoice, build_engine
 from app.settings import InferenceSettings
+from app.usecases.errors import StoreError
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobQueue
 from core.llm.types import EngineError
-from core.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 

@@ -3,10 +3,9 @@
 import getpass
 import sys
 
-from app.db_key import KeyChoice
+from app.db_key import DatabaseKey, FileState, KeyChoice
+from app.usecases.errors import StoreError
 from core.passphrase import passphrase_strength
-from core.store.connection import DatabaseKey, FileState
-from core.store.errors import StoreError
 
 
 def ask_new_passphrase(what: str = "New database passphrase") -> DatabaseKey:

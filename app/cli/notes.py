@@ -16,29 +16,21 @@ from app.cli.engine_args import (
 )
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
-from app.engines import transcript_part_chars
-from core.llm.engine import Engine
-from core.llm.jobs import Job, JobContext, JobSink, Priority
-from core.notes import export
-from core.notes.render import word_count
-from core.notes.service import (
+from app.exporters import DEFAULT_FORMAT, EXPORTERS
+from app.usecases.drafting import NoteDrafting, start_note, start_summary
+from app.usecases.errors import StoreError
+from app.usecases.exports import EXPORT_NOT_ENCRYPTED, export_note
+from app.usecases.notes import (
     NoteDraft,
-    PatientSummary,
-    draft_note,
-    draft_summary,
-    get_template,
     note_diff,
-    prepare_note,
-    prepare_summary,
-    restore_version,
-    save_note,
-    update_note,
+    note_history,
+    prepare_transcript_note,
+    restore_note_version,
+    save_edit,
+    show_note,
+    version_id,
 )
-from core.notes.templates import BUILTIN_TEMPLATES
-from core.notes.transcript import read_transcript_file
-from core.store import audit
-from core.store.errors import StoreError
-from core.store.notes import current_note, note_history
+from core.notes.render import word_count
 
 
 def register(commands: Subcommands) -> None:
@@ -91,9 +83,9 @@ def register(commands: Subcommands) -> None:
     restore.add_argument("version", type=int, help="version number")
     restore.set_defaults(handler=_restore)
 
-    out = add_command(actions, "export", "write a note as Markdown, plain text or DOCX")
+    out = add_command(actions, "export", "write a note as PDF, Word (DOCX), Markdown or plain text")
     out.add_argument("session", type=int, help="session id")
-    out.add_argument("--format", choices=["md", "txt", "docx"], default="md")
+    out.add_argument("--format", choices=list(EXPORTERS), default=DEFAULT_FORMAT)
     out.add_argument("--output", type=Path, required=True, metavar="PATH", help="file to write")
     out.add_argument("--version", type=int, metavar="N", help="version number (current)")
     out.set_defaults(handler=_export)
@@ -102,13 +94,6 @@ def register(commands: Subcommands) -> None:
     summarize.add_argument("--patient", type=int, required=True, metavar="ID")
     add_engine_options(summarize)
     summarize.set_defaults(handler=_summarize)
-
-
-def _version_id(ctx: CliContext, session_id: int, number: int) -> int:
-    versions = note_history(ctx.db, session_id)
-    if not 1 <= number <= len(versions):
-        raise StoreError(f"Session {session_id} has versions 1 to {len(versions)}, not {number}.")
-    return versions[number - 1].id
 
 
 def _draft_json(draft: NoteDraft) -> dict[str, Any]:
@@ -126,46 +111,19 @@ def _draft_json(draft: NoteDraft) -> dict[str, Any]:
     }
 
 
-def _run(ctx: CliContext, engine: Engine, kind: str, work: Any) -> Any:
-    """Run ``work(engine, job_context)`` on the job queue; the queue closes the engine."""
-    job = Job(
-        kind=kind,
-        priority=Priority.INTERACTIVE,
-        run=work,
-        timeout_s=ctx.loaded.settings.inference.timeout_s * 10,
-        sink=JobSink(),
-    )
-    outcome, value = run_job(engine, job)
-    return job_value(outcome, value, "Drafting")
-
-
 def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
+    inference = inference_settings(ctx, args)
     if args.session is not None:
-        request = prepare_note(ctx.db, args.session, args.template, regenerate=args.regenerate)
-        template, transcript = request.template, request.transcript
-    else:
-        # A built-in template needs no database: a throwaway draft touches none.
-        builtin = BUILTIN_TEMPLATES.get(args.template.strip().lower())
-        template = builtin or get_template(ctx.db, args.template)
-        transcript = read_transcript_file(args.transcript).as_text()
+        drafting = start_note(
+            ctx.db, args.session, args.template, inference, regenerate=args.regenerate
+        )
+    else:  # a transcript file: nothing is stored (a built-in template opens no database)
+        request = prepare_transcript_note(args.transcript, args.template, lambda: ctx.db)
+        drafting = NoteDrafting(request, inference)
     choice = choose_engine(ctx, args)
-    chunk_chars = transcript_part_chars(inference_settings(ctx, args), choice.engine)
-
-    def work(engine: Engine, job: JobContext) -> NoteDraft:
-        return draft_note(
-            engine, template, transcript, max_chunk_chars=chunk_chars, cancel=job.cancel
-        )
-
-    draft: NoteDraft = _run(ctx, choice.engine, "note", work)
+    draft: NoteDraft = job_value(*run_job(choice.engine, drafting.job()), "Drafting")
     if args.session is not None:
-        result = save_note(ctx.db, request, draft)
-        audit.record(
-            ctx.db,
-            "generate",
-            "note_version",
-            result.version.id,
-            detail=f"session={args.session} engine={draft.engine}",
-        )
+        drafting.save(ctx.db, draft)
     if args.json:
         print_json(_draft_json(draft))
         return 0
@@ -179,14 +137,8 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    note = current_note(ctx.db, args.session)
-    if note is None:
-        raise StoreError(
-            f"Session {args.session} has no note yet; draft one with "
-            f"`notes generate --session {args.session}`."
-        )
+    note = show_note(ctx.db, args.session)
     version = note.version
-    audit.record(ctx.db, "view", "note_version", version.id)
     if args.json:
         print_json(
             {
@@ -249,7 +201,9 @@ def _history(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _diff(ctx: CliContext, args: argparse.Namespace) -> int:
     text = note_diff(
-        ctx.db, _version_id(ctx, args.session, args.old), _version_id(ctx, args.session, args.new)
+        ctx.db,
+        version_id(ctx.db, args.session, args.old),
+        version_id(ctx.db, args.session, args.new),
     )
     if args.json:
         print_json({"diff": text})
@@ -263,9 +217,7 @@ def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError(f"{args.file} cannot be read as UTF-8 text ({exc}).") from None
-    version = update_note(ctx.db, args.session, text)
-    if version is not None:
-        audit.record(ctx.db, "edit", "note_version", version.id)
+    version = save_edit(ctx.db, args.session, text)
     if args.json:
         print_json({"saved": version is not None, "version_id": version.id if version else None})
     else:
@@ -278,8 +230,7 @@ def _edit(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
-    version = restore_version(ctx.db, _version_id(ctx, args.session, args.version))
-    audit.record(ctx.db, "restore", "note_version", version.id)
+    version = restore_note_version(ctx.db, version_id(ctx.db, args.session, args.version))
     count = len(note_history(ctx.db, args.session))
     if args.json:
         print_json({"version_id": version.id, "number": count})
@@ -289,32 +240,22 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
-    version_id = _version_id(ctx, args.session, args.version) if args.version else None
-    doc = export.load_document(ctx.db, args.session, version_id)
-    if args.format == "docx":
-        path = export.write_docx(args.output, doc)
-    else:
-        text = export.to_markdown(doc) if args.format == "md" else export.to_plain_text(doc)
-        path = export.write_text_export(args.output, text)
-    audit.record(ctx.db, "export", "session", args.session, detail=f"format={args.format}")
+    exporter = EXPORTERS[args.format]
+    path = export_note(ctx.db, args.session, exporter, args.output, number=args.version)
     if args.json:
-        print_json({"path": str(path), "format": args.format, "bytes": path.stat().st_size})
+        print_json({"path": str(path), "format": exporter.name, "bytes": path.stat().st_size})
     else:
         print(f"Exported to {path}.")
-    ctx.warn(export.EXPORT_NOT_ENCRYPTED)
+    ctx.warn(EXPORT_NOT_ENCRYPTED)
     return 0
 
 
 def _summarize(ctx: CliContext, args: argparse.Namespace) -> int:
-    request = prepare_summary(ctx.db, args.patient)  # read here, on the database's thread
+    drafting = start_summary(ctx.db, args.patient, inference_settings(ctx, args))
     choice = choose_engine(ctx, args)
-    chunk_chars = transcript_part_chars(inference_settings(ctx, args), choice.engine)
-
-    def work(engine: Engine, job: JobContext) -> PatientSummary:
-        return draft_summary(engine, request, max_chunk_chars=chunk_chars, cancel=job.cancel)
-
-    summary: PatientSummary = _run(ctx, choice.engine, "summary", work)
-    audit.record(ctx.db, "summarize", "patient", args.patient)
+    summary = drafting.finish(
+        ctx.db, job_value(*run_job(choice.engine, drafting.job()), "Summarising")
+    )
     data = asdict(summary)
     data["inference_time"] = round(data.pop("inference_time_s"), 3)
     if args.json:

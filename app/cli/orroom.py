@@ -14,15 +14,24 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.cli.context import CliContext
-from app.cli.engine_args import CliEngineError, add_engine_options
+from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine
 from app.cli.or_runner import CaseRunner, numbered_lines, read_segments, tail_lines
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
-from core.files import write_text_atomically
+from app.usecases.errors import StoreError
+from app.usecases.orcases import (
+    case_segments,
+    case_timeline,
+    export_case,
+    get_case,
+    list_cases,
+    resume_case,
+    start_case,
+    surgeries,
+)
 from core.orstate.rules import UtteranceRules
-from core.orstate.surgeries import Surgery, UnknownSurgeryError, load_surgeries
-from core.store.errors import StoreError
-from core.store.orcases import case_segments, case_timeline, get_case, list_cases
+from core.orstate.segments import ReplayClock
+from core.orstate.surgeries import Surgery, UnknownSurgeryError
 
 
 def register(commands: Subcommands) -> None:
@@ -79,7 +88,7 @@ def register(commands: Subcommands) -> None:
 
 
 def _surgery(ctx: CliContext, name: str) -> Surgery:
-    catalog = load_surgeries(ctx.paths.data_dir / "surgeries")
+    catalog = surgeries(ctx.paths)
     for problem in catalog.problems:
         ctx.warn(problem)
     try:
@@ -103,11 +112,37 @@ def _runner(ctx: CliContext, args: argparse.Namespace) -> CaseRunner:
     if case_id is None:
         if args.surgery is None:
             raise CliEngineError("Say which surgery: --surgery PCNL, hepatectomy or lobectomy.")
-        return CaseRunner(ctx, args, _surgery(ctx, args.surgery), sys.stdout)
-    surgery = _surgery(ctx, get_case(ctx.db, case_id).surgery)
-    if args.surgery is not None and _surgery(ctx, args.surgery).name != surgery.name:
-        raise CliEngineError(f"Case {case_id} is a {surgery.name} case, not {args.surgery}.")
-    return CaseRunner(ctx, args, surgery, sys.stdout, resume_case=args.resume)
+        surgery = _surgery(ctx, args.surgery)
+    else:
+        surgery = _surgery(ctx, get_case(ctx.db, case_id).surgery)
+        if args.surgery is not None and _surgery(ctx, args.surgery).name != surgery.name:
+            raise CliEngineError(f"Case {case_id} is a {surgery.name} case, not {args.surgery}.")
+    choice = choose_engine(ctx, args)
+    room, timeout_s = ctx.loaded.settings.operating_room, ctx.loaded.settings.inference.timeout_s
+    use_model = choice.engine.name != "rules"
+    if args.resume is None:
+        label = args.file.name if args.file is not None else None
+        driver = start_case(
+            lambda: ctx.db,
+            surgery,
+            room,
+            use_model=use_model,
+            model_timeout_s=timeout_s,
+            label=label,
+            record=args.record,
+        )
+        return CaseRunner(ctx, driver, choice.engine, sys.stdout)
+    driver = resume_case(
+        lambda: ctx.db, args.resume, surgery, room, use_model=use_model, model_timeout_s=timeout_s
+    )
+    runner = CaseRunner(ctx, driver, choice.engine, sys.stdout)
+    kept = driver.recorded_until
+    ctx.note(
+        f"resumed case {args.resume} ({surgery.name}, {driver.segments} segments"
+        + (f", up to {kept:.1f}s)" if kept is not None else ")")
+    )
+    runner.print(driver.current)
+    return runner
 
 
 def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -124,18 +159,15 @@ def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
             if handle is not None
             else iter(case_segments(ctx.db, args.case))
         )
-        last_t, started, first_t = 0.0, time.monotonic(), None
+        clock = ReplayClock(0.0 if args.fast else args.speed)
         try:
             for t, speaker, text, final in segments:
-                first_t = t if first_t is None else first_t
-                if not args.fast and args.speed > 0:
-                    delay = (t - first_t) / args.speed - (time.monotonic() - started)
-                    if delay > 0:
-                        time.sleep(delay)
+                delay = clock.due_in(t)
+                if delay > 0:
+                    time.sleep(delay)
                 runner.feed(t, speaker, text, final)
-                last_t = t
         finally:
-            runner.close(last_t)
+            runner.close()
     finally:
         if handle is not None:
             handle.close()
@@ -143,13 +175,12 @@ def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
-    runner, last_t = _runner(ctx, args), 0.0
+    runner = _runner(ctx, args)
     try:
         for t, speaker, text, final in read_segments(tail_lines(args.file, args.idle_exit), ctx):
             runner.feed(t, speaker, text, final)
-            last_t = t
     finally:
-        runner.close(last_t)
+        runner.close()
     return 0
 
 
@@ -195,19 +226,10 @@ def _cases_show(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _cases_export(ctx: CliContext, args: argparse.Namespace) -> int:
-    segments = [
-        {"t": t, "speaker": speaker, "text": text, "final": final}
-        for t, speaker, text, final in case_segments(ctx.db, args.id)
-    ]
-    lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in segments)
-    try:
-        path = write_text_atomically(args.output, lines)
-    except OSError as exc:
-        raise StoreError(
-            f"The export to {args.output} could not be written ({exc.strerror})."
-        ) from None
+    count = export_case(ctx.db, args.id, args.output)
+    path = args.output
     if args.json:
-        print_json({"path": str(path), "segments": len(segments)})
+        print_json({"path": str(path), "segments": count})
     else:
-        print(f"Exported {len(segments)} segments to {path} (replay it with `auralis or replay`).")
+        print(f"Exported {count} segments to {path} (replay it with `auralis or replay`).")
     return 0

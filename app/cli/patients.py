@@ -5,8 +5,7 @@ import argparse
 from app.cli.context import CliContext
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
-from core.store import audit
-from core.store.patients import Patient, create_patient, list_patients, search_patients
+from app.usecases.patients import Patient, add_patient, find_patients
 
 
 def register(commands: Subcommands) -> None:
@@ -52,8 +51,7 @@ def _print_patients(patients: list[Patient], as_json: bool) -> None:
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
-    patient = create_patient(ctx.db, args.name, args.ref)
-    audit.record(ctx.db, "create", "patient", patient.id)
+    patient = add_patient(ctx.db, args.name, args.ref)
     if args.json:
         print_json(patient)
     else:
@@ -62,10 +60,10 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:
-    _print_patients(list_patients(ctx.db, include_archived=args.all), args.json)
+    _print_patients(find_patients(ctx.db, include_archived=args.all), args.json)
     return 0
 
 
 def _search(ctx: CliContext, args: argparse.Namespace) -> int:
-    _print_patients(search_patients(ctx.db, args.query, include_archived=args.all), args.json)
+    _print_patients(find_patients(ctx.db, args.query, include_archived=args.all), args.json)
     return 0

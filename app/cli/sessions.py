@@ -8,10 +8,8 @@ from typing import Any
 from app.cli.context import CliContext
 from app.cli.output import print_json, print_table, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
-from core.notes.transcript import read_transcript_file
-from core.store import audit
-from core.store.notes import current_note
-from core.store.sessions import add_session, get_session, list_sessions
+from app.usecases.notes import current_note
+from app.usecases.sessions import import_session, list_sessions, open_session
 
 
 def register(commands: Subcommands) -> None:
@@ -42,23 +40,15 @@ def register(commands: Subcommands) -> None:
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
-    transcript = read_transcript_file(args.transcript)
-    text = transcript.as_text()
-    session = add_session(
-        ctx.db,
-        args.patient,
-        text,
-        transcript_format=transcript.source_format,
-        session_date=args.date,
-    )
-    audit.record(ctx.db, "create", "session", session.id, detail=f"chars={len(text)}")
+    imported = import_session(ctx.db, args.patient, args.transcript, session_date=args.date)
+    session = imported.session
     if args.json:
         print_json(session)
     else:
         print(
             f"Added session {session.id} (number {session.session_number} of patient "
-            f"{session.patient_id}, {len(transcript.segments)} {transcript.source_format} "
-            f"segments, {len(text)} characters)."
+            f"{session.patient_id}, {imported.segments} {imported.source_format} "
+            f"segments, {len(session.transcript)} characters)."
         )
     return 0
 
@@ -88,9 +78,8 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
-    session = get_session(ctx.db, args.id)
+    session = open_session(ctx.db, args.id).session
     note = current_note(ctx.db, session.id)
-    audit.record(ctx.db, "view", "session", session.id)
     result: dict[str, Any] = to_jsonable(session)
     result["note"] = None
     if note is not None:

@@ -19,6 +19,10 @@ from core.logs import log_event
 
 logger = logging.getLogger(__name__)
 
+# The most tokens the two attempts may generate, in budgets of the first: the first, then
+# a retry with twice its budget.
+ATTEMPT_BUDGETS = 3
+
 
 class Generation(Protocol):
     @property

@@ -13,16 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from core.files import write_atomically
 from core.notes.markers import RED_MARKER, strip_markers
 from core.notes.render import NOTICE
-from core.notes.templates import BUILTIN_TEMPLATES
 from core.store.errors import StoreError
-from core.store.notes import get_note_version, note_history
-from core.store.patients import get_patient
-from core.store.sessions import get_session
 
 REVIEW_LINE = "AI-assisted draft — reviewed by: ______________________"
 SAFETY_NOTICE = "Drafting aid, not clinical advice: a clinician must review and sign off this note."
@@ -51,34 +45,6 @@ class ExportDocument:
     provenance: str  # "AI draft", "edited from an AI draft", "written by a clinician"
     drafted_by: str | None  # engine and model, for AI-derived text
     content: str
-
-
-def load_document(db: Database, session_id: int, version_id: int | None = None) -> ExportDocument:
-    """The session's current note (or the given version of it), ready to export."""
-    session = get_session(db, session_id)
-    history = note_history(db, session_id)
-    if not history:
-        raise StoreError(f"Session {session_id} has no note to export.")
-    version = get_note_version(db, version_id) if version_id is not None else history[-1]
-    if version.session_id != session_id:
-        raise StoreError(f"Version {version.id} is not a version of session {session_id}.")
-    template = BUILTIN_TEMPLATES.get(version.template)
-    drafted_by = None
-    if version.is_ai_generated or version.edited_from_ai:
-        drafted_by = " ".join(
-            p for p in (version.engine, version.model_name, version.generated_at) if p
-        )
-    return ExportDocument(
-        patient_name=get_patient(db, session.patient_id).display_name,
-        session_number=session.session_number,
-        session_date=session.session_date,
-        template_title=template.title if template else version.template,
-        version_number=[v.id for v in history].index(version.id) + 1,
-        version_count=len(history),
-        provenance=version.provenance,
-        drafted_by=drafted_by,
-        content=version.content,
-    )
 
 
 def _header_lines(doc: ExportDocument) -> list[str]:

@@ -3,6 +3,8 @@ them: ``{"t": 12.5, "speaker": "surgeon", "text": "...", "final": true}``."""
 
 import json
 import math
+import time
+from collections.abc import Callable
 
 # t (seconds), speaker, text, final
 Segment = tuple[float, str, str, bool]
@@ -29,3 +31,29 @@ def parse_segment_line(line: str) -> Segment | None:
     # integer too large for a float.
     except (ValueError, KeyError, TypeError, RecursionError, OverflowError):
         raise ValueError("not a transcript segment") from None
+
+
+def bad_line_message(number: int) -> str:
+    """What a front end says of a malformed line (never its content)."""
+    return (
+        f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", "text": "..."}}; '
+        "skipped"
+    )
+
+
+class ReplayClock:
+    """When a replayed segment is due: its time after the first segment's, divided by the
+    speed, counted from the replay's start. A speed of 0 or less: everything is due now."""
+
+    def __init__(self, speed: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.speed, self._now = speed, now
+        self._started = now()
+        self._first_t: float | None = None
+
+    def due_in(self, t: float) -> float:
+        """Seconds until the segment at ``t`` is due (0 or less: now)."""
+        if self._first_t is None:
+            self._first_t = t
+        if self.speed <= 0:
+            return 0.0
+        return (t - self._first_t) / self.speed - (self._now() - self._started)

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 
 from core.logs import log_event
 from core.store.connection import (
+    Connection,
     DatabaseError,
     DatabaseKey,
     Error,
@@ -35,6 +37,20 @@ logger = logging.getLogger(__name__)
 
 BACKUP_PREFIX = "auralis-"
 BACKUP_SUFFIX = ".db"
+# Pages copied per step of SQLite's backup API (4 MB): between steps the copy reports
+# how far it is, and the source stays readable and writable by other connections.
+PAGES_PER_STEP = 1024
+
+# How far a copy is, from 0.0 to 1.0; called on the thread that copies.
+CopyProgress = Callable[[float], None]
+
+
+def _copy_pages(source: Connection, dest: Connection, progress: CopyProgress | None) -> None:
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None and total > 0:
+            progress((total - remaining) / total)
+
+    source.backup(dest, pages=PAGES_PER_STEP, progress=step)
 
 
 def _stamp() -> str:
@@ -73,7 +89,14 @@ def list_backups(backup_dir: Path) -> list[Path]:
     return sorted(files, key=lambda path: path.name, reverse=True)
 
 
-def backup_database(db: Database, backup_dir: Path, *, keep: int, key: DatabaseKey | None) -> Path:
+def backup_database(
+    db: Database,
+    backup_dir: Path,
+    *,
+    keep: int,
+    key: DatabaseKey | None,
+    progress: CopyProgress | None = None,
+) -> Path:
     """Copy the open database to a new backup file and keep only the newest ``keep``.
     The copy is encrypted with ``key``, the open database's own key (SQLite's backup
     API copies pages only between databases with the same key).
@@ -88,7 +111,7 @@ def backup_database(db: Database, backup_dir: Path, *, keep: int, key: DatabaseK
         backup_dir.mkdir(parents=True, exist_ok=True)
         dest = open_file(partial, key=key)
         try:
-            db.conn.backup(dest)
+            _copy_pages(db.conn, dest, progress)
             # A standalone file: no -wal or -shm companions to lose when it is copied.
             dest.execute("PRAGMA journal_mode = DELETE")
             verdict = dest.execute("PRAGMA quick_check").fetchone()[0]
@@ -237,7 +260,13 @@ def restore_backup(backup: Path, db_path: Path, *, key: DatabaseKey | None) -> P
 
 
 def restore_into(
-    db: Database, backup: Path, backup_dir: Path, *, keep: int, key: DatabaseKey | None
+    db: Database,
+    backup: Path,
+    backup_dir: Path,
+    *,
+    keep: int,
+    key: DatabaseKey | None,
+    progress: CopyProgress | None = None,
 ) -> Path:
     """Replace the contents of the open database with a backup, keeping the connection
     (the window's views stay valid); return the backup made of the contents replaced.
@@ -256,11 +285,19 @@ def restore_into(
     try:
         export_into(staged, backup, key_for_file(backup, key))
         migrate(Database(staged), backup)
-        safety = backup_database(db, backup_dir, keep=keep, key=key)
-        staged.backup(db.conn)
+        safety = backup_database(
+            db, backup_dir, keep=keep, key=key, progress=lambda f: _half(progress, f, 0.0)
+        )
+        _copy_pages(staged, db.conn, lambda f: _half(progress, f, 0.5))
     except Error as exc:
         raise StoreError(f"Restoring {backup} failed: {exc}. The database is unchanged.") from exc
     finally:
         staged.close()
     log_event(logger, "store.restored_in_place", bytes=size)
     return safety
+
+
+def _half(progress: CopyProgress | None, fraction: float, start: float) -> None:
+    # A restore in place is two copies: the safety backup, then the restored pages.
+    if progress is not None:
+        progress(start + fraction / 2)

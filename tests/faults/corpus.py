@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from core.llm.engine import Engine
 from core.llm.model_file import check_model_file
 from core.llm.types import ModelFileError
+from core.notes.drafting import NoteDraft, draft_note
 from core.notes.markers import strip_markers
 from core.notes.render import parse_note
-from core.notes.service import NoteDraft, draft_note
 from core.notes.templates import Template
 from core.notes.transcript import TranscriptError, parse_transcript
 from core.orstate.segments import parse_segment_line

@@ -75,7 +75,7 @@ def _setup() -> int:
 
 def _write(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from core.notes.service import update_note
+    from app.usecases.notes import save_edit as update_note
     from core.store.orcases import add_segment
 
     ctx = open_context()
@@ -105,7 +105,7 @@ def _write(args: argparse.Namespace) -> int:
 
 def _save(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from core.notes.service import update_note
+    from app.usecases.notes import save_edit as update_note
     from core.store.errors import StoreError
 
     text = args.file.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from conftest import REPO_ROOT, CliRunner
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from core.orstate.driver import StateUpdate
 from core.orstate.serializer import get_validation_errors
 from core.store import audit
 from core.store.orcases import case_timeline, list_cases
@@ -38,16 +39,16 @@ def test_replay_updates_phase_and_tiles_and_override_is_recorded(
     window.show_workspace("or")
     room = window.operating_room
     assert "RULE-ONLY" in room.mode.text()
-    states: list[dict[str, object]] = []
+    states: list[StateUpdate] = []
     room.controller.state.connect(states.append)
     room.speed.setValue(0)  # as fast as possible
     room.start_replay(_write(tmp_path / "case.jsonl"))
     qtbot.waitUntil(lambda: room.phase.text() == "Stone Management", timeout=5000)
     assert room.next_phase.text() == "Phase 4 of 6  ·  Next: Hemostasis & Closure"
-    assert all(get_validation_errors(s) == [] for s in states)
+    assert all(get_validation_errors(s.state) == [] for s in states)
     assert room.grid.tiles["M07"].state_word == "ON"  # lithotripter
     assert "rule" in room.grid.tiles["M07"].detail
-    assert "Line 3" in window.statusBar().currentMessage() or room.feed.blockCount() == 4
+    assert "line 3" in window.statusBar().currentMessage() or room.feed.blockCount() == 4
     assert "Anesthesia Induction" in room.timeline.text()
 
     room.grid.tiles["M07"].menu().actions()[1].trigger()  # "Set OFF (manual override)"

@@ -173,6 +173,7 @@ def test_restore_from_a_backup_asks_first_and_keeps_what_it_replaced(
     qtbot.mouseClick(data.restore_button, Qt.MouseButton.LeftButton)
     _answer(qtbot, data, "restoreConfirm", QMessageBox.StandardButton.Yes)
     qtbot.waitUntil(lambda: "Restored" in data.message.text(), timeout=5000)
+    db = window.context.db  # reopened after the restore
     assert [p.display_name for p in list_patients(db)] == ["In the backup"]
     patients = window.sessions.patients.list
     assert [patients.item(i).text() for i in range(patients.count())] == ["In the backup"]

@@ -2,6 +2,7 @@
 state came from (rule, model, override) with its confidence, and a flash when it
 changes. Each tile is a button: Enter or a click opens the manual override menu."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -80,7 +81,7 @@ class MachineGrid(QWidget):
             self.grid.addWidget(tile, index // 3, index % 3)
             self.tiles[machine_id] = tile
 
-    def show_state(self, state: dict[str, Any]) -> None:
+    def show_state(self, state: Mapping[str, Any]) -> None:
         toggles = {t["machine_id"]: t for t in state["details"].get("toggles", [])}
         for machine_id, word in machine_map(state).items():
             tile = self.tiles.get(machine_id)

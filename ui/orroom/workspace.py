@@ -4,7 +4,6 @@ transcript, a rule-only / model / degraded badge; controls to start a case (repl
 follow, typed lines) and the recorded cases. GUI thread only."""
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -23,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.usecases.orcases import case_segments, case_timeline, get_case, list_cases, surgeries
 from app.worker import InferenceWorker
-from core.orstate.surgeries import Surgery, load_surgeries
-from core.store.orcases import case_segments, case_timeline, get_case, list_cases
+from core.orstate.driver import StateUpdate, recorded_update
+from core.orstate.surgeries import Surgery
 from ui.orroom.case_controller import CaseController
 from ui.orroom.machine_grid import MachineGrid
 from ui.theme import style_or_workspace
@@ -48,13 +48,10 @@ class OperatingRoomWorkspace(QWidget):
         super().__init__(parent)
         style_or_workspace(self)
         self.context, self.worker = context, worker
-        catalog = load_surgeries(context.paths.data_dir / "surgeries")
+        catalog = surgeries(context.paths)
         self.surgeries: dict[str, Surgery] = {s.name: s for s in catalog.surgeries.values()}
         self.problems = list(catalog.problems)
-        settings = context.loaded.settings
-        self.controller = CaseController(
-            context.db, worker, settings.operating_room, settings.inference.timeout_s, self
-        )
+        self.controller = CaseController(context, worker, self)
         self.model_available = False
         self._phase_starts: list[tuple[str, float]] = []  # (phase id, elapsed s) of this case
 
@@ -247,8 +244,9 @@ class OperatingRoomWorkspace(QWidget):
         if at_bottom:
             bar.setValue(bar.maximum())
 
-    @Slot(dict)
-    def show_state(self, state: dict[str, Any]) -> None:
+    @Slot(object)
+    def show_state(self, update: StateUpdate) -> None:
+        state = update.state
         surgery = self.surgeries.get(state["metadata"]["surgery"]) or self.current_surgery()
         names = {p.id: p.name for p in surgery.phases}
         phase = state["metadata"]["phase"]
@@ -303,7 +301,7 @@ class OperatingRoomWorkspace(QWidget):
             if entry.kind == "segment" and entry.is_final:
                 self._segment(entry.t, entry.speaker or "", entry.text or "")
             elif entry.state is not None:
-                self.show_state(entry.state)
+                self.show_state(recorded_update(entry.state, entry.t))
 
     @Slot()
     def replay_selected_case(self) -> None:

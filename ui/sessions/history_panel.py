@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from core.notes.service import note_diff, restore_version
-from core.store import audit
-from core.store.notes import NoteVersion, note_history
+from app.context import AppContext
+from app.usecases.errors import StoreError
+from app.usecases.notes import NoteVersion, note_diff, note_history, restore_note_version
 
 VERSION_ID = Qt.ItemDataRole.UserRole
 
@@ -26,9 +25,9 @@ class HistoryPanel(QWidget):
     restored = Signal(int)  # the new version's id
     message = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.context = context
         self.session_id: int | None = None
         self.versions: list[NoteVersion] = []
         self.list = QListWidget()
@@ -48,7 +47,7 @@ class HistoryPanel(QWidget):
 
     def show_session(self, session_id: int | None) -> None:
         self.session_id = session_id
-        self.versions = note_history(self.db, session_id) if session_id is not None else []
+        self.versions = note_history(self.context.db, session_id) if session_id is not None else []
         self.list.clear()
         total = len(self.versions)
         for number, version in reversed(list(enumerate(self.versions, start=1))):
@@ -70,7 +69,7 @@ class HistoryPanel(QWidget):
         version_id = int(item.data(VERSION_ID))
         current = self.versions[-1].id
         self.restore_button.setEnabled(version_id != current)
-        diff = note_diff(self.db, version_id, current) if version_id != current else ""
+        diff = note_diff(self.context.db, version_id, current) if version_id != current else ""
         self._show_diff(diff or "This is the current version.")
 
     def _show_diff(self, text: str) -> None:
@@ -98,7 +97,10 @@ class HistoryPanel(QWidget):
         if self.list.currentRow() < 0:
             return
         item = self.list.currentItem()
-        version = restore_version(self.db, int(item.data(VERSION_ID)))
-        audit.record(self.db, "restore", "note_version", version.id)
+        try:
+            version = restore_note_version(self.context.db, int(item.data(VERSION_ID)))
+        except StoreError as exc:
+            self.message.emit(str(exc))
+            return
         self.message.emit("The older version is the current note again (as a new version).")
         self.restored.emit(version.id)

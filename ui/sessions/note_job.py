@@ -1,33 +1,28 @@
 """One note (or patient summary) being drafted on the inference worker, seen from the GUI.
 
-Threading: ``start`` prepares on the GUI thread (store), the draft runs on the worker
-thread (engine only), and ``job_finished`` arrives back on the GUI thread, where the
-draft is saved. Signals of any other job id are ignored (a stale or unrelated job).
+Threading: ``start_note``/``start_summary`` prepare on the GUI thread (the use case reads
+the store), the drafting runs on the worker thread (engine only), and ``job_finished``
+arrives back on the GUI thread, where the draft is saved. Signals of any other job id are
+ignored (a stale or unrelated job).
 """
 
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal, Slot
-from sqlite_utils import Database
 
-from app.engines import transcript_part_chars
-from app.settings import InferenceSettings, LoadedSettings
-from app.worker import InferenceWorker
-from core.llm.engine import Engine
-from core.llm.jobs import JobContext, Priority
-from core.notes.service import (
-    NoteDraft,
-    NoteResult,
-    PatientSummary,
-    draft_note,
-    draft_summary,
-    prepare_note,
-    prepare_summary,
-    save_note,
+from app.context import AppContext
+from app.settings import InferenceSettings
+from app.usecases.drafting import (
+    PROMPT_STAGE,
+    NoteDrafting,
+    SummaryDrafting,
+    start_note,
+    start_summary,
 )
-from core.store import audit
+from app.usecases.errors import StoreError
+from app.usecases.notes import NoteDraft, NoteResult
+from app.usecases.summaries import PatientSummary
+from app.worker import InferenceWorker
 
-PROMPT_STAGE, GENERATING_STAGE = "prompt", "generating"
+GENERATING_STAGE = "generating"
 
 
 class NoteJob(QObject):
@@ -42,17 +37,12 @@ class NoteJob(QObject):
     cancelled = Signal(str)  # reason
 
     def __init__(
-        self,
-        db: Database,
-        worker: InferenceWorker,
-        loaded: LoadedSettings,
-        parent: QObject | None = None,
+        self, context: AppContext, worker: InferenceWorker, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self.db, self.worker = db, worker
-        self.loaded = loaded  # read at each start, so applied settings count at once
+        self.context, self.worker = context, worker
         self.job_id: str | None = None
-        self._request: Any = None
+        self._drafting: NoteDrafting | SummaryDrafting | None = None
         self._tokens = 0
         worker.token.connect(self._token)
         worker.progress.connect(self._progress)
@@ -62,7 +52,8 @@ class NoteJob(QObject):
 
     @property
     def inference(self) -> InferenceSettings:
-        return self.loaded.settings.inference
+        """Read at each start, so applied settings count at once."""
+        return self.context.loaded.settings.inference
 
     @property
     def busy(self) -> bool:
@@ -70,38 +61,17 @@ class NoteJob(QObject):
 
     def start_note(self, session_id: int, template: str, *, regenerate: bool) -> None:
         """Prepare (raises NoteExistsError, StoreError, TemplateError) and queue the draft."""
-        request = prepare_note(self.db, session_id, template, regenerate=regenerate)
-        inference = self.inference
-
-        def run(engine: Engine, ctx: JobContext) -> NoteDraft:
-            ctx.emit_progress(PROMPT_STAGE)
-            return draft_note(
-                engine,
-                request.template,
-                request.transcript,
-                max_chunk_chars=transcript_part_chars(inference, engine),
-                on_token=ctx.emit_token,
-                cancel=ctx.cancel,
-            )
-
-        self._submit("note", run, request)
+        drafting = start_note(
+            self.context.db, session_id, template, self.inference, regenerate=regenerate
+        )
+        self._submit(drafting)
 
     def start_summary(self, patient_id: int) -> None:
-        request = prepare_summary(self.db, patient_id)
-        inference = self.inference
+        self._submit(start_summary(self.context.db, patient_id, self.inference))
 
-        def run(engine: Engine, ctx: JobContext) -> PatientSummary:
-            ctx.emit_progress(PROMPT_STAGE)
-            chunk = transcript_part_chars(inference, engine)
-            return draft_summary(engine, request, max_chunk_chars=chunk, cancel=ctx.cancel)
-
-        self._submit("summary", run, request)
-
-    def _submit(self, kind: str, run: Any, request: Any) -> None:
-        self._request, self._tokens = request, 0
-        self.job_id = self.worker.submit(
-            kind, run, priority=Priority.INTERACTIVE, timeout_s=self.inference.timeout_s
-        )
+    def _submit(self, drafting: NoteDrafting | SummaryDrafting) -> None:
+        self._drafting, self._tokens = drafting, 0
+        self.job_id = self.worker.submit_job(drafting.job())
         self.stage.emit(PROMPT_STAGE, 0)
 
     def cancel(self) -> None:
@@ -127,9 +97,10 @@ class NoteJob(QObject):
         if job_id != self.job_id:
             return
         self.job_id = None
-        if isinstance(value, NoteDraft):
+        drafting = self._drafting
+        if isinstance(value, NoteDraft) and isinstance(drafting, NoteDrafting):
             try:
-                result: NoteResult = save_note(self.db, self._request, value)
+                result: NoteResult = drafting.save(self.context.db, value)
             except Exception as exc:  # a full disk, a locked file: the draft is not lost
                 self.failed.emit(
                     f"The draft could not be saved ({type(exc).__name__}); it is in the "
@@ -137,17 +108,14 @@ class NoteJob(QObject):
                 )
                 self.draft_unsaved.emit(value.text)
                 return
-            audit.record(
-                self.db,
-                "generate",
-                "note_version",
-                result.version.id,
-                detail=f"session={result.version.session_id} engine={value.engine}",
-            )
             self.note_saved.emit(result)
-        elif isinstance(value, PatientSummary):
-            audit.record(self.db, "summarize", "patient", value.patient_id)
-            self.summary_ready.emit(value)
+        elif isinstance(value, PatientSummary) and isinstance(drafting, SummaryDrafting):
+            try:
+                summary = drafting.finish(self.context.db, value)
+            except StoreError as exc:
+                self.failed.emit(str(exc))
+                return
+            self.summary_ready.emit(summary)
 
     @Slot(str, str)
     def _failed(self, job_id: str, message: str) -> None:

@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from core.store import audit
-from core.store.errors import StoreError
-from core.store.patients import create_patient, rename_patient, search_patients, set_archived
+from app.context import AppContext
+from app.usecases.errors import StoreError
+from app.usecases.patients import add_patient, find_patients, rename_patient, set_patient_archived
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
 
@@ -26,9 +25,9 @@ class PatientsPanel(QWidget):
     patient_selected = Signal(int)  # patient id; -1 when none
     message = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.context = context
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search patients, transcripts, notes…")
         self.search.setAccessibleName("Search patients")
@@ -83,8 +82,8 @@ class PatientsPanel(QWidget):
     @Slot()
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else self.current_id()
-        patients = search_patients(
-            self.db, self.search.text(), include_archived=self.archived.isChecked()
+        patients = find_patients(
+            self.context.db, self.search.text(), include_archived=self.archived.isChecked()
         )
         self._filling = True
         self.list.clear()
@@ -109,11 +108,10 @@ class PatientsPanel(QWidget):
     @Slot()
     def add_patient(self) -> None:
         try:
-            patient = create_patient(self.db, self.new_name.text())
+            patient = add_patient(self.context.db, self.new_name.text())
         except StoreError as exc:
             self.message.emit(str(exc))
             return
-        audit.record(self.db, "create", "patient", patient.id)
         self.new_name.clear()
         self.search.clear()
         self.reload(select=patient.id)
@@ -126,8 +124,11 @@ class PatientsPanel(QWidget):
         item = self.list.currentItem()
         archived = bool(item.data(Qt.ItemDataRole.UserRole + 1))
         patient_id = int(item.data(PATIENT_ID))
-        set_archived(self.db, patient_id, not archived)
-        audit.record(self.db, "unarchive" if archived else "archive", "patient", patient_id)
+        try:
+            set_patient_archived(self.context.db, patient_id, not archived)
+        except StoreError as exc:
+            self.message.emit(str(exc))
+            return
         self.message.emit("Patient restored." if archived else "Patient archived (not deleted).")
         self.reload(select=None if not archived else int(item.data(PATIENT_ID)))
 
@@ -154,8 +155,7 @@ class PatientsPanel(QWidget):
             return
         patient_id = int(item.data(PATIENT_ID))
         try:
-            rename_patient(self.db, patient_id, item.text().removesuffix(" (archived)"))
-            audit.record(self.db, "rename", "patient", patient_id)
+            rename_patient(self.context.db, patient_id, item.text().removesuffix(" (archived)"))
             self.message.emit("Patient renamed.")
         except StoreError as exc:
             self.message.emit(str(exc))

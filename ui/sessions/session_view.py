@@ -19,16 +19,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from core.notes.risk import detect_risks
-from core.notes.service import NoteExistsError, NoteResult, PatientSummary, update_note
-from core.notes.templates import BUILTIN_TEMPLATES, TemplateError
-from core.store import audit
-from core.store.errors import StoreError
-from core.store.notes import current_note
-from core.store.sessions import get_session
-from core.store.templates import list_template_definitions
+from app.context import AppContext
+from app.usecases.errors import StoreError
+from app.usecases.notes import NoteExistsError, NoteResult, current_note, save_edit
+from app.usecases.sessions import OpenedSession
+from app.usecases.summaries import PatientSummary
+from app.usecases.templates import list_templates
+from core.notes.templates import TemplateError
 from ui.dialogs import ask_yes_no
 from ui.sessions.history_panel import HistoryPanel
 from ui.sessions.note_editor import NoteEditor
@@ -43,9 +41,9 @@ class SessionView(QWidget):
     note_changed = Signal()  # a version was saved: lists and badges may change
     inference_done = Signal(str, float, float, bool)  # what, seconds, tokens/s, degraded
 
-    def __init__(self, db: Database, job: NoteJob, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, job: NoteJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.job = db, job
+        self.context, self.job = context, job
         self.session_id: int | None = None
         self.patient_id: int | None = None
         self._before_generation = ""
@@ -70,7 +68,7 @@ class SessionView(QWidget):
         self.transcript = TranscriptView()
         self.editor = NoteEditor()
         self.risks = RiskPanel()
-        self.history = HistoryPanel(db)
+        self.history = HistoryPanel(context)
         self.summary = QTextBrowser()
         self.summary.setAccessibleName("Patient summary")
         self.summarise_button = QPushButton("Summarise &all sessions")
@@ -125,18 +123,15 @@ class SessionView(QWidget):
 
     def reload_templates(self) -> None:
         self.template.clear()
-        for name, template in BUILTIN_TEMPLATES.items():
-            if name != "summary":
-                self.template.addItem(template.title, name)
-        for definition in list_template_definitions(self.db):
-            self.template.addItem(
-                f"{definition.get('title', definition['name'])} (yours)", definition["name"]
-            )
+        for entry in list_templates(self.context.db).note_templates():
+            self.template.addItem(entry.title + ("" if entry.builtin else " (yours)"), entry.name)
 
     # --- showing a session ----------------------------------------------------------------
 
-    def show_session(self, session_id: int | None, patient_id: int | None = None) -> None:
+    def show_session(self, opened: OpenedSession | None, patient_id: int | None = None) -> None:
+        """Show a session the workspace opened (None: none chosen)."""
         self.editor.flush()
+        session_id = opened.session.id if opened is not None else None
         self.session_id, self.patient_id = session_id, patient_id
         has = session_id is not None
         for widget in (self.generate_button, self.editor, self.template):
@@ -150,17 +145,16 @@ class SessionView(QWidget):
             self.history.show_session(None)
             self.badges.clear()
             return
-        assert session_id is not None
-        session = get_session(self.db, session_id)
+        assert opened is not None
+        session = opened.session
         self.title.setText(f"<b>Session {session.session_number}</b> · {session.session_date}")
-        flags = detect_risks(session.transcript)
-        self.transcript.show_transcript(session.transcript, flags)
-        self.risks.show_flags(flags)
+        self.transcript.show_transcript(session.transcript, opened.risk_flags)
+        self.risks.show_flags(opened.risk_flags)
         self._show_note()
 
     def _show_note(self, reload_text: bool = True) -> None:
         assert self.session_id is not None
-        note = current_note(self.db, self.session_id)
+        note = current_note(self.context.db, self.session_id)
         if reload_text:
             self.editor.load(note.version.content if note else "")
         self.history.show_session(self.session_id)
@@ -290,13 +284,12 @@ class SessionView(QWidget):
         if self.session_id is None:
             return
         try:
-            version = update_note(self.db, self.session_id, text)
+            version = save_edit(self.context.db, self.session_id, text)
         except StoreError as exc:
             self.editor.save_failed()
             self.message.emit(f"Your edit is not saved yet (it stays in the editor): {exc}")
             return
         if version is not None:
-            audit.record(self.db, "edit", "note_version", version.id)
             self.message.emit("Saved.")
             self._show_note(reload_text=False)  # badges and history; the text stays as typed
             self.note_changed.emit()

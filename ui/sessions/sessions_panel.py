@@ -17,12 +17,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from core.notes.transcript import TranscriptError, parse_transcript, read_transcript_file
-from core.store import audit
-from core.store.errors import StoreError
-from core.store.sessions import add_session, list_sessions
+from app.context import AppContext
+from app.usecases.errors import StoreError
+from app.usecases.sessions import (
+    ImportedSession,
+    add_pasted_session,
+    import_session,
+    list_sessions,
+)
+from core.notes.transcript import TranscriptError
 
 SESSION_ID = Qt.ItemDataRole.UserRole
 NOTE_STATUS = {"none": "no note", "ai_draft": "AI draft", "edited": "edited"}
@@ -33,9 +37,9 @@ class SessionsPanel(QWidget):
     session_selected = Signal(int)  # session id; -1 when none
     message = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.context = context
         self.patient_id: int | None = None
         self.setAcceptDrops(True)
         self.title = QLabel("<b>Sessions</b>")
@@ -87,7 +91,7 @@ class SessionsPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         if self.patient_id is not None:
-            for summary in list_sessions(self.db, self.patient_id):
+            for summary in list_sessions(self.context.db, self.patient_id):
                 label = (
                     f"#{summary.session_number}  {summary.session_date}  ·  "
                     f"{NOTE_STATUS.get(summary.note_status, summary.note_status)}"
@@ -117,12 +121,16 @@ class SessionsPanel(QWidget):
 
     def import_file(self, path: Path) -> int | None:
         """Add a session from a transcript file; returns its id, or None (reason shown)."""
+        patient_id = self.patient_id
+        if patient_id is None:
+            self._refuse("Choose a patient first.")
+            return None
         try:
-            transcript = read_transcript_file(path)
-        except TranscriptError as exc:
+            imported = import_session(self.context.db, patient_id, path)
+        except (TranscriptError, StoreError) as exc:
             self._refuse(str(exc))
             return None
-        return self._add(transcript.as_text(), transcript.source_format, path.name)
+        return self._added(imported, path.name)
 
     @Slot()
     def toggle_paste(self) -> None:
@@ -134,31 +142,26 @@ class SessionsPanel(QWidget):
 
     @Slot()
     def add_pasted(self) -> None:
-        data = self.paste_box.toPlainText().encode("utf-8")
+        patient_id = self.patient_id
+        if patient_id is None:
+            self._refuse("Choose a patient first.")
+            return
         try:
-            transcript = parse_transcript(data, filename="The pasted transcript")
-        except TranscriptError as exc:
+            imported = add_pasted_session(self.context.db, patient_id, self.paste_box.toPlainText())
+        except (TranscriptError, StoreError) as exc:
             self._refuse(str(exc))
             return
-        if self._add(transcript.as_text(), transcript.source_format, "pasted text") is not None:
-            self.paste_box.clear()
-            self.toggle_paste()
+        self._added(imported, "pasted text")
+        self.paste_box.clear()
+        self.toggle_paste()
 
     def _refuse(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
         self.message.emit("The transcript was not imported: " + message)
 
-    def _add(self, text: str, source_format: str, origin: str) -> int | None:
-        if self.patient_id is None:
-            self._refuse("Choose a patient first.")
-            return None
-        try:
-            session = add_session(self.db, self.patient_id, text, transcript_format=source_format)
-        except StoreError as exc:
-            self._refuse(str(exc))
-            return None
-        audit.record(self.db, "create", "session", session.id, detail=f"chars={len(text)}")
+    def _added(self, imported: ImportedSession, origin: str) -> int:
+        session = imported.session
         self.error.hide()
         self.reload(select=session.id)
         self.message.emit(f"Session {session.session_number} added from {origin}.")

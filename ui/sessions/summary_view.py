@@ -3,8 +3,8 @@ words red and bold."""
 
 import html
 
+from app.usecases.summaries import PatientSummary
 from core.notes.markers import RED_MARKER
-from core.notes.service import PatientSummary
 from ui.theme import RISK_RED
 
 

@@ -3,32 +3,24 @@
 GUI thread only. The store is used in short transactions; drafting runs on the worker.
 """
 
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QSplitter, QWidget
 
 from app.context import AppContext
+from app.exporters import EXPORTERS
+from app.usecases.errors import StoreError
+from app.usecases.exports import EXPORT_NOT_ENCRYPTED, copy_as_plain_text, export_note
+from app.usecases.patients import open_patient
+from app.usecases.sessions import open_session, read_session
 from app.worker import InferenceWorker
-from core.notes.export import (
-    EXPORT_NOT_ENCRYPTED,
-    load_document,
-    to_html,
-    to_markdown,
-    to_plain_text,
-    write_docx,
-    write_export_atomically,
-    write_text_export,
-)
-from core.store import audit
-from core.store.errors import StoreError
 from ui.sessions.note_job import NoteJob
 from ui.sessions.patients_panel import PatientsPanel
 from ui.sessions.session_view import SessionView
 from ui.sessions.sessions_panel import SessionsPanel
-
-EXPORT_KINDS = {"pdf": "PDF (*.pdf)", "docx": "Word (*.docx)", "md": "Markdown (*.md)"}
 
 
 class SessionsWorkspace(QWidget):
@@ -40,16 +32,14 @@ class SessionsWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self.context = context
-        db = context.db
-        self.job = NoteJob(db, worker, context.loaded, self)
-        self.patients = PatientsPanel(db)
-        self.sessions = SessionsPanel(db)
-        self.view = SessionView(db, self.job)
+        self.job = NoteJob(context, worker, self)
+        self.patients = PatientsPanel(context)
+        self.sessions = SessionsPanel(context)
+        self.view = SessionView(context, self.job)
         self.export_button = QPushButton("E&xport")
         menu = QMenu(self.export_button)
-        menu.addAction("PDF…", lambda: self.export_note("pdf"))
-        menu.addAction("Word (DOCX)…", lambda: self.export_note("docx"))
-        menu.addAction("Markdown…", lambda: self.export_note("md"))
+        for exporter in EXPORTERS.values():
+            menu.addAction(f"{exporter.label}…", partial(self.export_note, exporter.name))
         menu.addAction("Copy as plain text", self.copy_plain_text)
         self.export_button.setMenu(menu)
         self.view.controls.addWidget(self.export_button)
@@ -100,14 +90,26 @@ class SessionsWorkspace(QWidget):
     def _patient(self, patient_id: int) -> None:
         self.view.flush()
         if patient_id >= 0:
-            audit.record(self.context.db, "view", "patient", patient_id)
+            try:
+                open_patient(self.context.db, patient_id)
+            except StoreError as exc:
+                self.status_message.emit(str(exc))
+                patient_id = -1
         self.sessions.set_patient(patient_id if patient_id >= 0 else None)
 
     @Slot(int)
     def _session(self, session_id: int) -> None:
-        if session_id >= 0 and session_id != self.view.session_id:
-            audit.record(self.context.db, "view", "session", session_id)
-        self.view.show_session(session_id if session_id >= 0 else None, self.sessions.patient_id)
+        if session_id < 0:
+            self.view.show_session(None, self.sessions.patient_id)
+            return
+        db = self.context.db
+        try:
+            again = session_id == self.view.session_id
+            opened = read_session(db, session_id) if again else open_session(db, session_id)
+        except StoreError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.view.show_session(opened, self.sessions.patient_id)
 
     @Slot()
     def _note_changed(self) -> None:
@@ -127,8 +129,12 @@ class SessionsWorkspace(QWidget):
         if self.view.session_id is None:
             self.status_message.emit("Choose a session with a note to export.")
             return
+        exporter = EXPORTERS[kind]
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export note", f"note.{kind}", EXPORT_KINDS.get(kind, "")
+            self,
+            "Export note",
+            f"note.{exporter.suffix}",
+            f"{exporter.label} (*.{exporter.suffix})",
         )
         if path:
             self.export_to(Path(path), kind)
@@ -140,17 +146,10 @@ class SessionsWorkspace(QWidget):
             return None
         self.view.flush()
         try:
-            doc = load_document(self.context.db, session_id)
-            if kind == "pdf":
-                written = write_export_atomically(path, lambda t: _write_pdf(t, to_html(doc)))
-            elif kind == "docx":
-                written = write_docx(path, doc)
-            else:
-                written = write_text_export(path, to_markdown(doc))
+            written = export_note(self.context.db, session_id, EXPORTERS[kind], path)
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return None
-        audit.record(self.context.db, "export", "session", session_id, detail=f"format={kind}")
         self.status_message.emit(f"Exported to {written}. {EXPORT_NOT_ENCRYPTED}")
         return written
 
@@ -161,21 +160,9 @@ class SessionsWorkspace(QWidget):
             return
         self.view.flush()
         try:
-            doc = load_document(self.context.db, session_id)
+            text = copy_as_plain_text(self.context.db, session_id)
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return
-        QGuiApplication.clipboard().setText(to_plain_text(doc))
-        audit.record(self.context.db, "export", "session", session_id, detail="format=clipboard")
+        QGuiApplication.clipboard().setText(text)
         self.status_message.emit("Copied as plain text, ready to paste into the record.")
-
-
-def _write_pdf(path: Path, html: str) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
-    writer.setTitle("Clinical note (Auralis draft)")
-    document = QTextDocument()
-    document.setHtml(html)
-    document.print_(writer)
-    del writer  # the file is complete only once the writer is gone

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.usecases.database import back_up, backups
+from app.usecases.errors import StoreError
 from core.llm.model_file import human_size
-from core.store.backup import backup_database, list_backups
-from core.store.errors import StoreError
 from ui.async_jobs import async_slot
 from ui.dialogs import confirm
 
@@ -95,7 +95,7 @@ class DataPanel(QWidget):
         size = paths.database.stat().st_size if paths.database.exists() else 0
         self.database.setText(f"{paths.database} ({human_size(size)})")
         self.backups.clear()
-        for path in list_backups(paths.backup_dir):
+        for path in backups(paths):
             item = QListWidgetItem(f"{backup_time(path)} — {human_size(path.stat().st_size)}")
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.backups.addItem(item)
@@ -113,9 +113,7 @@ class DataPanel(QWidget):
     def back_up(self) -> None:
         keep = self.context.loaded.settings.backup.keep
         try:
-            path = backup_database(
-                self.context.db, self.context.paths.backup_dir, keep=keep, key=self.context.key
-            )
+            path = back_up(self.context.paths, self.context.key, keep=keep)
         except StoreError as exc:
             self.message.setText(str(exc))
             return

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.engines import EngineChoice, remote_engine
-from app.settings import InferenceSettings, Settings, field_bounds, save_settings
+from app.settings import InferenceSettings, Settings, field_bounds
+from app.usecases.errors import StoreError
+from app.usecases.settings_change import save_changed_settings
 from app.worker import LOAD_JOB, InferenceWorker
 from core.llm.engine import Engine
 from core.llm.jobs import JobContext
-from core.store import audit
 from ui.async_jobs import JobCancelled, JobFailed, async_slot, run_job
 from ui.settings.data_panel import DataPanel
 from ui.settings.model_panel import ModelPanel
@@ -56,18 +57,6 @@ NUMBERS = (
     ("temperature_structured", "Temperature (structured)"),
     ("timeout_s", "Timeout (seconds)"),
 )
-
-
-def changed_names(before: Settings, after: Settings) -> list[str]:
-    """The dotted names of the settings that differ (``inference.n_ctx``), never values."""
-    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    names = []
-    for section, values in new.items():
-        if isinstance(values, dict):
-            names += [f"{section}.{k}" for k, v in values.items() if old[section].get(k) != v]
-        elif old.get(section) != values:
-            names.append(section)
-    return names
 
 
 class SettingsDialog(QDialog):
@@ -170,15 +159,13 @@ class SettingsDialog(QDialog):
             where = ".".join(str(part) for part in first["loc"])
             self.message.setText(f"{where}: {first['msg']}. Nothing was saved.")
             return None
-        before = self.context.loaded.settings
         try:
-            save_settings(self.context.loaded, settings)
+            save_changed_settings(self.context.db, self.context.loaded, settings)
         except OSError as exc:  # PermissionError too: a file from a newer Auralis
             self.message.setText(f"The settings could not be saved: {exc}")
             return None
-        changed = changed_names(before, settings)
-        if changed:
-            audit.record(self.context.db, "settings_change", "settings", detail=",".join(changed))
+        except StoreError as exc:  # saved, but the audit entry was not
+            self.message.setText(str(exc))
         self.saved.emit(settings)
         return settings
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.key_change import change_passphrase
 from app.settings import SecuritySettings, field_bounds
-from core.store import audit
-from core.store.errors import StoreError
+from app.usecases.audit_trail import export_audit, verify_audit
+from app.usecases.errors import StoreError
+from app.usecases.keys import change_passphrase
 from ui.passphrase_dialogs import NewPassphraseDialog
 
 OR_EXEMPTION_TEXT = (
@@ -124,7 +124,7 @@ class SecurityPanel(QWidget):
 
     @Slot()
     def verify_audit(self) -> None:
-        report = audit.verify_chain(self.context.db)
+        report = verify_audit(self.context.db)
         if report.intact:
             self.message.setText(
                 f"The audit trail's {report.entries} entries form an unbroken chain. Head "
@@ -146,11 +146,10 @@ class SecurityPanel(QWidget):
 
     def export_audit_to(self, path: Path) -> None:
         try:
-            count = audit.export_csv(self.context.db, path)
-        except OSError as exc:
-            self.message.setText(f"The audit trail could not be written to {path}: {exc.strerror}.")
+            count = export_audit(self.context.db, path)
+        except StoreError as exc:
+            self.message.setText(str(exc))
             return
-        audit.record(self.context.db, "export", "audit_log", detail=f"entries={count}")
         self.message.setText(
             f"Wrote {count} audit entries to {path} (ids and times, no patient text)."
         )
@@ -169,17 +168,17 @@ class SecurityPanel(QWidget):
 
     @Slot()
     def _change_accepted(self) -> None:
-        current = self.context.key_choice
+        context, current = self.context, self.context.key_choice
+        context.suspend_store()  # the passphrase is changed on a connection of its own
         try:
-            change = change_passphrase(
-                self.context.db, self.context.paths, current, self._dialog.passphrase.text()
-            )
+            change = change_passphrase(context.paths, current, self._dialog.passphrase.text())
+            context.key_choice = change.choice
         except StoreError as exc:
             self.message.setText(str(exc))
             return
         finally:
             self._dialog.deleteLater()
-        self.context.key_choice = change.choice
+            context.resume_store()
         if current.source == "keyring":
             self.message.setText("The passphrase that unlocks the window was changed.")
             return

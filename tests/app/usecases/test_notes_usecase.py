@@ -1,4 +1,4 @@
-"""The notes service on a real SQLite file, with the rule engine and the tiny GGUF."""
+"""The note use cases on a real SQLite file, with the rule engine and the tiny GGUF."""
 
 import re
 import tempfile
@@ -11,6 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from app.usecases.notes import (
+    NoteExistsError,
+    current_note,
+    generate_note,
+    note_diff,
+    note_history,
+    restore_note_version,
+    save_edit,
+)
+from app.usecases.summaries import summarize
 from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
 from core.llm.rules import RuleEngine
@@ -20,17 +30,8 @@ from core.notes.markers import RED_MARKER as MARKER
 from core.notes.markers import strip_markers
 from core.notes.render import word_count
 from core.notes.risk import URGENT_WORD_PATTERN
-from core.notes.service import (
-    NoteExistsError,
-    generate_note,
-    note_diff,
-    restore_version,
-    summarize_sessions,
-    update_note,
-)
 from core.notes.templates import BUILTIN_TEMPLATES, NOT_DISCUSSED, WORD_CAP
 from core.store import open_store
-from core.store.notes import current_note, note_history
 from core.store.patients import create_patient
 from core.store.sessions import add_session, set_private_notes
 
@@ -103,30 +104,30 @@ def test_overwrite_protection_and_regenerate(fresh_db: Database, session_id: int
 
 def test_edit_metadata(fresh_db: Database, session_id: int) -> None:
     draft = generate_note(fresh_db, RuleEngine(), session_id).version
-    assert update_note(fresh_db, session_id, draft.content) is None  # unchanged: no version
-    edited = update_note(fresh_db, session_id, draft.content + "\nReviewed with client.")
+    assert save_edit(fresh_db, session_id, draft.content) is None  # unchanged: no version
+    edited = save_edit(fresh_db, session_id, draft.content + "\nReviewed with client.")
     assert edited is not None
     note = current_note(fresh_db, session_id)
     assert note is not None
     assert (note.is_ai_generated, note.edited_from_ai) == (False, True)
     assert note.generated_at == draft.generated_at
     assert note.last_edited_at == edited.created_at
-    again = update_note(fresh_db, session_id, "Shorter note.")
+    again = save_edit(fresh_db, session_id, "Shorter note.")
     assert again is not None and again.edited_from_ai  # still descends from the AI draft
 
 
 def test_a_note_written_from_scratch_is_not_from_ai(fresh_db: Database, session_id: int) -> None:
-    version = update_note(fresh_db, session_id, "Plan:\nSee next week.")
+    version = save_edit(fresh_db, session_id, "Plan:\nSee next week.")
     assert version is not None and not version.edited_from_ai and not version.is_ai_generated
 
 
 def test_diff_and_restore(fresh_db: Database, session_id: int) -> None:
     draft = generate_note(fresh_db, RuleEngine(), session_id).version
-    edited = update_note(fresh_db, session_id, "Plan:\nSee next week.\n")
+    edited = save_edit(fresh_db, session_id, "Plan:\nSee next week.\n")
     assert edited is not None
     diff = note_diff(fresh_db, draft.id, edited.id)
     assert diff.startswith("--- version") and "+See next week." in diff
-    restored = restore_version(fresh_db, draft.id)
+    restored = restore_note_version(fresh_db, draft.id)
     assert restored.content == draft.content
     assert restored.is_ai_generated and restored.generated_at == draft.generated_at
     assert len(note_history(fresh_db, session_id)) == 3
@@ -136,7 +137,7 @@ def test_private_notes_are_never_sent(fresh_db: Database, session_id: int) -> No
     set_private_notes(fresh_db, session_id, "Zanzibar hypothesis about the family")
     engine = RecordingEngine(RuleEngine())
     generate_note(fresh_db, engine, session_id)
-    summarize_sessions(fresh_db, engine, 1)
+    summarize(fresh_db, engine, 1)
     assert engine.prompts and all("Zanzibar" not in prompt for prompt in engine.prompts)
     assert all("four hours a night" in prompt for prompt in engine.prompts)
 
@@ -155,7 +156,7 @@ def test_a_long_transcript_is_drafted_in_parts(fresh_db: Database) -> None:
 
 def test_summary_across_sessions(fresh_db: Database, session_id: int) -> None:
     add_session(fresh_db, 1, "Client: I feel calmer this week and I slept better.")
-    summary = summarize_sessions(fresh_db, RuleEngine(), 1)
+    summary = summarize(fresh_db, RuleEngine(), 1)
     assert summary.session_count == 2
     assert summary.total_text_length > len(TRANSCRIPT)
     assert summary.summary and summary.key_points
@@ -259,7 +260,7 @@ def _run_operations(db: Database, sid: int, ops: list[tuple[str, str]]) -> None:
             assert note is not None and note.is_ai_generated and note.last_edited_at is None
         elif kind in ("edit", "same"):
             new_text = before.version.content if (kind == "same" and before) else f"Plan:\n{text}"
-            saved = update_note(db, sid, new_text)
+            saved = save_edit(db, sid, new_text)
             note = current_note(db, sid)
             assert note is not None
             if before is not None and new_text == before.version.content:
@@ -270,7 +271,7 @@ def _run_operations(db: Database, sid: int, ops: list[tuple[str, str]]) -> None:
             assert note.last_edited_at == note.version.created_at
         elif before is not None:
             first = note_history(db, sid)[0]
-            restore_version(db, first.id)
+            restore_note_version(db, first.id)
             note = current_note(db, sid)
             assert note is not None and note.version.content == first.content
             assert note.is_ai_generated == first.is_ai_generated

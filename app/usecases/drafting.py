@@ -1,0 +1,148 @@
+"""Drafting a note or a patient summary on the inference thread, for both front ends.
+
+A drafting is prepared from the store on the database's thread (``start_note``,
+``start_summary``), runs as one job on the thread that owns the engine (``run``: engine
+only, no database), and its result is saved back on the database's thread (``save``,
+``finish``). The window submits ``job()`` to its inference worker, the command line to a
+queue served by a plain thread: the same work, the same time limit, the same save.
+
+The time limit: ``inference.timeout_s`` is the time allowed for an answer of
+``inference.max_tokens`` tokens. A draft may generate more: one answer per part of the
+transcript (a long one is drafted in parts) and one more to merge them, a note's answer
+is longer than an ordinary one (up to 220 tokens a section), and the structured-output
+policy may try an answer again with twice the budget. The job may take ``timeout_s`` for
+every ``max_tokens`` tokens it may generate, counted from when it starts to run; the
+window and the command line use the same limit.
+"""
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from app.engines import transcript_part_chars
+from app.settings import InferenceSettings
+from app.usecases.notes import NoteRequest, NoteResult, prepare_note, save_draft
+from app.usecases.summaries import SummaryRequest, prepare_summary, record_summary
+from core.llm.engine import Engine
+from core.llm.jobs import Job, JobContext, Priority
+from core.llm.structured_policy import ATTEMPT_BUDGETS
+from core.notes.chunking import split_transcript
+from core.notes.drafting import (
+    NoteDraft,
+    PatientSummary,
+    draft_note,
+    draft_summary,
+    note_answer_tokens,
+)
+from core.store.errors import StoreError
+
+__all__ = [
+    "PROMPT_STAGE",
+    "NoteDrafting",
+    "SummaryDrafting",
+    "drafting_timeout_s",
+    "start_note",
+    "start_summary",
+]
+
+PROMPT_STAGE = "prompt"  # progress while the model reads the transcript, before a token
+
+
+def drafting_timeout_s(
+    inference: InferenceSettings, text: str, answer_tokens: int | None = None
+) -> float:
+    """How long drafting from ``text`` may take (see the module docstring), for answers
+    of at most ``answer_tokens`` tokens (None: ``max_tokens``). The parts are counted as
+    the local model would cut them, the smallest parts there are."""
+    parts = len(split_transcript(text, transcript_part_chars(inference, "local")))
+    answers = parts + (1 if parts > 1 else 0)
+    tokens = answers * ATTEMPT_BUDGETS * (answer_tokens or inference.max_tokens)
+    return inference.timeout_s * max(1.0, tokens / inference.max_tokens)
+
+
+@dataclass(frozen=True)
+class NoteDrafting:
+    """One note to draft: ``run`` on the engine's thread, then ``save`` its draft."""
+
+    request: NoteRequest
+    inference: InferenceSettings
+    kind: str = "note"
+
+    @property
+    def timeout_s(self) -> float:
+        tokens = note_answer_tokens(self.request.template)
+        return drafting_timeout_s(self.inference, self.request.transcript, tokens)
+
+    def run(self, engine: Engine, ctx: JobContext) -> NoteDraft:
+        """Draft with ``engine``, streaming tokens; the engine's thread, no database."""
+        ctx.emit_progress(PROMPT_STAGE)
+        return draft_note(
+            engine,
+            self.request.template,
+            self.request.transcript,
+            max_chunk_chars=transcript_part_chars(self.inference, engine.name),
+            on_token=ctx.emit_token,
+            cancel=ctx.cancel,
+        )
+
+    def job(self) -> Job:
+        return Job(
+            kind=self.kind,
+            priority=Priority.INTERACTIVE,
+            run=self.run,
+            timeout_s=self.timeout_s,
+        )
+
+    def save(self, db: Database, draft: NoteDraft) -> NoteResult:
+        """Store the draft as the session's new AI version (database thread)."""
+        if self.request.session_id is None:
+            raise StoreError("A draft of a transcript file is not stored.")
+        return save_draft(db, self.request.session_id, draft)
+
+
+@dataclass(frozen=True)
+class SummaryDrafting:
+    """One patient summary to draft over all sessions: ``run``, then ``finish``."""
+
+    request: SummaryRequest
+    inference: InferenceSettings
+    kind: str = "summary"
+
+    @property
+    def timeout_s(self) -> float:
+        return drafting_timeout_s(self.inference, self.request.text)
+
+    def run(self, engine: Engine, ctx: JobContext) -> PatientSummary:
+        ctx.emit_progress(PROMPT_STAGE)
+        chunk = transcript_part_chars(self.inference, engine.name)
+        return draft_summary(engine, self.request, max_chunk_chars=chunk, cancel=ctx.cancel)
+
+    def job(self) -> Job:
+        return Job(
+            kind=self.kind,
+            priority=Priority.INTERACTIVE,
+            run=self.run,
+            timeout_s=self.timeout_s,
+        )
+
+    def finish(self, db: Database, summary: PatientSummary) -> PatientSummary:
+        """Record that the summary was made (the summary itself is not stored)."""
+        record_summary(db, summary)
+        return summary
+
+
+def start_note(
+    db: Database,
+    session_id: int,
+    template: str,
+    inference: InferenceSettings,
+    *,
+    regenerate: bool = False,
+) -> NoteDrafting:
+    """Prepare a session's note (raises ``NoteExistsError``, ``StoreError``,
+    ``TemplateError`` before anything runs)."""
+    return NoteDrafting(prepare_note(db, session_id, template, regenerate=regenerate), inference)
+
+
+def start_summary(db: Database, patient_id: int, inference: InferenceSettings) -> SummaryDrafting:
+    return SummaryDrafting(prepare_summary(db, patient_id), inference)

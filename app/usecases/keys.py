@@ -1,0 +1,92 @@
+"""Encrypting an unencrypted database and changing the passphrase, for the window and the
+command line.
+
+For a passphrase-protected database the database and every backup are re-encrypted with
+the new one (the backups through checked copies). For a random key in the system
+keyring only the passphrase that unlocks the window changes: the key stays. Like
+``app.usecases.database``, these use a connection of their own, on the thread they run
+on, and report progress there.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.db_key import KeyChoice
+from app.keyring_store import StoredKey, save_key
+from app.paths import AppPaths
+from app.usecases.database import Progress, store_connection
+from app.usecases.transaction import audited
+from core.passphrase import PassphraseVerifier
+from core.store.backup import list_backups
+from core.store.connection import DatabaseKey
+from core.store.encryption import change_key, encrypt_database, rekey_backups
+from core.store.errors import StoreError
+
+__all__ = ["KeyChange", "change_passphrase", "encrypt_existing", "record_encryption"]
+
+
+def _silent(_stage: str, _fraction: float | None) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    choice: KeyChoice  # what the database opens (and the window unlocks) with now
+    backups: int = 0  # backups re-encrypted
+    left: list[Path] = field(default_factory=list)  # backups that still need the old one
+
+
+def _rekey_backups(
+    backups: list[Path], old: DatabaseKey | None, new: DatabaseKey, progress: Progress
+) -> list[Path]:
+    left = []
+    for done, backup in enumerate(backups):
+        progress("Re-encrypting the backups", done / len(backups))
+        left += rekey_backups([backup], old, new)
+    return left
+
+
+def encrypt_existing(paths: AppPaths, key: DatabaseKey, progress: Progress = _silent) -> KeyChange:
+    """Encrypt the unencrypted database (no connection to it may be open) and then its
+    backups with ``key``. Raises ``StoreError`` when the database itself could not be
+    encrypted (it stays as it was); backups that could not be are listed in ``left``.
+    Record it with ``record_encryption`` once the encrypted database is open."""
+    backups = list_backups(paths.backup_dir)
+    progress("Encrypting the database", None)
+    encrypt_database(paths.database, key)
+    left = _rekey_backups(backups, None, key, progress)
+    return KeyChange(KeyChoice(key, "asked"), len(backups) - len(left), left)
+
+
+def record_encryption(db: Database, change: KeyChange) -> None:
+    """The audit entry of ``encrypt_existing``, in the now encrypted database."""
+    with audited(db, "The audit entry") as tx:
+        tx.record("encrypt", "database", detail=f"backups={change.backups}")
+
+
+def change_passphrase(
+    paths: AppPaths, current: KeyChoice, new_passphrase: str, progress: Progress = _silent
+) -> KeyChange:
+    """Make ``new_passphrase`` the one that opens the database (or, for a key kept in the
+    keyring, the window's lock). No other connection may write meanwhile. Raises
+    ``StoreError``; the old one works then."""
+    if current.key is None:
+        raise StoreError("The database is not encrypted; encrypt it first.")
+    if current.source == "keyring":
+        stored = StoredKey(current.key, PassphraseVerifier.of(new_passphrase))
+        save_key(paths.database, stored)
+        with store_connection(paths, current.key) as db, audited(db, "The audit entry") as tx:
+            tx.record("change_passphrase", "window")
+        return KeyChange(KeyChoice(current.key, "keyring", stored.unlock))
+    new = DatabaseKey.passphrase(new_passphrase)
+    progress("Re-encrypting the database", None)
+    with store_connection(paths, current.key) as db:
+        change_key(db, new)
+        backups = list_backups(paths.backup_dir)
+        left = _rekey_backups(backups, current.key, new, progress)
+        done = len(backups) - len(left)
+        with audited(db, "The audit entry") as tx:
+            tx.record("change_passphrase", "database", detail=f"backups={done}")
+    return KeyChange(KeyChoice(new, "asked"), done, left)

@@ -1,0 +1,94 @@
+"""Therapy sessions: import one (a transcript file or pasted text), list a patient's, open
+one (audited) with the risks its transcript discloses."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.usecases.transaction import audited
+from core.notes.risk import RiskFlag, detect_risks
+from core.notes.transcript import Transcript, parse_transcript, read_transcript_file
+from core.store import sessions as store
+from core.store.sessions import Session, SessionSummary
+
+__all__ = [
+    "ImportedSession",
+    "OpenedSession",
+    "Session",
+    "SessionSummary",
+    "add_pasted_session",
+    "import_session",
+    "list_sessions",
+    "open_session",
+    "read_session",
+]
+
+PASTED = "The pasted transcript"
+
+
+@dataclass(frozen=True)
+class ImportedSession:
+    session: Session
+    segments: int
+    source_format: str  # "text", "vtt", "srt" or "json"
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    session: Session
+    risk_flags: list[RiskFlag]  # what the safety net finds in the transcript
+
+
+def _add(
+    db: Database, patient_id: int, transcript: Transcript, session_date: date | None
+) -> ImportedSession:
+    text = transcript.as_text()
+    with audited(db, "The session") as tx:
+        session = store.add_session(
+            db,
+            patient_id,
+            text,
+            transcript_format=transcript.source_format,
+            session_date=session_date,
+        )
+        tx.record("create", "session", session.id, detail=f"chars={len(text)}")
+    return ImportedSession(session, len(transcript.segments), transcript.source_format)
+
+
+def import_session(
+    db: Database, patient_id: int, path: Path, *, session_date: date | None = None
+) -> ImportedSession:
+    """Add the patient's next session from a transcript file (text, WebVTT, SRT, JSON).
+    A bad file raises ``TranscriptError`` saying what is wrong; nothing is stored then."""
+    return _add(db, patient_id, read_transcript_file(path), session_date)
+
+
+def add_pasted_session(
+    db: Database, patient_id: int, text: str, *, session_date: date | None = None
+) -> ImportedSession:
+    """Add the patient's next session from pasted transcript text."""
+    transcript = parse_transcript(text.encode("utf-8"), filename=PASTED)
+    return _add(db, patient_id, transcript, session_date)
+
+
+def list_sessions(
+    db: Database, patient_id: int | None = None, *, limit: int | None = None
+) -> list[SessionSummary]:
+    """Sessions newest first, each with its note status (none, AI draft, edited)."""
+    return store.list_sessions(db, patient_id, limit=limit)
+
+
+def open_session(db: Database, session_id: int) -> OpenedSession:
+    """The session a clinician opens, with its transcript's risk flags (audited)."""
+    with audited(db, "The audit entry") as tx:
+        session = store.get_session(db, session_id)
+        tx.record("view", "session", session_id)
+    return OpenedSession(session, detect_risks(session.transcript))
+
+
+def read_session(db: Database, session_id: int) -> OpenedSession:
+    """A session shown again (after its note changed): not a new opening, not audited."""
+    session = store.get_session(db, session_id)
+    return OpenedSession(session, detect_risks(session.transcript))
