@@ -22,6 +22,7 @@ from core.llm.jobs import Job, JobContext, Priority
 from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase
 from core.orstate.model_state import StateUpdateTask
+from core.orstate.rules import tokenize
 from core.orstate.segments import Segment
 from core.orstate.serializer import machine_map
 from core.orstate.surgeries import Surgery
@@ -94,6 +95,18 @@ def recorded_update(state: Mapping[str, Any], t: float) -> StateUpdate:
     return typed_update(state, source, t=t, segment=0, causes={})
 
 
+def machines_named(surgery: Surgery, text: str) -> frozenset[str]:
+    """The machines whose name or alias ``text`` says (whole words, any case)."""
+    words = f" {' '.join(tokenize(text))} "
+    named = set()
+    for machine in surgery.machines.values():
+        for phrase in (machine.name, *machine.aliases):
+            if f" {' '.join(tokenize(phrase))} " in words:
+                named.add(machine.id)
+                break
+    return frozenset(named)
+
+
 class CaseRecord(Protocol):
     """Where a case's segments and updates are kept (the store, or nowhere)."""
 
@@ -132,6 +145,7 @@ class ModelUpdate:
     segment: int  # the newest segment in the window
     t: float
     window_start_t: float  # the oldest segment's time in the window
+    mentioned: frozenset[str]  # the machines the window's words name
     timeout_s: float
 
     def run(self, engine: Engine, ctx: JobContext) -> GenerationResult:
@@ -182,6 +196,7 @@ class CaseDriver:
         )
         self.segments = 0  # how many were fed (the newest one's number)
         self.last_t = 0.0
+        self.phase_set_at = 0  # the segment whose rules last changed the phase
         self.recorded_until: float | None = None  # resumed: segments up to here are kept
         self.skipped = 0  # segments skipped as already in the resumed case
         self.causes: dict[str, MachineCause] = {
@@ -217,14 +232,22 @@ class CaseDriver:
             return None
         for toggle in state["details"].get("toggles", []):
             self.causes[toggle["machine_id"]] = MachineCause("rule", t, self.segments, text)
+        if state["metadata"]["phase"] != self.current.phase:
+            self.phase_set_at = self.segments
         update = self._emit(state, "rule")
         return Fed(update, self._model_update() if self.use_model else None)
 
     def _model_update(self) -> ModelUpdate:
         entries = self.live.buffer.entries
         start = entries[0].t if entries else self.last_t
+        words = " ".join(entry.text for entry in entries if entry.is_final)
         return ModelUpdate(
-            self.live.model_request(), self.segments, self.last_t, start, self.model_timeout_s
+            self.live.model_request(),
+            self.segments,
+            self.last_t,
+            start,
+            machines_named(self.surgery, words),
+            self.model_timeout_s,
         )
 
     def override(self, machine_id: str, action: str) -> StateUpdate:
@@ -244,16 +267,36 @@ class CaseDriver:
         """A model update ended: ``outcome`` is the job's ("result", "error" or
         "cancelled" with the reason as ``value``). An answer is merged into the newest
         state; a failure or a timeout marks it degraded; an update superseded by a newer
-        one, cancelled or stopped at shutdown changes nothing (None)."""
+        one, cancelled or stopped at shutdown changes nothing (None).
+
+        The answer may be older than the newest segment. It never changes a machine that
+        a command set since its window began (or later: it did not hear it), nor one a
+        person set by hand, nor one its window does not name; it never moves the phase
+        back, nor at all when the rules moved it after its window."""
         if outcome == "cancelled" and value != "timeout":
             return None
         result = value if outcome == "result" and isinstance(value, GenerationResult) else None
         before = machine_map(self.live.state)
-        state = self.live.apply_model_result(result)
+        state = self.live.apply_model_result(
+            result,
+            keep_machines=self._kept_from(request),
+            keep_phase=self.phase_set_at > request.segment,
+        )
         for machine, word in machine_map(state).items():
             if before.get(machine) != word:
                 self.causes[machine] = MachineCause("model", request.t, request.segment)
         return self._emit(state, "rule+llm" if state["source"] == "rule+llm" else "rule")
+
+    def _kept_from(self, request: ModelUpdate) -> set[str]:
+        """The machines ``request``'s answer may not change (see ``model_answered``)."""
+        kept = set()
+        for machine, cause in self.causes.items():
+            commanded = cause.source == "rule" and (
+                cause.segment > request.segment or cause.t >= request.window_start_t
+            )
+            if commanded or cause.source == "override" or machine not in request.mentioned:
+                kept.add(machine)
+        return kept
 
     # --- resuming and ending --------------------------------------------------------------
 

@@ -1,15 +1,22 @@
 """A live operating-room case: transcript segments in, validated states out.
 
 Threading contract: one thread (the GUI thread, or the CLI's) feeds segments and applies
-model answers; the model itself runs on the inference thread with the messages that
+model answers; the model itself runs on the inference thread with the task that
 ``model_request`` snapshots. A final segment gives the rule state at once (well under a
 millisecond of rules); a model answer, whenever it comes, is merged into the newest rule
-state (explicit rule toggles win) or, when the model failed, the state is marked
-degraded and stays the rules' own.
+state or, when the model failed, the state is marked degraded and stays the rules' own.
+
+Merging a model answer, which may be older than the newest segment: it sets only the
+machines the caller lets it (``keep_machines`` are left as they are: the case driver
+keeps every machine commanded since the answer's window began, set by hand, or not
+mentioned in its window), and it moves the phase only forward, and not at all with
+``keep_phase`` (the rules moved it after the window). A phase it moves to holds for the
+rules that follow. Only a spoken command ("back to access") moves the phase back.
 """
 
+import copy
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from core.llm.types import GenerationResult
@@ -17,7 +24,13 @@ from core.orstate.buffer import RollingBuffer
 from core.orstate.model_state import StateUpdateTask
 from core.orstate.phases import PhaseTracker
 from core.orstate.rules import UtteranceRules
-from core.orstate.serializer import machine_map, merge, normalize_llm_output, normalize_rule_output
+from core.orstate.serializer import (
+    build_current_state,
+    machine_map,
+    merge,
+    normalize_llm_output,
+    normalize_rule_output,
+)
 from core.orstate.surgeries import Surgery
 
 
@@ -121,9 +134,16 @@ class LiveCase:
         context = self.buffer.get_context_for_llm(self.phases.current)
         return StateUpdateTask(self.surgery, context, self.phases.current, self.phases.next_phase)
 
-    def apply_model_result(self, result: GenerationResult | None) -> dict[str, Any]:
-        """Merge a model answer into the newest state; None, a degraded answer (the model
-        failed and the rules answered) or an unusable one marks the state degraded."""
+    def apply_model_result(
+        self,
+        result: GenerationResult | None,
+        *,
+        keep_machines: Collection[str] = (),
+        keep_phase: bool = False,
+    ) -> dict[str, Any]:
+        """Merge a model answer into the newest state (see the module docstring); None,
+        a degraded answer (the model failed and the rules answered) or an unusable one
+        marks the state degraded."""
         if result is None or result.degraded or result.obj is None:
             self.state = _degraded(self.state)
             return self.state
@@ -131,9 +151,38 @@ class LiveCase:
         if answer.get("source") != "llm":
             self.state = _degraded(self.state)
             return self.state
-        self.state = merge(self.state, answer)
+        self.state = merge(self.state, self._guarded(answer, set(keep_machines), keep_phase))
         self.machine_states.update(machine_map(self.state))
+        phase = self.state["metadata"]["phase"]
+        if phase != self.phases.current:
+            self.phases.restore(phase)  # forward only: _guarded saw to it
         return self.state
+
+    def _guarded(
+        self, answer: dict[str, Any], keep_machines: set[str], keep_phase: bool
+    ) -> dict[str, Any]:
+        """The model's answer without what it may not change."""
+        guarded = copy.deepcopy(answer)
+        current = machine_map(self.state)
+        if keep_machines:
+            machines = machine_map(answer)
+            machines.update({m: s for m, s in current.items() if m in keep_machines})
+            guarded["machines"] = build_current_state(machines)
+            toggles = guarded["details"]["toggles"]
+            guarded["details"]["toggles"] = [
+                t for t in toggles if t["machine_id"] not in keep_machines
+            ]
+        order = list(self.surgery.phase_ids)
+        metadata = guarded["metadata"]
+        phase, following = metadata["phase"], metadata.get("next_phase")
+        forward = phase in order and order.index(phase) > order.index(self.phases.current)
+        if keep_phase or not forward:
+            phase = self.phases.current
+        at = order.index(phase)
+        if keep_phase or following not in order or order.index(following) <= at:
+            following = order[at + 1] if at + 1 < len(order) else None
+        metadata["phase"], metadata["next_phase"] = phase, following
+        return guarded
 
 
 def _degraded(state: dict[str, Any]) -> dict[str, Any]:

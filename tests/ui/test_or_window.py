@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import REPO_ROOT, CliRunner
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from window_model import WindowModel
 
 from core.orstate.driver import StateUpdate
 from core.orstate.serializer import get_validation_errors
@@ -133,3 +134,32 @@ def test_screenshot_and_smoke_test_entry_points(run_cli: CliRunner, tmp_path: Pa
     lines = smoke.stdout.splitlines()
     assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 5
     assert lines[-1] == "smoke test passed"
+
+
+def test_a_late_model_answer_leaves_the_newer_command_on_its_tile(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = WindowModel()
+    window.worker.queue.set_engine(model)  # a slow model behind the window's own worker
+    room = window.operating_room
+    room.set_engine_description("a slow model", False)
+    window.show_workspace("or")
+    qtbot.mouseClick(room.typed_button, Qt.MouseButton.LeftButton)
+    for line in ("surgeon: start the suction", "surgeon: stop the suction"):
+        qtbot.keyClicks(room.line, line)
+        qtbot.keyClick(room.line, Qt.Key.Key_Return)
+        if line.endswith("start the suction"):
+            model.wait_started(1)  # its update is held until the suction was stopped
+    tile = room.grid.tiles["M06"]
+    assert tile.state_word == "OFF" and room.controller.updates_in_flight == 2
+    model.allow()
+    qtbot.waitUntil(lambda: room.controller.updates_in_flight == 1, timeout=10_000)
+    assert model.answered[0]["machines"]["M06"] == "ON"  # what its window said
+    assert tile.state_word == "OFF" and tile.detail.startswith("rule")
+    assert tile.quote == "“stop the suction”"
+    assert "RULES + MODEL" in room.mode.text()
+    model.allow()
+    qtbot.waitUntil(lambda: room.controller.updates_in_flight == 0, timeout=10_000)
+    assert tile.state_word == "OFF"
+    room.stop_case()

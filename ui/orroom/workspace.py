@@ -27,15 +27,10 @@ from app.worker import InferenceWorker
 from core.orstate.driver import StateUpdate, recorded_update
 from core.orstate.surgeries import Surgery
 from ui.orroom.case_controller import CaseController
-from ui.orroom.machine_grid import MachineGrid
+from ui.orroom.machine_grid import MachineGrid, clock
 from ui.theme import style_or_workspace
 
 JSONL_FILTER = "Transcript segments (*.jsonl *.json);;All files (*)"
-
-
-def _clock(seconds: float) -> str:
-    whole = int(max(seconds, 0))
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 class OperatingRoomWorkspace(QWidget):
@@ -240,7 +235,7 @@ class OperatingRoomWorkspace(QWidget):
     def _segment(self, t: float, speaker: str, text: str) -> None:
         bar = self.feed.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 4
-        self.feed.appendPlainText(f"[{_clock(t)}] {speaker}: {text}")
+        self.feed.appendPlainText(f"[{clock(t)}] {speaker}: {text}")
         if at_bottom:
             bar.setValue(bar.maximum())
 
@@ -263,8 +258,8 @@ class OperatingRoomWorkspace(QWidget):
         starts = self._phase_starts
         if not starts or starts[-1][0] != phase:
             starts.append((phase, elapsed))
-        self.timeline.setText("  →  ".join(f"{names.get(p, p)} {_clock(t)}" for p, t in starts))
-        self.grid.show_state(state)
+        self.timeline.setText("  →  ".join(f"{names.get(p, p)} {clock(t)}" for p, t in starts))
+        self.grid.show_state(update)
         degraded = state["metadata"].get("reasoning") == "degraded"
         if degraded:
             self._show_mode("degraded")
