@@ -185,3 +185,39 @@ def test_an_autosave_on_a_full_disk_keeps_the_text_and_saves_it_later(
     assert note_history(window.context.db, session_id) == []
     qtbot.waitUntil(lambda: not editor.dirty, timeout=10_000)  # retried once there is space
     assert note_history(window.context.db, session_id)[-1].content == text
+
+
+def test_a_draft_that_could_not_be_saved_is_saved_later_as_the_ai_draft(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    view = window.sessions.view
+    db = window.context.db
+    # The window's own connection refuses AI versions for a while, as a full disk would.
+    db.execute(
+        "CREATE TEMP TRIGGER refuse_drafts BEFORE INSERT ON note_versions "
+        "WHEN NEW.is_ai_generated = 1 BEGIN SELECT RAISE(ABORT, 'no space'); END"
+    )
+    with qtbot.waitSignal(window.sessions.job.failed, timeout=120_000):
+        qtbot.mouseClick(view.generate_button, Qt.MouseButton.LeftButton)
+    assert "Rule-based draft" in view.editor.toPlainText()  # shown, not lost
+    assert note_history(db, session_id) == []
+    view.editor.moveCursor(view.editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(view.editor, "Reviewed.")  # edited before the draft could be saved
+    view.editor.flush()
+    assert note_history(db, session_id) == [] and "not saved yet" in _status(window)
+    db.execute("DROP TRIGGER refuse_drafts")  # space again: the retry saves both
+    qtbot.waitUntil(lambda: len(note_history(db, session_id)) == 2, timeout=20_000)
+    draft, edit = note_history(db, session_id)
+    assert draft.is_ai_generated and draft.engine == "rules"  # not "a clinician's edit"
+    assert not draft.content.endswith("Reviewed.")
+    assert edit.content.endswith("Reviewed.") and edit.edited_from_ai
+    assert view.badges.text().startswith("edited from an AI draft")
+    generated = [e.entity_id for e in audit.list_entries(db) if e.action == "generate"]
+    edited = [e.entity_id for e in audit.list_entries(db) if e.action == "edit"]
+    assert (generated, edited) == ([draft.id], [edit.id])
+
+
+def _status(window: MainWindow) -> str:
+    return window.statusBar().currentMessage()

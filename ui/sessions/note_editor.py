@@ -68,6 +68,12 @@ class NoteEditor(QPlainTextEdit):
         self._loading = False
         self._saved_text = text
 
+    def show_unsaved(self, text: str) -> None:
+        """Show text that is not stored yet (a draft the store refused): it is saved on
+        the next flush, and retried every few seconds until then."""
+        self.load(text)
+        self.save_failed()
+
     def append_stream(self, text: str) -> None:
         """Add streamed tokens at the end, while a draft is being generated."""
         self._loading = True

@@ -6,6 +6,8 @@ arrives back on the GUI thread, where the draft is saved. Signals of any other j
 ignored (a stale or unrelated job).
 """
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.context import AppContext
@@ -25,6 +27,22 @@ from app.worker import InferenceWorker
 GENERATING_STAGE = "generating"
 
 
+@dataclass(frozen=True)
+class UnsavedDraft:
+    """A draft the store refused (a full disk): kept with its provenance, an AI draft,
+    until it can be saved as one."""
+
+    drafting: NoteDrafting
+    draft: NoteDraft
+
+    @property
+    def session_id(self) -> int | None:
+        return self.drafting.request.session_id
+
+    def save(self, context: AppContext) -> NoteResult:
+        return self.drafting.save(context.db, self.draft)
+
+
 class NoteJob(QObject):
     """Drafts one thing at a time; ``busy`` while it runs."""
 
@@ -33,7 +51,7 @@ class NoteJob(QObject):
     note_saved = Signal(object)  # NoteResult
     summary_ready = Signal(object)  # PatientSummary
     failed = Signal(str)
-    draft_unsaved = Signal(str)  # a draft the store refused: shown, so it is not lost
+    draft_unsaved = Signal(object)  # UnsavedDraft: refused by the store, shown, saved later
     cancelled = Signal(str)  # reason
 
     def __init__(
@@ -104,9 +122,9 @@ class NoteJob(QObject):
             except Exception as exc:  # a full disk, a locked file: the draft is not lost
                 self.failed.emit(
                     f"The draft could not be saved ({type(exc).__name__}); it is in the "
-                    "editor, and saving is retried when you edit it."
+                    "editor, and saving it is retried every few seconds."
                 )
-                self.draft_unsaved.emit(value.text)
+                self.draft_unsaved.emit(UnsavedDraft(drafting, value))
                 return
             self.note_saved.emit(result)
         elif isinstance(value, PatientSummary) and isinstance(drafting, SummaryDrafting):

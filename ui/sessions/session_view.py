@@ -30,7 +30,7 @@ from core.notes.templates import TemplateError
 from ui.dialogs import ask_yes_no
 from ui.sessions.history_panel import HistoryPanel
 from ui.sessions.note_editor import NoteEditor
-from ui.sessions.note_job import GENERATING_STAGE, NoteJob
+from ui.sessions.note_job import GENERATING_STAGE, NoteJob, UnsavedDraft
 from ui.sessions.risk_panel import RiskPanel
 from ui.sessions.summary_view import summary_html
 from ui.sessions.transcript_view import TranscriptView
@@ -45,6 +45,8 @@ class SessionView(QWidget):
         super().__init__(parent)
         self.context, self.job = context, job
         self.session_id: int | None = None
+        # A draft the store refused: saved as the AI draft it is before any edit of it.
+        self._unsaved: UnsavedDraft | None = None
         self.patient_id: int | None = None
         self._before_generation = ""
         self._confirm: QMessageBox | None = None
@@ -117,7 +119,7 @@ class SessionView(QWidget):
         job.summary_ready.connect(self._summary_ready)
         job.failed.connect(self._job_failed)
         job.cancelled.connect(self._job_cancelled)
-        job.draft_unsaved.connect(self.editor.setPlainText)
+        job.draft_unsaved.connect(self._draft_unsaved)
         self.reload_templates()
         self.show_session(None)
 
@@ -279,10 +281,40 @@ class SessionView(QWidget):
 
     # --- editing --------------------------------------------------------------------------
 
+    @Slot(object)
+    def _draft_unsaved(self, unsaved: UnsavedDraft) -> None:
+        self._unsaved = unsaved
+        if unsaved.session_id == self.session_id:
+            self.editor.show_unsaved(unsaved.draft.text)
+
+    def _save_unsaved_draft(self) -> bool:
+        """Save a draft the store refused, as the AI draft it is; False when it still
+        cannot be (the editor retries)."""
+        unsaved = self._unsaved
+        if unsaved is None:
+            return True
+        try:
+            unsaved.save(self.context)
+        except Exception as exc:  # still refused: kept, tried again
+            self.editor.save_failed()
+            self.message.emit(f"The draft is not saved yet ({type(exc).__name__}); retrying.")
+            return False
+        self._unsaved = None
+        self.message.emit("The draft is saved.")
+        self.note_changed.emit()
+        return True
+
     @Slot(str)
     def _save_edit(self, text: str) -> None:
         if self.session_id is None:
             return
+        unsaved = self._unsaved
+        if not self._save_unsaved_draft():
+            return
+        if unsaved is not None and unsaved.session_id == self.session_id:
+            self._show_note(reload_text=False)
+            if text == unsaved.draft.text:
+                return  # the draft itself, unedited: saved as such
         try:
             version = save_edit(self.context.db, self.session_id, text)
         except StoreError as exc:
