@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.engines import EngineChoice, build_engine
 from app.paths import AppPaths
@@ -56,6 +56,9 @@ class InferenceWorker(QThread):
         self.description = RULE_ENGINE_LABEL if engine is None else engine.name
         self.degraded = engine is None or engine.name == "rules"
         self._drained = False
+        # The worker object lives on the GUI thread: what the load job learns on the worker
+        # thread reaches these attributes through a queued signal, never by assignment there.
+        self.engine_changed.connect(self._remember_engine)
 
     def run(self) -> None:  # the worker thread
         self.queue.serve()
@@ -104,7 +107,6 @@ class InferenceWorker(QThread):
                 progress=lambda stage, fraction: ctx.emit_progress(stage, fraction),
             )
             self.queue.set_engine(choice.engine)
-            self.description, self.degraded = choice.description, choice.degraded
             self.engine_changed.emit(choice.description, choice.degraded, list(choice.problems))
             return choice
 
@@ -129,6 +131,10 @@ class InferenceWorker(QThread):
         if not ended:
             log_event(logger, "worker.shutdown_timeout", level=logging.ERROR, ms=timeout_ms)
         return ended
+
+    @Slot(str, bool, list)
+    def _remember_engine(self, description: str, degraded: bool, _problems: list[str]) -> None:
+        self.description, self.degraded = description, degraded
 
     def _emit_progress(self, job_id: str, stage: str, fraction: float | None) -> None:
         self.progress.emit(job_id, stage, -1.0 if fraction is None else float(fraction))
