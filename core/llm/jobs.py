@@ -290,6 +290,7 @@ class JobQueue:
         fields["priority"] = Priority(job.priority).name.lower()
         fields["queue_wait_ms"] = round(wait_s * 1000, 1)
         fields["run_ms"] = None if run_s is None else round(run_s * 1000, 1)
+        fields["timeout_s"] = job.timeout_s
         if error is not None:
             fields["error_type"] = type(error).__name__
         elif reason is not None:

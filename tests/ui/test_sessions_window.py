@@ -1,13 +1,18 @@
 """The Sessions workspace through its real widgets, offscreen."""
 
+import json
 import resource
 from pathlib import Path
 
 import docx
+from conftest import CliRunner
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.usecases.drafting import drafting_timeout_s
+from core.notes.drafting import note_answer_tokens
+from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 from core.store.notes import note_history
 from tests.ui.window_fixture import WindowFactory
@@ -221,3 +226,20 @@ def test_a_draft_that_could_not_be_saved_is_saved_later_as_the_ai_draft(
 
 def _status(window: MainWindow) -> str:
     return window.statusBar().currentMessage()
+
+
+def test_the_window_and_the_command_line_give_a_note_the_same_time(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    window = make_window()
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    _generate(window, qtbot)
+    cli = run_cli("notes", "generate", "--session", str(session_id), "--regenerate")
+    assert cli.returncode == 0, cli.stderr
+    log = window.context.paths.log_dir / "auralis.jsonl"
+    events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    limits = [e["timeout_s"] for e in events if e["event"] == "llm.job" and e["kind"] == "note"]
+    inference = window.context.loaded.settings.inference
+    tokens = note_answer_tokens(BUILTIN_TEMPLATES["default"])
+    expected = drafting_timeout_s(inference, TRANSCRIPT.strip(), tokens)
+    assert limits == [expected, expected]  # the window's, then the command line's
