@@ -7,13 +7,18 @@ A ``QTimer`` heartbeat (every 5 ms, precise) runs on the GUI thread of the real 
 (b) a note drafted with the model: Generate in the Sessions workspace, tokens streaming
     into the editor, the draft saved as a version;
 (c) an operating-room replay at full speed (speed 0) of a long case, every segment and
-    state written to the store, with model updates queued on the worker alongside.
+    state written to the store, with model updates queued on the worker alongside;
+(e) long database operations on a database grown to ``--sessions`` sessions: a backup and
+    a passphrase change as the window runs them (off the GUI thread, with a progress
+    dialog), against the same use case called on the GUI thread (as the window did
+    before issue 17): the ratio of the longest stalls is the point.
 
 Target (issue 6): no stall over 50 ms. Reported: beats, max, p99, and stalls over 50 ms.
 Uses the random-weight model that ``bench/engine.py`` builds and caches (134M parameters,
 Q4_K_M) unless ``--model`` names another GGUF.
 
     .venv/bin/python bench/gui.py [--model PATH] [--segments 400] [--max-tokens 256]
+                                  [--sessions 10000]
 """
 
 import argparse
@@ -25,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -32,6 +38,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from orstate import SCRIPT, percentile  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ui.orroom.workspace import OperatingRoomWorkspace  # noqa: E402
 
@@ -130,12 +137,115 @@ def replay(
     return fed, replay_s, detail, beat.stop(), replay_s + settle_s
 
 
+def grow(db: Any, sessions: int) -> None:
+    """Add ``sessions`` sessions of about 1,500 characters (under one patient each 20)."""
+    text = "Client: I slept badly and the week was hard at work. " * 28
+    with db.atomic():
+        for n in range(sessions):
+            if n % 20 == 0:
+                patient = db.execute(
+                    "INSERT INTO patients (display_name, created_at) VALUES (?, '2026-01-01')",
+                    [f"Bench patient {n // 20}"],
+                ).lastrowid
+            db.execute(
+                "INSERT INTO sessions (patient_id, session_number, session_date, transcript,"
+                " created_at) VALUES (?, ?, '2026-01-01', ?, '2026-01-01')",
+                [patient, n % 20 + 1, text],
+            )
+
+
+def database_operations(window: Any, beat: Heartbeat) -> None:
+    """(e): a backup and a passphrase change, off the GUI thread and on it."""
+    import asyncio
+
+    import qasync
+
+    from app.db_key import DatabaseKey, KeyChoice
+    from app.usecases.database import back_up
+    from app.usecases.keys import change_passphrase
+    from ui.background import run_in_background
+
+    context = window.context
+    paths, key, keep = context.paths, context.key, context.loaded.settings.backup.keep
+    size = f"  ({paths.database.stat().st_size / 1e6:.0f} MB)"
+    # The window's async flows run on qasync's loop, which runs on Qt's (as in ui.launch).
+    loop = qasync.QEventLoop(QApplication.instance())
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+
+    def off_gui(title: str, work: Callable[[Any], Any]) -> float:
+        done: list[object] = []
+        task = loop.create_task(run_in_background(window, title, work))
+        task.add_done_callback(done.append)
+        return run_until(lambda: bool(done), 600)
+
+    def on_gui(work: Callable[[], Any]) -> float:
+        done: list[object] = []
+        QTimer.singleShot(0, lambda: done.append(work()))
+        return run_until(lambda: bool(done), 600)
+
+    def measured(name: str, run: Callable[[], float]) -> None:
+        beat.start()
+        seconds = run()
+        report(name, beat.stop(), seconds, size)
+
+    measured(
+        "(e) backup, off the GUI thread",
+        lambda: off_gui("Backing up", lambda pr: back_up(paths, key, keep=keep, progress=pr)),
+    )
+    measured(
+        "(e) backup, on the GUI thread", lambda: on_gui(lambda: back_up(paths, key, keep=keep))
+    )
+
+    def rekey(name: str, new: str, off: bool) -> None:
+        current = context.key_choice
+        context.suspend_store()
+        if off:
+            title = "Changing the passphrase"
+            measured(
+                name, lambda: off_gui(title, lambda pr: change_passphrase(paths, current, new, pr))
+            )
+        else:
+            measured(name, lambda: on_gui(lambda: change_passphrase(paths, current, new)))
+        context.key_choice = KeyChoice(DatabaseKey.passphrase(new), current.source)
+        context.resume_store()
+
+    rekey("(e) passphrase change, off the GUI thread", "bench passphrase one", True)
+    rekey("(e) passphrase change, on the GUI thread", "bench passphrase two", False)
+    asyncio.events._set_running_loop(None)
+    loop.close()  # and its executor's thread
+
+
+def database_only(sessions: int) -> None:
+    """(e) alone, on the rules (no model to build or load)."""
+    from app.context import open_context
+    from app.db_key import throwaway_key
+    from ui.launch import _application
+    from ui.main_window import MainWindow
+
+    app = _application()
+    context = open_context(Path(tempfile.mkdtemp(prefix="auralis-bench-db-")), ask=throwaway_key)
+    window = MainWindow(context, first_run_prompt=False)
+    window.resize(1366, 768)
+    window.show()
+    grow(context.db, sessions)
+    database_operations(window, Heartbeat())
+    window.close()
+    app.processEvents()
+    context.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, help="a GGUF (default: the cached bench model)")
     parser.add_argument("--segments", type=int, default=400, help="lines in the OR replay")
     parser.add_argument("--max-tokens", type=int, default=256, help="tokens per draft")
+    parser.add_argument("--sessions", type=int, default=10_000, help="sessions for (e)")
+    parser.add_argument("--database-only", action="store_true", help="only (e), no model")
     args = parser.parse_args()
+    if args.database_only:
+        database_only(args.sessions)
+        return
     if args.model is None:
         from engine import bench_model
 
@@ -199,6 +309,8 @@ def main() -> None:
     run_until(lambda: bool(loaded), 60)
     rules_only = replay(room, scratch / "long-case.jsonl", args.segments)
     report("(d) OR replay, full speed, rules", *rules_only[:2], rules_only[2])
+    grow(context.db, args.sessions)
+    database_operations(window, beat)
     window.close()
     app.processEvents()
     context.close()

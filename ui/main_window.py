@@ -36,6 +36,7 @@ from app.usecases.database import restore_in_place
 from app.usecases.errors import StoreError
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
+from ui.background import run_in_background
 from ui.dialogs import ask_yes_no, tell
 from ui.lock_screen import IdleWatcher, LockScreen
 from ui.orroom.workspace import OperatingRoomWorkspace
@@ -287,19 +288,23 @@ class MainWindow(QMainWindow):
             return  # the user chose to keep the operating-room display visible
         self.lock()
 
-    def restore_database(self, backup: Path) -> str:
+    async def restore_database(self, backup: Path) -> str:
         """Put a backup's contents in the open store and show them; returns what was done.
-        Refused (``StoreError``) while a draft or a case is writing to the store."""
+        Refused (``StoreError``) while a draft or a case is writing to the store. The
+        restore runs off the GUI thread; the window's connection is closed meanwhile."""
         if self.sessions.job.busy:
             raise StoreError("A note is being drafted: wait for it or cancel it, then restore.")
         if self.operating_room.controller.running:
             raise StoreError("A case is running: stop it, then restore.")
         self.sessions.flush()  # unsaved edits go into the copy made before the restore
         context = self.context
-        context.suspend_store()  # restored on a connection of its own
+        paths, key, keep = context.paths, context.key, context.loaded.settings.backup.keep
+        context.suspend_store()
         try:
-            safety = restore_in_place(
-                context.paths, context.key, backup, keep=context.loaded.settings.backup.keep
+            safety = await run_in_background(
+                self,
+                "Restoring the backup",
+                lambda progress: restore_in_place(paths, key, backup, keep=keep, progress=progress),
             )
         finally:
             context.resume_store()

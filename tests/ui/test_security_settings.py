@@ -4,10 +4,13 @@ name), and Change passphrase re-encrypting the database and its backups."""
 import tomllib
 from pathlib import Path
 
+import pytest
 from conftest import TEST_PASSPHRASE
+from gui_watch import GuiWatch
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.usecases import keys as usecases_keys
 from core.store import audit, open_store
 from core.store.backup import backup_database, integrity_problems, list_backups
 from core.store.connection import DatabaseKey
@@ -38,9 +41,11 @@ def test_lock_settings_are_saved_taken_up_and_audited_by_name(
 
 
 def test_change_passphrase_re_encrypts_the_database_and_its_backups(
-    make_window: WindowFactory, qtbot: QtBot, auralis_home: Path
+    make_window: WindowFactory, qtbot: QtBot, auralis_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
+    watch = GuiWatch()  # re-keying must leave the window responsive
+    monkeypatch.setattr(usecases_keys, "change_key", watch.wrap(usecases_keys.change_key))
     context = window.context
     backup_database(context.db, context.paths.backup_dir, keep=10, key=context.key)
     dialog = window.open_settings()
@@ -53,7 +58,9 @@ def test_change_passphrase_re_encrypts_the_database_and_its_backups(
     qtbot.keyClicks(new.repeat, NEW_PASSPHRASE)
     assert new.buttons.button(new.buttons.StandardButton.Ok).isEnabled()
     new.accept()
-    qtbot.waitUntil(lambda: "passphrase was changed" in panel.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "passphrase was changed" in panel.message.text(), timeout=10_000)
+    watch.stop()
+    assert watch.on_gui_thread == [False] and watch.gui_answered == [True]
     assert "AURALIS_DB_KEY" not in panel.message.text()
     assert "environment" in panel.message.text()  # the tests give the old one that way
 

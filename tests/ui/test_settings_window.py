@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from gui_watch import GuiWatch
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.context import open_context
+from app.usecases import database as usecases_database
 from core.llm.model_file import ChecksumCache
 from core.store.backup import list_backups
 from core.store.patients import create_patient, list_patients
@@ -150,9 +152,12 @@ def test_connection_to_a_real_server_and_to_nothing(
 
 
 def test_restore_from_a_backup_asks_first_and_keeps_what_it_replaced(
-    make_window: WindowFactory, qtbot: QtBot
+    make_window: WindowFactory, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
+    watch = GuiWatch()  # the backup and the restore must leave the window responsive
+    for name in ("backup_database", "restore_into"):
+        monkeypatch.setattr(usecases_database, name, watch.wrap(getattr(usecases_database, name)))
     db = window.context.db
     create_patient(db, "In the backup")
     dialog = window.open_settings()
@@ -160,7 +165,8 @@ def test_restore_from_a_backup_asks_first_and_keeps_what_it_replaced(
     data = dialog.data
     assert not data.restore_button.isEnabled()  # nothing chosen yet
     qtbot.mouseClick(data.backup_button, Qt.MouseButton.LeftButton)
-    assert data.backups.count() == 1 and "Backed up" in data.message.text()
+    qtbot.waitUntil(lambda: "Backed up" in data.message.text(), timeout=10_000)
+    assert data.backups.count() == 1
     create_patient(db, "Written after the backup")
     window.sessions.reload()
     data.backups.setCurrentRow(0)
@@ -180,6 +186,9 @@ def test_restore_from_a_backup_asks_first_and_keeps_what_it_replaced(
     assert data.backups.count() == 2  # the copy of what was replaced is listed too
     undo = list_backups(window.context.paths.backup_dir)[0]
     assert undo.name in data.message.text()
+    watch.stop()
+    assert watch.on_gui_thread == [False, False]  # off the GUI thread (before: on it)
+    assert watch.gui_answered == [True, True]  # the window answered meanwhile
 
 
 def test_restore_is_refused_while_a_case_runs(make_window: WindowFactory, qtbot: QtBot) -> None:
@@ -188,6 +197,7 @@ def test_restore_is_refused_while_a_case_runs(make_window: WindowFactory, qtbot:
     window.operating_room.start_typed()
     dialog = window.open_settings()
     qtbot.mouseClick(dialog.data.backup_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.data.backups.count() == 1, timeout=10_000)
     dialog.data.backups.setCurrentRow(0)
     qtbot.mouseClick(dialog.data.restore_button, Qt.MouseButton.LeftButton)
     _answer(qtbot, dialog.data, "restoreConfirm", QMessageBox.StandardButton.Yes)

@@ -1,12 +1,13 @@
 """Where the data is, Back up now, and Restore from a backup (after a confirmation).
 
-GUI thread: the store's connection belongs to it, and SQLite's backup API copies a
-database of 10,000 sessions in well under a second. The restore itself is the window's
-(``restore``), which refuses while a draft or a case runs and reloads the views.
+GUI thread. The backup runs off it, on a connection of its own, with a progress dialog
+(``ui.background``); the window stays usable meanwhile. The restore is the window's
+(``restore``), which refuses while a draft or a case runs, restores off the GUI thread
+too, and reloads the views.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from app.usecases.database import back_up, backups
 from app.usecases.errors import StoreError
 from core.llm.model_file import human_size
 from ui.async_jobs import async_slot
+from ui.background import run_in_background
 from ui.dialogs import confirm
 
 STAMP = re.compile(r"(\d{8}-\d{6})")
@@ -46,7 +48,7 @@ class DataPanel(QWidget):
     def __init__(
         self,
         context: AppContext,
-        restore: Callable[[Path], str],
+        restore: Callable[[Path], Awaitable[str]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -109,14 +111,22 @@ class DataPanel(QWidget):
     def _open_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.context.paths.data_dir)))
 
-    @Slot()
-    def back_up(self) -> None:
+    @async_slot
+    async def back_up(self) -> None:
+        paths, key = self.context.paths, self.context.key
         keep = self.context.loaded.settings.backup.keep
+        self.backup_button.setEnabled(False)
         try:
-            path = back_up(self.context.paths, self.context.key, keep=keep)
+            path = await run_in_background(
+                self,
+                "Backing up",
+                lambda progress: back_up(paths, key, keep=keep, progress=progress),
+            )
         except StoreError as exc:
             self.message.setText(str(exc))
             return
+        finally:
+            self.backup_button.setEnabled(True)
         self.refresh()
         self.message.setText(f"Backed up to {path.name}.")
 
@@ -139,7 +149,7 @@ class DataPanel(QWidget):
             self.message.setText("Nothing was restored.")
             return
         try:
-            self.message.setText(self.restore(backup))
+            self.message.setText(await self.restore(backup))
         except StoreError as exc:
             self.message.setText(str(exc))
         self.refresh()

@@ -8,7 +8,7 @@ GUI thread; checks, loads and connection tests run on the inference worker and a
 awaited through qasync, so each flow reads top to bottom.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ class SettingsDialog(QDialog):
         self,
         context: AppContext,
         worker: InferenceWorker,
-        restore: Callable[[Path], str],
+        restore: Callable[[Path], Awaitable[str]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

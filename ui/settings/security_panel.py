@@ -2,8 +2,9 @@
 lock (idle minutes, and whether the operating-room display is exempt), and the audit
 trail (verify its hash chain, export it as CSV).
 
-GUI thread. Re-encrypting the database takes well under a second for 10,000 sessions
-(SQLCipher re-writes each page once); the backups are re-encrypted after it.
+GUI thread. Re-encrypting the database (SQLCipher re-writes each page once) and then its
+backups runs off it, on a connection of its own, with a progress dialog; the window's
+connection is closed meanwhile and opened again with the new key.
 """
 
 from pathlib import Path
@@ -26,6 +27,8 @@ from app.settings import SecuritySettings, field_bounds
 from app.usecases.audit_trail import export_audit, verify_audit
 from app.usecases.errors import StoreError
 from app.usecases.keys import change_passphrase
+from ui.async_jobs import async_slot
+from ui.background import run_in_background
 from ui.passphrase_dialogs import NewPassphraseDialog
 
 OR_EXEMPTION_TEXT = (
@@ -166,18 +169,23 @@ class SecurityPanel(QWidget):
         dialog.accepted.connect(self._change_accepted)
         dialog.open()
 
-    @Slot()
-    def _change_accepted(self) -> None:
+    @async_slot
+    async def _change_accepted(self) -> None:
         context, current = self.context, self.context.key_choice
+        paths, new = context.paths, self._dialog.passphrase.text()
+        self._dialog.deleteLater()
         context.suspend_store()  # the passphrase is changed on a connection of its own
         try:
-            change = change_passphrase(context.paths, current, self._dialog.passphrase.text())
+            change = await run_in_background(
+                self,
+                "Changing the passphrase",
+                lambda progress: change_passphrase(paths, current, new, progress),
+            )
             context.key_choice = change.choice
         except StoreError as exc:
             self.message.setText(str(exc))
             return
         finally:
-            self._dialog.deleteLater()
             context.resume_store()
         if current.source == "keyring":
             self.message.setText("The passphrase that unlocks the window was changed.")
