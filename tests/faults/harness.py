@@ -285,6 +285,7 @@ def check_record(
         db, "or_segments", "text", ("case_id", ledger.case_id), since_segment,
         ledger.segments, "segment",
     )  # fmt: skip
+    problems += audit_problems(db)
     current = current_note(db, ledger.session_id)
     if ledger.notes:
         if current is None or current.version.id != ledger.newest_note:
@@ -294,6 +295,25 @@ def check_record(
             )
         elif current.version.content != ledger.notes[ledger.newest_note]:
             problems.append("the current note does not hold the newest autosaved text")
+    return problems
+
+
+def audit_problems(db: Database) -> list[str]:
+    """Every note version has its audit entry and every note-version entry its version:
+    a change and its entry are kept together or not at all."""
+    versions = {row[0] for row in db.execute("SELECT id FROM note_versions")}
+    entries = [
+        row[0]
+        for row in db.execute(
+            "SELECT entity_id FROM audit_log WHERE entity = 'note_version' "
+            "AND action IN ('edit', 'generate', 'restore')"
+        )
+    ]
+    problems = [f"note version {v} has no audit entry" for v in sorted(versions - set(entries))]
+    problems += [f"an audit entry names note version {e}, which is not there" for e in
+                 sorted(set(entries) - versions)]  # fmt: skip
+    if len(entries) != len(set(entries)):
+        problems.append("a note version has two audit entries")
     return problems
 
 

@@ -5,7 +5,9 @@ after each commit; it is SIGKILLed at a random moment (a fifth of the time befor
 store is even open: during the integrity check, WAL recovery or the start-up backup).
 The real command line (``notes edit``, ``or replay --resume``) is killed the same way.
 After every kill the database passes ``integrity_check``, holds every acknowledged write
-with its text, and the newest acknowledged autosave is the session's current note.
+with its text, the newest acknowledged autosave is the session's current note, and every
+note version and its audit entry are both there or both absent (they are one
+transaction).
 """
 
 import random

@@ -8,8 +8,9 @@ saves note versions and operating-room segments in a loop, acknowledging each on
 The environment is the app's: ``AURALIS_HOME`` and ``AURALIS_DB_KEY``. ``setup`` creates a
 patient, a session and two operating-room cases and prints their ids as one JSON line.
 ``write`` prints ``ready`` once the store is open, then alternates an autosave of the
-session's note (``update_note``, what the window's autosave and ``notes edit`` call) and
-an appended segment (``add_segment``, what ``or ... --record`` calls), and prints
+session's note (``save_edit``: the change and its audit entry, what the window's autosave
+and ``notes edit`` call) and an appended segment (``add_segment``, what
+``or ... --record`` calls), and prints
 ``note <i> <version id>`` or ``seg <i> <row id>`` on standard output, flushed, only
 after the call (and so its commit) has returned: a printed line is an acknowledged write.
 
@@ -75,7 +76,7 @@ def _setup() -> int:
 
 def _write(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from app.usecases.notes import save_edit as update_note
+    from app.usecases.notes import save_edit
     from core.store.orcases import add_segment
 
     ctx = open_context()
@@ -84,7 +85,7 @@ def _write(args: argparse.Namespace) -> int:
     out.flush()
     for index in range(args.count):
         if index % 2 == 0:
-            version = update_note(ctx.db, args.session, note_text(args.tag, index, args.size))
+            version = save_edit(ctx.db, args.session, note_text(args.tag, index, args.size))
             assert version is not None  # every text is new
             out.write(f"note {index} {version.id}\n")
         else:
@@ -105,13 +106,13 @@ def _write(args: argparse.Namespace) -> int:
 
 def _save(args: argparse.Namespace) -> int:
     from app.context import open_context
-    from app.usecases.notes import save_edit as update_note
+    from app.usecases.notes import save_edit
     from core.store.errors import StoreError
 
     text = args.file.read_text(encoding="utf-8")
     ctx = open_context()
     try:
-        version = update_note(ctx.db, args.session, text)
+        version = save_edit(ctx.db, args.session, text)
     except StoreError as exc:
         print(f"refused {type(exc).__name__}", flush=True)
         return 1
