@@ -1,0 +1,94 @@
+"""Drafting as both front ends run it: a job on a queue served by its own thread, one time
+limit, and the save (an AI version, audited) back on the database's thread."""
+
+import threading
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from app.settings import InferenceSettings
+from app.usecases.drafting import NoteDrafting, drafting_timeout_s, start_note, start_summary
+from app.usecases.errors import StoreError
+from app.usecases.notes import NoteExistsError, NoteRequest, current_note
+from app.usecases.patients import add_patient
+from app.usecases.sessions import add_pasted_session
+from core.llm.jobs import Job, JobQueue, JobSink
+from core.llm.rules import RuleEngine
+from core.notes.drafting import NoteDraft, note_answer_tokens
+from core.notes.templates import BUILTIN_TEMPLATES
+from core.store import audit
+
+TRANSCRIPT = "Client: I feel low and I sleep badly.\nTherapist: Let's try a sleep diary."
+INFERENCE = InferenceSettings(timeout_s=60, max_tokens=512, n_ctx=4096)
+
+
+def _run(job: Job) -> tuple[str, Any]:
+    """Run one job on a queue served by its own thread (the rules as the engine)."""
+    done = threading.Event()
+    outcome: list[tuple[str, Any]] = []
+
+    def settle(kind: str) -> Any:
+        def record(_job_id: str, value: Any) -> None:
+            outcome.append((kind, value))
+            done.set()
+
+        return record
+
+    job.sink = JobSink(
+        on_result=settle("result"), on_error=settle("error"), on_cancelled=settle("cancelled")
+    )
+    queue = JobQueue(RuleEngine())
+    thread = queue.start_thread("test-drafting")
+    queue.submit(job)
+    assert done.wait(30)
+    queue.stop()
+    thread.join(30)
+    return outcome[0]
+
+
+def test_a_note_is_drafted_on_the_engines_thread_and_saved_as_an_ai_version(
+    fresh_db: Database,
+) -> None:
+    session = add_pasted_session(fresh_db, add_patient(fresh_db, "Ada").id, TRANSCRIPT).session
+    drafting = start_note(fresh_db, session.id, "soap", INFERENCE)
+    outcome, draft = _run(drafting.job())
+    assert outcome == "result" and isinstance(draft, NoteDraft) and draft.template == "soap"
+    result = drafting.save(fresh_db, draft)
+    note = current_note(fresh_db, session.id)
+    assert note is not None and note.version == result.version and note.is_ai_generated
+    newest = audit.list_entries(fresh_db, limit=1)[0]
+    assert (newest.action, newest.entity_id) == ("generate", result.version.id)
+    assert newest.detail == f"session={session.id} engine=rules"
+    with pytest.raises(NoteExistsError):
+        start_note(fresh_db, session.id, "soap", INFERENCE)
+
+
+def test_a_summary_is_drafted_and_recorded(fresh_db: Database) -> None:
+    patient = add_patient(fresh_db, "Ada")
+    for _ in range(2):
+        add_pasted_session(fresh_db, patient.id, TRANSCRIPT)
+    drafting = start_summary(fresh_db, patient.id, INFERENCE)
+    outcome, summary = _run(drafting.job())
+    assert outcome == "result" and drafting.finish(fresh_db, summary).session_count == 2
+    newest = audit.list_entries(fresh_db, limit=1)[0]
+    assert (newest.action, newest.entity_id) == ("summarize", patient.id)
+
+
+def test_a_draft_of_a_file_is_never_stored(fresh_db: Database) -> None:
+    drafting = NoteDrafting(NoteRequest(None, BUILTIN_TEMPLATES["default"], TRANSCRIPT), INFERENCE)
+    _, draft = _run(drafting.job())
+    with pytest.raises(StoreError, match="not stored"):
+        drafting.save(fresh_db, draft)
+
+
+def test_the_time_limit_grows_with_what_the_draft_may_generate() -> None:
+    template = BUILTIN_TEMPLATES["default"]  # five sections: up to 1,100 tokens an answer
+    tokens = note_answer_tokens(template)
+    one_part = drafting_timeout_s(INFERENCE, TRANSCRIPT, tokens)
+    assert one_part == pytest.approx(60 * 3 * tokens / 512)  # two tries: 1 + 2 budgets
+    long = "\n".join([TRANSCRIPT] * 2000)  # several parts for the local model, and a merge
+    assert drafting_timeout_s(INFERENCE, long, tokens) > 3 * one_part
+    assert drafting_timeout_s(INFERENCE, TRANSCRIPT) == pytest.approx(60 * 3)  # a summary
+    faster = INFERENCE.model_copy(update={"timeout_s": 10})
+    assert drafting_timeout_s(faster, TRANSCRIPT, tokens) == pytest.approx(one_part / 6)
