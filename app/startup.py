@@ -9,8 +9,9 @@ from app.paths import AppPaths
 from app.settings import Settings
 from app.unlock_attempts import FILENAME as ATTEMPTS_FILENAME
 from app.unlock_attempts import UnlockAttempts
+from app.usecases.transaction import record_event
 from core.logs import log_event
-from core.store import audit, open_store
+from core.store import open_store
 from core.store.backup import backup_database, list_backups, verify_database
 from core.store.connection import DatabaseKey
 from core.store.errors import StoreError, WrongKeyError
@@ -61,7 +62,7 @@ def open_database(paths: AppPaths, settings: Settings, key: DatabaseKey | None) 
     due = backup_is_due(paths, settings)
     db = open_store(paths.database, key=key)
     if failures:
-        audit.record(db, "unlock_failed", "database", detail=f"failures={failures}")
+        record_event(db, "unlock_failed", "database", detail=f"failures={failures}")
     if due:
         try:
             backup_database(db, paths.backup_dir, keep=settings.backup.keep, key=key)

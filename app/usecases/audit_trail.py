@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 from core.store import audit
 from core.store.audit import AuditEntry, ChainReport
 from core.store.errors import StoreError
@@ -41,8 +41,7 @@ def export_audit(db: Database, path: Path) -> int:
         raise StoreError(
             f"The audit trail could not be written to {path}: {exc.strerror}."
         ) from exc
-    with audited(db, "The audit entry") as tx:
-        tx.record("export", "audit_log", detail=f"entries={count}")
+    record_event(db, "export", "audit_log", detail=f"entries={count}")
     return count
 
 
@@ -50,5 +49,4 @@ def record_window_event(db: Database, action: str, *, failures: int | None = Non
     """The window was locked ("lock"), unlocked ("unlock") or a wrong passphrase was
     typed at its lock ("unlock_failed", with how many so far)."""
     detail = f"failures={failures}" if failures is not None else None
-    with audited(db, "The audit entry") as tx:
-        tx.record(action, "window", detail=detail)
+    record_event(db, action, "window", detail=detail)

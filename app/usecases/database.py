@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from app.paths import AppPaths
 from app.startup import check_database
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 from core.store import open_store
 from core.store.backup import (
     backup_database,
@@ -45,6 +45,11 @@ Progress = Callable[[str, float | None], None]
 
 def _silent(_stage: str, _fraction: float | None) -> None:
     pass
+
+
+def _stage(progress: Progress, stage: str) -> Callable[[float], None]:
+    """A copy's fraction reported as ``stage``."""
+    return lambda fraction: progress(stage, fraction)
 
 
 @contextmanager
@@ -96,15 +101,9 @@ def back_up(
     others meanwhile), keep the newest ``keep``, and record it. ``StoreError`` when it
     cannot be written; the database and the older backups are untouched then."""
     with store_connection(paths, key) as db:
-        path = backup_database(
-            db,
-            paths.backup_dir,
-            keep=keep,
-            key=key,
-            progress=lambda fraction: progress("Backing up", fraction),
-        )
-        with audited(db, "The audit entry") as tx:
-            tx.record("backup", "database")
+        step = _stage(progress, "Backing up")
+        path = backup_database(db, paths.backup_dir, keep=keep, key=key, progress=step)
+        record_event(db, "backup", "database")
     return path
 
 
@@ -131,8 +130,8 @@ def restore_file(paths: AppPaths, key: DatabaseKey | None, backup: Path) -> Path
     the file it replaces is kept aside (returned). Recorded in the restored database."""
     moved = restore_backup(backup, paths.database, key=key)
     try:
-        with store_connection(paths, key) as db, audited(db, "The audit entry") as tx:
-            tx.record("restore", "database")
+        with store_connection(paths, key) as db:
+            record_event(db, "restore", "database")
     except StoreError as exc:
         kept = f" (the previous file is kept as {moved})" if moved else ""
         raise StoreError(
@@ -155,14 +154,7 @@ def restore_in_place(
     meanwhile: the window suspends its own until this returns."""
     progress("Checking the backup", None)
     with store_connection(paths, key) as db:
-        safety = restore_into(
-            db,
-            backup,
-            paths.backup_dir,
-            keep=keep,
-            key=key,
-            progress=lambda fraction: progress("Restoring", fraction),
-        )
-        with audited(db, "The audit entry") as tx:
-            tx.record("restore", "database")
+        step = _stage(progress, "Restoring")
+        safety = restore_into(db, backup, paths.backup_dir, keep=keep, key=key, progress=step)
+        record_event(db, "restore", "database")
     return safety

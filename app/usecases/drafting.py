@@ -15,7 +15,9 @@ every ``max_tokens`` tokens it may generate, counted from when it starts to run;
 window and the command line use the same limit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -60,6 +62,11 @@ def drafting_timeout_s(
     return inference.timeout_s * max(1.0, tokens / inference.max_tokens)
 
 
+def _interactive_job(kind: str, run: Callable[[Engine, JobContext], Any], timeout_s: float) -> Job:
+    """A job a clinician waits for: before operating-room updates and batch work."""
+    return Job(kind=kind, priority=Priority.INTERACTIVE, run=run, timeout_s=timeout_s)
+
+
 @dataclass(frozen=True)
 class NoteDrafting:
     """One note to draft: ``run`` on the engine's thread, then ``save`` its draft."""
@@ -86,12 +93,7 @@ class NoteDrafting:
         )
 
     def job(self) -> Job:
-        return Job(
-            kind=self.kind,
-            priority=Priority.INTERACTIVE,
-            run=self.run,
-            timeout_s=self.timeout_s,
-        )
+        return _interactive_job(self.kind, self.run, self.timeout_s)
 
     def save(self, db: Database, draft: NoteDraft) -> NoteResult:
         """Store the draft as the session's new AI version (database thread)."""
@@ -118,12 +120,7 @@ class SummaryDrafting:
         return draft_summary(engine, self.request, max_chunk_chars=chunk, cancel=ctx.cancel)
 
     def job(self) -> Job:
-        return Job(
-            kind=self.kind,
-            priority=Priority.INTERACTIVE,
-            run=self.run,
-            timeout_s=self.timeout_s,
-        )
+        return _interactive_job(self.kind, self.run, self.timeout_s)
 
     def finish(self, db: Database, summary: PatientSummary) -> PatientSummary:
         """Record that the summary was made (the summary itself is not stored)."""

@@ -13,7 +13,7 @@ from typing import Protocol
 from sqlite_utils import Database
 
 from app.usecases.notes import version_id
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 from core.notes.export import EXPORT_NOT_ENCRYPTED, ExportDocument, to_plain_text
 from core.notes.templates import BUILTIN_TEMPLATES
 from core.store.errors import StoreError
@@ -90,8 +90,7 @@ def export_note(
     """Write the session's note (or version ``number``) with ``exporter``; audited once
     the file is complete."""
     written = exporter.write(path, load_export(db, session_id, number))
-    with audited(db, "The audit entry") as tx:
-        tx.record("export", "session", session_id, detail=f"format={exporter.name}")
+    record_event(db, "export", "session", session_id, detail=f"format={exporter.name}")
     return written
 
 
@@ -99,6 +98,5 @@ def copy_as_plain_text(db: Database, session_id: int) -> str:
     """The current note as plain text for pasting into a health record (audited as an
     export to the clipboard)."""
     text = to_plain_text(load_export(db, session_id))
-    with audited(db, "The audit entry") as tx:
-        tx.record("export", "session", session_id, detail="format=clipboard")
+    record_event(db, "export", "session", session_id, detail="format=clipboard")
     return text

@@ -17,7 +17,7 @@ from app.db_key import KeyChoice
 from app.keyring_store import StoredKey, save_key
 from app.paths import AppPaths
 from app.usecases.database import Progress, store_connection
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 from core.passphrase import PassphraseVerifier
 from core.store.backup import list_backups
 from core.store.connection import DatabaseKey
@@ -62,8 +62,7 @@ def encrypt_existing(paths: AppPaths, key: DatabaseKey, progress: Progress = _si
 
 def record_encryption(db: Database, change: KeyChange) -> None:
     """The audit entry of ``encrypt_existing``, in the now encrypted database."""
-    with audited(db, "The audit entry") as tx:
-        tx.record("encrypt", "database", detail=f"backups={change.backups}")
+    record_event(db, "encrypt", "database", detail=f"backups={change.backups}")
 
 
 def change_passphrase(
@@ -77,8 +76,8 @@ def change_passphrase(
     if current.source == "keyring":
         stored = StoredKey(current.key, PassphraseVerifier.of(new_passphrase))
         save_key(paths.database, stored)
-        with store_connection(paths, current.key) as db, audited(db, "The audit entry") as tx:
-            tx.record("change_passphrase", "window")
+        with store_connection(paths, current.key) as db:
+            record_event(db, "change_passphrase", "window")
         return KeyChange(KeyChoice(current.key, "keyring", stored.unlock))
     new = DatabaseKey.passphrase(new_passphrase)
     progress("Re-encrypting the database", None)
@@ -87,6 +86,5 @@ def change_passphrase(
         backups = list_backups(paths.backup_dir)
         left = _rekey_backups(backups, current.key, new, progress)
         done = len(backups) - len(left)
-        with audited(db, "The audit entry") as tx:
-            tx.record("change_passphrase", "database", detail=f"backups={done}")
+        record_event(db, "change_passphrase", "database", detail=f"backups={done}")
     return KeyChange(KeyChoice(new, "asked"), done, left)

@@ -4,7 +4,7 @@ audit entry naming the settings changed (never their values)."""
 from sqlite_utils import Database
 
 from app.settings import LoadedSettings, Settings, save_settings
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 
 __all__ = ["changed_names", "save_changed_settings"]
 
@@ -28,6 +28,5 @@ def save_changed_settings(db: Database, loaded: LoadedSettings, settings: Settin
     save_settings(loaded, settings)
     changed = changed_names(before, settings)
     if changed:
-        with audited(db, "The audit entry") as tx:
-            tx.record("settings_change", "settings", detail=",".join(changed))
+        record_event(db, "settings_change", "settings", detail=",".join(changed))
     return changed

@@ -3,7 +3,7 @@ notes), and record in the audit trail that one was made."""
 
 from sqlite_utils import Database
 
-from app.usecases.transaction import audited
+from app.usecases.transaction import record_event
 from core.llm.engine import Engine
 from core.llm.types import CancelToken
 from core.notes.drafting import (
@@ -37,8 +37,7 @@ def prepare_summary(db: Database, patient_id: int) -> SummaryRequest:
 
 
 def record_summary(db: Database, summary: PatientSummary) -> None:
-    with audited(db, "The audit entry") as tx:
-        tx.record("summarize", "patient", summary.patient_id)
+    record_event(db, "summarize", "patient", summary.patient_id)
 
 
 def summarize(

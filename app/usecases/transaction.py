@@ -57,6 +57,20 @@ def audited(db: Database, what: str) -> Iterator[AuditedChange]:
             raise
 
 
+def record_event(
+    db: Database,
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    *,
+    detail: str | None = None,
+) -> None:
+    """Record something done that changed no record (a view, an export, a backup) in
+    a transaction of its own."""
+    with audited(db, "The audit entry") as tx:
+        tx.record(action, entity, entity_id, detail=detail)
+
+
 def _check_recorded(change: AuditedChange) -> None:
     if change.entries == 0:
         raise RuntimeError("an audited change recorded no audit entry")
