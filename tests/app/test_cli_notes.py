@@ -81,12 +81,16 @@ def test_the_whole_review_flow(run_cli: CliRunner, vtt: Path, tmp_path: Path) ->
     assert "+Reviewed in supervision." in diff.stdout
     assert _json(run_cli("notes", "restore", "1", "1", "--json"))["number"] == 3
 
-    for fmt in ("md", "txt", "docx"):
+    for fmt in ("md", "txt", "docx", "pdf"):  # the registry's formats, as in the window
         out = tmp_path / f"note.{fmt}"
-        exported = run_cli("notes", "export", "1", "--format", fmt, "--output", str(out))
+        # No display: the PDF is laid out by an offscreen Qt application.
+        exported = run_cli(
+            "notes", "export", "1", "--format", fmt, "--output", str(out), QT_QPA_PLATFORM=""
+        )
         assert exported.returncode == 0 and "NOT encrypted" in exported.stderr
     assert "Ada Lovelace" in (tmp_path / "note.md").read_text()
     assert "ending my life" in (tmp_path / "note.txt").read_text()
+    assert (tmp_path / "note.pdf").read_bytes().startswith(b"%PDF")
     document = docx.Document(str(tmp_path / "note.docx"))
     assert any("AI-assisted draft" in p.text for p in document.paragraphs)
 

@@ -487,6 +487,7 @@ def test_log_lines_carry_numbers_and_never_text(
         "priority": "interactive",
         "queue_wait_ms": ok_fields["queue_wait_ms"],
         "run_ms": ok_fields["run_ms"],
+        "timeout_s": None,
         "prompt_tokens": 7,
         "completion_tokens": 7,
         "tokens_per_s": 100.0,
