@@ -1,13 +1,21 @@
-"""Risk detection benchmark: precision and recall on the labelled set.
+"""Risk detection benchmark.
 
-Runs ``detect_risks`` over every item of ``tests/core/notes/risk_labelled.py`` and prints,
-per category and overall, precision and recall for disclosures (status "disclosed"), the
-accuracy of denied and historical statuses, and every miss. A measurement, not a test:
-the exit code is always 0.
+Without options: ``detect_risks`` over every item of ``tests/core/notes/risk_labelled.py``
+(sentences written alongside the detector: a check that nothing is broken), per
+category and overall, precision and recall for disclosures, the accuracy of denied and
+historical statuses, and every miss.
 
-    .venv/bin/python bench/risk.py
+With ``--transcripts dev|test``: the transcripts written blind by other authors
+(``bench/data/risk_eval``): recall per construct, false flags and "possible risk" items
+per risk-free transcript (see ``bench/risk_transcripts.py``). ``--show`` lists the misses
+and false flags, for the development part only: the test part's text is never printed.
+
+A measurement, not a test: the exit code is always 0.
+
+    .venv/bin/python bench/risk.py [--transcripts dev|test [--show]]
 """
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -19,6 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "core"
 from risk_labelled import LABELLED, Labelled
 
 from core.notes.risk import RiskCategory, detect_risks
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import risk_transcripts
 
 Pair = tuple[RiskCategory, str]
 
@@ -32,7 +43,26 @@ def ratio(num: int, den: int) -> str:
     return f"{num / den:.3f}" if den else "  n/a"
 
 
+def transcripts(part: str, show: bool) -> None:
+    def detect(text: str) -> list[risk_transcripts.Flag]:
+        return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in detect_risks(text)]
+
+    result = risk_transcripts.score(risk_transcripts.load(part), detect)
+    risk_transcripts.report(f"{part} part", result, show=show and part == "dev")
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--transcripts", choices=["dev", "test"], help="score a blind set part")
+    parser.add_argument("--show", action="store_true", help="list misses (dev part only)")
+    args = parser.parse_args()
+    if args.transcripts:
+        transcripts(args.transcripts, args.show)
+        return 0
+    return labelled()
+
+
+def labelled() -> int:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()

@@ -56,7 +56,7 @@ ALSO = {
 class Flag:
     category: str
     status: str  # "disclosed", "historical", "denied" or "possible"
-    line: int
+    lines: tuple[int, ...]
 
 
 @dataclass
@@ -91,14 +91,11 @@ def load(part: str) -> list[dict[str, Any]]:
 def _covers(flag: Flag, disclosure: dict[str, Any], statuses: Iterable[str]) -> bool:
     construct = disclosure["construct"]
     categories = {CATEGORY[construct], *ALSO.get(construct, ())}
-    return flag.line in disclosure["lines"] and flag.category in categories and (
-        flag.status in statuses
-    )
+    on_its_lines = any(line in disclosure["lines"] for line in flag.lines)
+    return on_its_lines and flag.category in categories and flag.status in statuses
 
 
-def score(
-    transcripts: Sequence[dict[str, Any]], detect: Callable[[str], Sequence[Flag]]
-) -> Score:
+def score(transcripts: Sequence[dict[str, Any]], detect: Callable[[str], Sequence[Flag]]) -> Score:
     result = Score()
     for item in transcripts:
         result.transcripts += 1
@@ -109,16 +106,17 @@ def score(
             for flag in flags:
                 if flag.status == "disclosed":
                     result.false_disclosed += 1
-                    result.false_flags.append(
-                        f"  {item['id']} line {flag.line} {flag.category}: {lines[flag.line - 1]!r}"
-                    )
+                    said = " / ".join(lines[i - 1] for i in flag.lines)
+                    result.false_flags.append(f"  {item['id']} {flag.category}: {said!r}")
                 elif flag.status == "possible":
                     result.false_possible += 1
         for disclosure in item["disclosures"]:
             construct = disclosure["construct"]
             result.disclosures[construct] += 1
-            wanted = ("disclosed", "historical") if disclosure["time"] == "historical" else (
-                "disclosed",
+            wanted = (
+                ("disclosed", "historical")
+                if disclosure["time"] == "historical"
+                else ("disclosed",)
             )
             if any(_covers(flag, disclosure, wanted) for flag in flags):
                 result.found[construct] += 1

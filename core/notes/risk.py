@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.notes import risk_lexicon as lex
+from core.notes import risk_phrases
 from core.notes.markers import ANY_MARKER, red
 from core.notes.risk_lexicon import RiskCategory as RiskCategory  # re-exported
 from core.notes.speakers import is_clinician, split_speaker
@@ -37,13 +38,19 @@ _MAX_QUOTE = 240
 
 @dataclass(frozen=True)
 class RiskFlag:
-    """One risk found in a transcript line: what, how it was said, and where."""
+    """One risk found in a transcript: what, how it was said, and where."""
 
     category: RiskCategory
     status: RiskStatus
     quote: str  # the sentence (or clause) as it appears in the transcript line, trimmed
-    line: int  # 1-based line number in the transcript text
+    line: int  # 1-based line number in the transcript text (the first, over several)
     speaker: str | None  # the line's speaker label, if any
+    construct: str = ""  # what clinicians screen for, e.g. "nssi", "abuse_financial"
+    lines: tuple[int, ...] = ()  # every line it rests on (a question and its answer)
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            object.__setattr__(self, "lines", (self.line,))
 
     def describe(self) -> str:
         """One line for the note, e.g. ``Self-harm (disclosed, line 7, Client): "..."``."""
@@ -134,6 +141,7 @@ class _Hit:
     sentence: tuple[int, int]
     clause: tuple[int, int]
     span: tuple[int, int]
+    construct: str = ""
 
 
 class _Line:
@@ -188,11 +196,11 @@ class _Line:
     def context_hits(self, context: RiskStatus) -> Iterator[_Hit]:
         """Plans and means beside a suicidal or self-harm phrase: denied or historical by
         their own words, else with the status of that phrase."""
-        for hit in self.hits((lex.MEANS_IN_CONTEXT,)):
+        for hit in self.hits((risk_phrases.MEANS_IN_CONTEXT,)):
             status = context if hit.status == "disclosed" else hit.status
-            yield _Hit(hit.category, status, hit.sentence, hit.clause, hit.span)
+            yield _Hit(hit.category, status, hit.sentence, hit.clause, hit.span, hit.construct)
 
-    def hits(self, phrases: Sequence[lex.Phrase] = lex.PHRASES) -> Iterator[_Hit]:
+    def hits(self, phrases: Sequence[lex.Phrase] = risk_phrases.PHRASES) -> Iterator[_Hit]:
         """Every match of ``phrases`` in the line with its status, questions skipped."""
         for sentence in self.sentences:
             if not self.is_question(*sentence):
@@ -208,7 +216,7 @@ class _Line:
                 if _nearest_subject(prefix) in _SKIP_SUBJECTS[phrase.subject]:
                     continue
                 status = self.status(phrase, seg, m.span())
-                yield _Hit(phrase.category, status, sentence, seg, m.span())
+                yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
 
     def quote(self, hit: _Hit) -> str:
         """The hit's sentence, or its clause, or a window around it when those are long."""
@@ -230,7 +238,7 @@ def detect_risks(transcript: str) -> list[RiskFlag]:
             continue
         line = _Line(raw[start:])
         hits = list(line.hits())
-        context = [h.status for h in hits if h.category in lex.CONTEXT_CATEGORIES]
+        context = [h.status for h in hits if h.category in risk_phrases.CONTEXT_CATEGORIES]
         if "disclosed" in context or "historical" in context:
             best_context: RiskStatus = "disclosed" if "disclosed" in context else "historical"
             hits.extend(line.context_hits(best_context))
@@ -240,7 +248,8 @@ def detect_risks(transcript: str) -> list[RiskFlag]:
             if kept is None or _RANK[hit.status] > _RANK[kept.status]:
                 best[hit.category] = hit
         for hit in sorted(best.values(), key=lambda h: h.span):
-            flags.append(RiskFlag(hit.category, hit.status, line.quote(hit), number, speaker))
+            quote = line.quote(hit)
+            flags.append(RiskFlag(hit.category, hit.status, quote, number, speaker, hit.construct))
     return flags
 
 

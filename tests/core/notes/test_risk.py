@@ -110,8 +110,14 @@ def test_a_disclosure_gives_its_quote_line_and_speaker() -> None:
     transcript = "Therapist: How was your week?\nClient: Bad. I just want to end my life.\n"
     [flag] = detect_risks(transcript)
     assert flag == RiskFlag(
-        "suicidal_ideation", "disclosed", "I just want to end my life.", 2, "Client"
+        "suicidal_ideation",
+        "disclosed",
+        "I just want to end my life.",
+        2,
+        "Client",
+        "active_ideation",
     )
+    assert flag.lines == (2,)
     assert flag.describe() == (
         'Suicidal ideation (disclosed, line 2, Client): "I just want to end my life."'
     )
