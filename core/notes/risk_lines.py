@@ -1,0 +1,213 @@
+"""Risk detection in one transcript line.
+
+Each line goes through, in order: idiom masking ("the commute is killing me"), the
+question filter (a question to the listener is no disclosure), then each risk phrase;
+forms that carry their own negation ("I don't want to wake up") are listed first and
+never read as denials; then negation ("I would never kill myself" -> denied), then past
+time ("years ago I tried to kill myself" -> historical). One flag per category; the
+strongest status wins: disclosed > historical > denied.
+
+Pure functions without state, safe from any thread; stdlib only. The cues live in
+``core.notes.risk_lexicon``, the phrases in ``core.notes.risk_phrases``.
+"""
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from core.notes import risk_lexicon as lex
+from core.notes import risk_phrases
+from core.notes.risk_flags import RANK, RiskFlag, RiskStatus
+from core.notes.risk_lexicon import RiskCategory
+from core.notes.speakers import split_speaker
+
+_MAX_QUOTE = 240
+
+_TIMESTAMP = re.compile(r"^\s*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s*(?:-\s*)?)")
+_WORD = re.compile(r"[\w'’-]+")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+")
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|whereas|except)\b|;", re.I)
+_SUBJECT_BREAK = frozenset(
+    "i i'm im i've ive i'd i'll he she they we you he's she's they're we're you're".split()
+)
+_SCOPE_WORDS = 8
+_WINDOW = 300  # characters around a phrase that its cues are looked for in
+
+
+def _split_speaker(raw: str) -> tuple[str | None, int]:
+    """The speaker label of a line (or None) and where the spoken text starts; a leading
+    timestamp ("[00:12:03]") is skipped."""
+    start = m.end() if (m := _TIMESTAMP.match(raw)) else 0
+    speaker, rest = split_speaker(raw[start:])
+    return (speaker, len(raw) - len(rest)) if speaker is not None else (None, start)
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` blanked, offsets unchanged."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at every match of ``pattern``, as absolute spans."""
+    cuts = [start, *(m.end() for m in pattern.finditer(text, start, end)), end]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def _governs(cue: re.Pattern[str], prefix: str) -> bool:
+    """Whether the last ``cue`` in ``prefix`` reaches the phrase right after it: a few
+    words away, and no new subject between ("I don't think I'd" keeps it)."""
+    cues = list(cue.finditer(prefix))
+    if not cues:
+        return False
+    between = _words(prefix[cues[-1].end() :])
+    if len(between) > _SCOPE_WORDS:
+        return False
+    raised = bool(between) and between[0] in lex.NEGATION_RAISERS
+    return raised or not any(w in _SUBJECT_BREAK for w in between)
+
+
+_PERSON_KINDS = (
+    ("self", lex.SELF_WORDS),
+    ("you", lex.YOU_WORDS),
+    ("thing", lex.THING_WORDS),
+    ("third", lex.THIRD_WORDS),
+)
+_SKIP_SUBJECTS: dict[lex.Subject, frozenset[str]] = {
+    "any": frozenset(),
+    "self": frozenset({"third", "you"}),
+    "agent": frozenset({"self", "thing", "you"}),
+}
+
+
+def _nearest_subject(prefix: str) -> str | None:
+    """The kind of the last person word before a phrase: self, you, thing or third."""
+    for word in reversed(_words(prefix)):
+        for kind, words in _PERSON_KINDS:
+            if word in words:
+                return kind
+    return None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: RiskCategory
+    status: RiskStatus
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    span: tuple[int, int]
+    construct: str = ""
+
+
+class _Line:
+    """One line's text, its masks and sentence spans, for the matching passes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.masked = _mask(text, lex.IDIOM)
+        self.negmask = _mask(self.masked, lex.NEGATION_NEUTRALISERS)
+        self.sentences = [
+            s for s in _spans(text, 0, len(text), SENTENCE_END) if text[s[0] : s[1]].strip()
+        ]
+
+    def is_question(self, start: int, end: int) -> bool:
+        """A question to the listener: ends with "?", says nothing of "I" or "my", and is
+        not a rhetorical "what's the point of living?"."""
+        sentence = self.text[start:end].strip().rstrip("\"'’”) ")
+        if not sentence.endswith("?") or lex.RHETORICAL_QUESTION.search(sentence):
+            return False
+        return not any(w in lex.SELF_WORDS or w == "my" for w in _words(sentence))
+
+    def status(self, phrase: lex.Phrase, seg: tuple[int, int], span: tuple[int, int]) -> RiskStatus:
+        """Denied, historical or disclosed, from the words around ``span`` in its clause."""
+        seg = (max(seg[0], span[0] - _WINDOW), min(seg[1], span[1] + _WINDOW))
+        prefix = self.negmask[seg[0] : span[0]]
+        if breaks := list(lex.CLAUSE_BREAK.finditer(prefix)):
+            prefix = prefix[breaks[-1].end() :]
+        clause = self._history_clause(seg, span)
+        words = self.masked[clause[0] : clause[1]]
+        negated = _governs(lex.NEGATION_CUE, prefix) or bool(
+            lex.POST_NEGATION.match(self.negmask, span[1], seg[1])
+        )
+        past = _governs(lex.PAST_GOVERNOR, prefix) or bool(lex.PAST_TIME_CUE.search(words))
+        if negated:
+            return "historical" if past or lex.NEGATED_HISTORY_CUE.search(words) else "denied"
+        return "historical" if past and not lex.RECENT_CUE.search(words) else "disclosed"
+
+    def _history_clause(self, seg: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
+        """The part of ``seg`` around ``span`` that has one subject, for time cues."""
+        start, end = seg
+        for m in lex.HISTORY_CLAUSE_BREAK.finditer(self.masked, seg[0], seg[1]):
+            before = self.masked[start : m.start()]
+            if m.group(0).startswith(",") and _nearest_subject(before) is None:
+                continue  # "Years ago, I tried ...": a fronted adverbial, not a clause
+            if m.end() <= span[0]:
+                start = m.end()
+            elif m.start() >= span[1]:
+                end = m.start()
+                break
+        return start, end
+
+    def context_hits(self, context: RiskStatus) -> Iterator[_Hit]:
+        """Plans and means beside a suicidal or self-harm phrase: denied or historical by
+        their own words, else with the status of that phrase."""
+        for hit in self.hits((risk_phrases.MEANS_IN_CONTEXT,)):
+            status = context if hit.status == "disclosed" else hit.status
+            yield _Hit(hit.category, status, hit.sentence, hit.clause, hit.span, hit.construct)
+
+    def hits(self, phrases: Sequence[lex.Phrase] = risk_phrases.PHRASES) -> Iterator[_Hit]:
+        """Every match of ``phrases`` in the line with its status, questions skipped."""
+        for sentence in self.sentences:
+            if not self.is_question(*sentence):
+                for seg in _spans(self.text, sentence[0], sentence[1], _CONTRAST):
+                    yield from self._phrase_hits(phrases, sentence, seg)
+
+    def _phrase_hits(
+        self, phrases: Sequence[lex.Phrase], sentence: tuple[int, int], seg: tuple[int, int]
+    ) -> Iterator[_Hit]:
+        for phrase in phrases:
+            for m in phrase.pattern.finditer(self.masked, seg[0], seg[1]):
+                prefix = self.masked[max(seg[0], m.start() - _WINDOW) : m.start()]
+                if _nearest_subject(prefix) in _SKIP_SUBJECTS[phrase.subject]:
+                    continue
+                status = self.status(phrase, seg, m.span())
+                yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
+
+    def quote(self, hit: _Hit) -> str:
+        """The hit's sentence, or its clause, or a window around it when those are long."""
+        for start, end in (hit.sentence, hit.clause):
+            if len(self.text[start:end].strip()) <= _MAX_QUOTE:
+                return self.text[start:end].strip()
+        start = max(hit.clause[0], hit.span[0] - _MAX_QUOTE // 2)
+        end = min(hit.clause[1], hit.span[1] + _MAX_QUOTE // 2)
+        return self.text[start:end].strip()
+
+
+def split_line(raw: str) -> tuple[str | None, str]:
+    """The speaker label of a transcript line (or None) and its spoken text."""
+    speaker, start = _split_speaker(raw)
+    return speaker, raw[start:]
+
+
+def line_flags(number: int, speaker: str | None, text: str) -> list[RiskFlag]:
+    """The flags of one line's spoken ``text``: one per category, the strongest status."""
+    line = _Line(text)
+    hits = list(line.hits())
+    context = [h.status for h in hits if h.category in risk_phrases.CONTEXT_CATEGORIES]
+    if "disclosed" in context or "historical" in context:
+        best_context: RiskStatus = "disclosed" if "disclosed" in context else "historical"
+        hits.extend(line.context_hits(best_context))
+    best: dict[RiskCategory, _Hit] = {}
+    for hit in hits:
+        kept = best.get(hit.category)
+        if kept is None or RANK[hit.status] > RANK[kept.status]:
+            best[hit.category] = hit
+    flags = []
+    for hit in sorted(best.values(), key=lambda h: h.span):
+        quote = line.quote(hit)
+        flags.append(RiskFlag(hit.category, hit.status, quote, number, speaker, hit.construct))
+    return flags
