@@ -49,6 +49,9 @@ ALSO = {
     "past_attempt": {"overdose", "plan_or_means", "self_harm"},
     "weapon_access": {"plan_or_means", "suicidal_ideation"},
     "overdose_event": {"suicidal_ideation", "plan_or_means"},
+    # Abuse or neglect the client does to someone in their care is violence toward others.
+    "abuse_physical": {"violence"},
+    "neglect": {"violence"},
 }
 
 

@@ -1,8 +1,10 @@
 """The risk safety net: deterministic risk detection, urgent-word marking, and the merge
 that puts every disclosed risk into a note's Risk section, whatever the model wrote.
 
-Detection reads the transcript line by line (``core.notes.risk_lines``: idioms, the
-question filter, negation, past time); clinicians' lines are not disclosures.
+Detection reads each line on its own (``core.notes.risk_lines``: idioms, the question
+filter, negation, past time), then the dialogue (``core.notes.risk_dialogue``: a
+question and its answer, a statement over two lines, what the conversation is about);
+clinicians' lines are never disclosures by themselves.
 
 Pure functions without state, safe from any thread; stdlib only, never imports Qt.
 """
@@ -11,22 +13,17 @@ import re
 from collections.abc import Sequence
 
 from core.notes.markers import ANY_MARKER, red
+from core.notes.risk_dialogue import dialogue_flags
 from core.notes.risk_flags import RiskFlag as RiskFlag  # re-exported
 from core.notes.risk_flags import RiskStatus as RiskStatus  # re-exported
 from core.notes.risk_lexicon import RiskCategory as RiskCategory  # re-exported
-from core.notes.risk_lines import SENTENCE_END, line_flags, split_line
-from core.notes.speakers import is_clinician
+from core.notes.risk_lines import SENTENCE_END
 
 
 def detect_risks(transcript: str) -> list[RiskFlag]:
     """Risk flags in line order: one per (line, category), the strongest status kept.
-    Lines spoken by a clinician are skipped; so are questions put to the listener."""
-    flags: list[RiskFlag] = []
-    for number, raw in enumerate(transcript.splitlines(), start=1):
-        speaker, text = split_line(raw)
-        if not is_clinician(speaker):
-            flags.extend(line_flags(number, speaker, text))
-    return flags
+    A clinician's line counts only as the question a client's answer affirms."""
+    return sorted(dialogue_flags(transcript), key=lambda flag: flag.lines)
 
 
 # --- Marking --------------------------------------------------------------------------

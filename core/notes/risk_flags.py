@@ -40,6 +40,8 @@ class RiskFlag:
         label = LABELS[self.category]
         where = f"line {self.line}" + (f", {self.speaker}" if self.speaker else "")
         quote = " ".join(self.quote.split())
+        if self.status == "possible":
+            return f'Possible risk, please review: {label.lower()} ({where}): "{quote}"'
         if self.status == "disclosed":
             return f'{label} (disclosed, {where}): "{quote}"'
         prefix = "Denied" if self.status == "denied" else "Historical"

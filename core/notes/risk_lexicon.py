@@ -39,6 +39,7 @@ class Phrase:
     subject: Subject = "any"
     negation_inside: bool = False
     construct: str = ""
+    language: str = "en"  # "en" or "es": a line is read for the phrases of its languages
 
 
 # Masked before anything else is matched.
@@ -80,9 +81,60 @@ IDIOM = compile_phrases(
     r"cutting (?:back|down|corners|class|classes|carbs|sugar|it close|ties|people off|hair)",
     r"(?:safety|crisis|treatment|care|meal|action|business|lesson|study|phone|payment) plans?",
     r"(?:substance|drug|alcohol|opioid|opiate|cocaine|heroin|meth|prescription) abuse",
+    r"(?:nearly|almost|practically|basically) killed myself (?:on|at|in|doing|with|running|"
+    r"laughing|trying)",
+    r"(?:I'm|I am|I was|you're|he's|she's) smothering (?:him|her|them|you|me)",
+    r"(?:she|he|they|mum|mom|dad|\w+)(?:'ll| will|'s going to|'s gonna| is going to| is gonna|"
+    r" would|'d) (?:kill|murder) me (?:for|if|when|because)",
+    r"(?:\w+) (?:is|'s|are|'re) (?:going to|gonna) (?:murder|kill|be the death of) me",
+    r"literally (?:going to |gonna )?(?:die|dying|dead)|(?:going to|gonna) die (?:of|if|when|"
+    r"because|laughing)",
+    r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
+    r"me mato (?:\w+ando|\w+iendo|a \w+ar)|(?:life|future|actual|big|holiday|weekend|"
+    r"summer|work) plans|(?:got|have) plans",
     r"abused (?:alcohol|drugs|substances|cocaine|heroin|my prescription)",
     r"abuse of (?:alcohol|drugs|substances|power)",
 )
+# Someone else's story: a patient, a case, a film. Phrases in a sentence that says one
+# and nothing of the client ("I", "my") are not the client's.
+REPORTED = compile_phrases(
+    r"(?:on|in) my (?:caseload|ward|shift|list|unit|beat)|a (?:patient|client|service "
+    r"user|resident|pupil|student|prisoner|case) (?:of mine|who|that|came|had|was)|one of "
+    r"(?:my|our|the) (?:patients|clients|kids|residents|pupils|cases|lads)",
+    r"(?:we|I) had (?:a|an|this|three|two|four|five) (?:lad|man|woman|girl|boy|kid|patient|"
+    r"case|guy|bloke|call|job|overdoses?|cardiac)",
+    r"(?:in|on) (?:the|a|this) (?:film|movie|show|series|book|novel|documentary|podcast|news|"
+    r"episode|game)|on the news|true crime",
+    r"(?:three|two|four|five|six|several|multiple|many) (?:overdoses|suicides|stabbings|"
+    r"shootings|assaults|cases|jumpers)",
+    r"(?:an old|a young|a little) (?:gentleman|lady|man|woman|boy|girl|lad|kid)|my friend's|"
+    r"his (?:nephew|son|daughter|wife|carer)|her (?:nephew|son|daughter|husband|carer)",
+)
+# Words that tell a line's language apart (a line with both is read in both).
+ENGLISH_WORDS = frozenset(
+    "the and i you it to of is was my me that this what with have not but he she they "
+    "just like so do don't can't i'm it's".split()
+)
+SPANISH_WORDS = frozenset(
+    "que de el la los las y en por para una un es mi se lo le con pero sí si muy "
+    "está estoy tengo pienso ya más cuando eso esto él ella".split()
+)
+FIRST_PERSON = frozenset(
+    "i i'm im i've ive i'd i'll me my mine myself yo mi mis mí conmigo me".split()
+)
+# Verbs people vent with; a violence phrase with one, and nothing that makes it serious,
+# is "possible risk" for a clinician to review, not a disclosure.
+VENTING_VERB = compile_phrases(
+    r"murder(?:ed|ing)?|strangl(?:e|ed|ing)|throttl(?:e|ed|ing)|smother\w*|"
+    r"wring (?:his|her|their) necks?",
+)
+SERIOUS_CUE = compile_phrases(
+    r"pictur\w+|imagin\w+|fantas\w+|in detail|plan\w*|not joking|no joke|serious(?:ly)?|"
+    r"for real|en serio|no es forma de hablar|figure of speech|every (?:night|day)|lie awake|"
+    r"gun|knife|shotgun|rifle|pistol|weapon|pistola|arma|wait(?:ing)? for (?:him|her)|"
+    r"esperarl[oa]|(?:I|I'm|I am) (?:scared|afraid|worried) (?:I'll|I will|I might)",
+)
+
 # Masked only while looking for negation: their "not"/"can't" strengthen a disclosure.
 NEGATION_NEUTRALISERS = compile_phrases(
     r"can't stop|couldn't stop|can't help|can't shake|no matter|not the first time",
@@ -97,6 +149,7 @@ NEGATION_CUE = re.compile(
     r"(?i)(?<![\w'’])(?:no way (?:that )?I(?:['’]?d|['’]?ll|['’]?m| would| will| am| could)?|"
     r"no(?!\s*[,.!?;:])|not|never|nor|neither|without|cannot|no longer|"
     r"free of|negative for|rule[sd]? out|den(?:y|ies|ied|ying)|\w+n['’]t|dont|doesnt|didnt|"
+    r"nunca|jamás|tampoco|"
     r"cant|couldnt|wont|wouldnt|shouldnt|havent|hasnt|hadnt|isnt|arent|wasnt|werent|aint)(?!\w)",
 )
 # A new clause ends a negation's reach: "I'm not okay, I want to die".
@@ -128,6 +181,11 @@ PAST_TIME_CUE = compile_phrases(
     r"(?:once|twice|several times|many times|\d+ times) before",
     r"(?:it's )?been (?:\d+|a few|several|many|two|three|four|five) (?:years|months) since",
     r"(?:years|months) clean|clean for (?:\d+|a few|several|many|two|three) (?:years|months)",
+    # Spanish
+    r"hace (?:\d+|unos|varios|muchos|dos|tres|cuatro|cinco|diez) (?:años|meses)|hace años",
+    r"de (?:chavo|chava|niño|niña|joven|pequeño|pequeña|chico|chica|adolescente)",
+    r"cuando (?:era|tenía) (?:niño|niña|joven|pequeño|pequeña|adolescente|\d+)",
+    r"antes,|ya no\.",
 )
 # Past-marking words that must govern the phrase, like a negation ("I used to cut myself",
 # not "I used to be happy and I want to die").
@@ -145,6 +203,7 @@ RECENT_CUE = compile_phrases(
     r"this (?:week|month|morning|afternoon|evening|weekend|year)|last (?:night|week|weekend)",
     r"the other day|(?:\d+|a few|few|two|three|(?:a )?couple of) (?:days|weeks) ago",
     r"every day|at the moment",
+    r"ahora|últimamente|todavía|otra vez|de nuevo|anoche|ayer|hoy|esta semana|la semana pasada",
 )
 # Where a new clause with its own subject starts, for past-time cues:
 # "my brother died two years ago and I want to die".

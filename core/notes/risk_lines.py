@@ -11,18 +11,25 @@ Pure functions without state, safe from any thread; stdlib only. The cues live i
 ``core.notes.risk_lexicon``, the phrases in ``core.notes.risk_phrases``.
 """
 
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from core.notes import risk_constructs, risk_phrases, risk_phrases_es
 from core.notes import risk_lexicon as lex
-from core.notes import risk_phrases
 from core.notes.risk_flags import RANK, RiskFlag, RiskStatus
 from core.notes.risk_lexicon import RiskCategory
 from core.notes.speakers import split_speaker
 
 _MAX_QUOTE = 240
+# Every phrase a line is read for: the English ones, by construct, and the Spanish ones.
+PHRASES: tuple[lex.Phrase, ...] = (
+    *risk_phrases.PHRASES,
+    *risk_constructs.PHRASES,
+    *risk_phrases_es.PHRASES,
+)
 
 _TIMESTAMP = re.compile(r"^\s*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s*(?:-\s*)?)")
 _WORD = re.compile(r"[\w'’-]+")
@@ -32,6 +39,7 @@ _SUBJECT_BREAK = frozenset(
     "i i'm im i've ive i'd i'll he she they we you he's she's they're we're you're".split()
 )
 _SCOPE_WORDS = 8
+_PARTICIPLE = re.compile(r"\w+(?:ado|ido|ito|cho)$")
 _WINDOW = 300  # characters around a phrase that its cues are looked for in
 
 
@@ -54,6 +62,11 @@ def _spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tu
     return [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
 
 
+def _first_person(text: str) -> bool:
+    """Whether the client speaks of themselves in ``text`` (I, me, my; yo, me, mi)."""
+    return any(w in lex.FIRST_PERSON for w in _words(text))
+
+
 def _words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
@@ -68,7 +81,14 @@ def _governs(cue: re.Pattern[str], prefix: str) -> bool:
     if len(between) > _SCOPE_WORDS:
         return False
     raised = bool(between) and between[0] in lex.NEGATION_RAISERS
-    return raised or not any(w in _SUBJECT_BREAK for w in between)
+    # Spanish "nunca he pensado": that "he" is an auxiliary, not a new subject.
+    breaks = [
+        w
+        for i, w in enumerate(between)
+        if w in _SUBJECT_BREAK
+        and not (w == "he" and i + 1 < len(between) and _PARTICIPLE.match(between[i + 1]))
+    ]
+    return raised or not breaks
 
 
 _PERSON_KINDS = (
@@ -103,13 +123,19 @@ class _Hit:
     construct: str = ""
 
 
-class _Line:
+class Line:
     """One line's text, its masks and sentence spans, for the matching passes."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.masked = _mask(text, lex.IDIOM)
         self.negmask = _mask(self.masked, lex.NEGATION_NEUTRALISERS)
+        self.first_person = _first_person(text)
+        words = set(_words(text))
+        english, spanish = len(words & lex.ENGLISH_WORDS), len(words & lex.SPANISH_WORDS)
+        # Spanish words are few and short: a line is read as Spanish when they outnumber
+        # English ones, and in both languages when it has some of each.
+        self.languages = {"en"} if spanish < 2 else {"es"} if english < 2 else {"en", "es"}
         self.sentences = [
             s for s in _spans(text, 0, len(text), SENTENCE_END) if text[s[0] : s[1]].strip()
         ]
@@ -159,7 +185,7 @@ class _Line:
             status = context if hit.status == "disclosed" else hit.status
             yield _Hit(hit.category, status, hit.sentence, hit.clause, hit.span, hit.construct)
 
-    def hits(self, phrases: Sequence[lex.Phrase] = risk_phrases.PHRASES) -> Iterator[_Hit]:
+    def hits(self, phrases: Sequence[lex.Phrase] = PHRASES) -> Iterator[_Hit]:
         """Every match of ``phrases`` in the line with its status, questions skipped."""
         for sentence in self.sentences:
             if not self.is_question(*sentence):
@@ -169,13 +195,44 @@ class _Line:
     def _phrase_hits(
         self, phrases: Sequence[lex.Phrase], sentence: tuple[int, int], seg: tuple[int, int]
     ) -> Iterator[_Hit]:
+        said = self.text[sentence[0] : sentence[1]]
+        reported = self._reported(sentence)
         for phrase in phrases:
+            if phrase.language not in self.languages:
+                continue
             for m in phrase.pattern.finditer(self.masked, seg[0], seg[1]):
                 prefix = self.masked[max(seg[0], m.start() - _WINDOW) : m.start()]
                 if _nearest_subject(prefix) in _SKIP_SUBJECTS[phrase.subject]:
                     continue
+                if reported or (phrase.category == "abuse" and not self.first_person):
+                    continue  # someone else's story, not the client's own
                 status = self.status(phrase, seg, m.span())
+                if status == "disclosed" and self._hyperbole(phrase, said):
+                    status = "possible"
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
+
+    def _reported(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence tells someone else's story ("an old gentleman on my
+        caseload ..."): it, or an earlier sentence of the line, sets one up, and it says
+        nothing of the client ("I", "my" outside the story's own words)."""
+        said = self.text[sentence[0] : sentence[1]]
+        if _first_person(lex.REPORTED.sub(" ", said)):
+            return False
+        for start, end in self.sentences:
+            if lex.REPORTED.search(self.text[start:end]):
+                return True
+            if (start, end) == sentence:
+                break
+        return False
+
+    def _hyperbole(self, phrase: lex.Phrase, sentence: str) -> bool:
+        """Violence said the way people vent ("I'm going to murder him"), with nothing that
+        makes it serious: for a clinician to review, not a disclosure."""
+        return (
+            phrase.category == "violence"
+            and bool(lex.VENTING_VERB.search(sentence))
+            and not lex.SERIOUS_CUE.search(self.text)
+        )
 
     def quote(self, hit: _Hit) -> str:
         """The hit's sentence, or its clause, or a window around it when those are long."""
@@ -187,6 +244,20 @@ class _Line:
         return self.text[start:end].strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def read_line(text: str) -> Line:
+    """``Line(text)``, kept: the dialogue pass reads a line more than once."""
+    return Line(text)
+
+
+def edge(text: str, *, last: bool) -> str:
+    """The last (or first) sentence of ``text``: where a statement over two lines joins."""
+    sentences = [p for p in SENTENCE_END.split(text.strip()) if p.strip()]
+    if not sentences:
+        return ""
+    return sentences[-1] if last else sentences[0]
+
+
 def split_line(raw: str) -> tuple[str | None, str]:
     """The speaker label of a transcript line (or None) and its spoken text."""
     speaker, start = _split_speaker(raw)
@@ -195,12 +266,19 @@ def split_line(raw: str) -> tuple[str | None, str]:
 
 def line_flags(number: int, speaker: str | None, text: str) -> list[RiskFlag]:
     """The flags of one line's spoken ``text``: one per category, the strongest status."""
-    line = _Line(text)
+    line = read_line(text)
     hits = list(line.hits())
     context = [h.status for h in hits if h.category in risk_phrases.CONTEXT_CATEGORIES]
     if "disclosed" in context or "historical" in context:
         best_context: RiskStatus = "disclosed" if "disclosed" in context else "historical"
         hits.extend(line.context_hits(best_context))
+    return flags_of_hits(line, hits, number, speaker)
+
+
+def flags_of_hits(
+    line: Line, hits: Sequence[_Hit], number: int, speaker: str | None
+) -> list[RiskFlag]:
+    """One flag per category of ``hits`` in ``line``, the strongest status, in order."""
     best: dict[RiskCategory, _Hit] = {}
     for hit in hits:
         kept = best.get(hit.category)

@@ -197,12 +197,14 @@ def test_flags_come_in_line_order_with_timestamps_and_labels() -> None:
 
 @PROPERTY
 @given(st.lists(st.sampled_from(LABELLED), min_size=1, max_size=12))
-def test_each_line_is_judged_on_its_own(items: list[Labelled]) -> None:
+def test_each_lines_own_findings_stand_whatever_the_dialogue_adds(
+    items: list[Labelled],
+) -> None:
     lines = [f"{i.speaker}: {i.sentence}" if i.speaker else i.sentence for i in items]
     flags = detect_risks("\n".join(lines))
     for number, line in enumerate(lines, start=1):
-        alone = [(f.category, f.status, f.quote) for f in detect_risks(line)]
-        assert [(f.category, f.status, f.quote) for f in flags if f.line == number] == alone
+        alone = {(f.category, f.status, f.quote) for f in detect_risks(line)}
+        assert alone <= {(f.category, f.status, f.quote) for f in flags if f.line == number}
 
 
 # --- Marking --------------------------------------------------------------------------

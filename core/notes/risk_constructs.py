@@ -1,0 +1,377 @@
+"""More English risk phrases, by construct: the paraphrases, objects, events and acts that
+clients use instead of the words a checklist expects ("I took the blade out of my
+sharpener", "woke up in the ambulance", "he has my pension card").
+
+Same conventions as ``core.notes.risk_phrases``: case-insensitive whole words, ``'``
+matching any apostrophe or none, phrases that carry their own negation marked so.
+"""
+
+from collections.abc import Callable
+
+from core.notes.risk_lexicon import Phrase, RiskCategory, Subject, compile_phrases
+
+_BODY = (
+    r"(?:arms?|forearms?|wrists?|thighs?|legs?|skin|stomach|belly|hips?|ankles?|hands?|"
+    r"fingers?|chest|shoulders?|tops of my arms|inside of my (?:arm|wrist|thigh)s?)"
+)
+_SHARP = (
+    r"(?:blades?|razors?|razor blades?|the sharpener|a sharpener|pencil sharpener blades?|"
+    r"scissors|compass(?: point)?|broken glass|glass|safety pin|pins?|needles?|box cutter|"
+    r"stanley knife|craft knife|knife|knives|lighter|cigarettes?|hot (?:spoon|metal|knife))"
+)
+_PILLS = (
+    r"(?:pills|tablets|meds|medication|medicine|sleeping pills|sleepers|painkillers|"
+    r"paracetamol|tylenol|ibuprofen|codeine|tramadol|insulin|antidepressants|sertraline|"
+    r"citalopram|fluoxetine|diazepam|valium|xanax|zopiclone|lithium|quetiapine|oxy\w*|"
+    r"opioids|methadone|the lot)"
+)
+_DRUGS = (
+    r"(?:gear|heroin|smack|fent\w*|spice|ket|ketamine|coke|crack|meth|pills|benzos|xans|"
+    r"drugs|the stuff|a bag|bags)"
+)
+_DRINK = r"(?:vodka|whisky|whiskey|gin|rum|cider|wine|beer|booze|drink|drinking|drunk|alcohol)"
+_HOSPITAL = (
+    r"(?:hospital|a&e|the er|the e\.?r\.?|emergency|intensive care|icu|itu|resus|"
+    r"the ambulance|an ambulance|the back of an ambulance|a hospital bed|recovery)"
+)
+_CARER = (
+    r"(?:he|she|they|my (?:husband|wife|partner|boyfriend|girlfriend|son|daughter|"
+    r"brother|sister|mum|mom|dad|carer|ex|stepdad|stepmum|uncle|aunt|nephew|niece|"
+    r"grandson|granddaughter|in-laws?))"
+)
+_MONEY = (
+    r"(?:pay|paycheck|pay ?cheque|wages?|salary|pension|pension card|benefits|money|savings|"
+    r"bank card|card|cards|pin|account|allowance|universal credit|giro|disability money)"
+)
+_KIN = (
+    r"(?:my (?:sister|brother|mum|mom|mam|mother|dad|father|family|friends?|mates|kids?|"
+    r"children|son|daughter|nan|gran|parents)|anyone|my own family|people)"
+)
+
+
+def _phrases(
+    construct: str, category: RiskCategory, subject: Subject = "any", negation_inside: bool = False
+) -> Callable[..., Phrase]:
+    return lambda *phrases: Phrase(
+        category, compile_phrases(*phrases), subject, negation_inside, construct
+    )
+
+
+PHRASES: tuple[Phrase, ...] = (
+    # --- wish to be dead: passive ideation in paraphrase --------------------------------
+    _phrases("wish_to_be_dead", "suicidal_ideation", negation_inside=True)(
+        r"(?:wouldn't|would not|won't|wouldnt) (?:be (?:mad|upset|sad|bothered|sorry)|care|"
+        r"mind) if I (?:just )?(?:didn't|did not|never|don't) (?:wake|woke) up",
+        r"(?:didn't|did not|don't|do not) (?:want|wanna) to (?:wake|come) (?:up|back|round)",
+        r"(?:not|never) (?:wanting|want) to (?:wake up|be (?:here|alive|around)|exist|live)",
+        r"(?:wouldn't|would not|won't) (?:have|need) to (?:wake up|face (?:it|another day|"
+        r"tomorrow|anything)) (?:again|ever again|any ?more)",
+    ),
+    _phrases("wish_to_be_dead", "suicidal_ideation")(
+        r"(?:happily|gladly|just) (?:go to sleep|fall asleep|close my eyes)(?: one night)? and "
+        r"(?:just )?(?:not|never) (?:wake up|open them)",
+        r"(?:go to sleep|fall asleep|close my eyes)(?: one night)? and (?:just )?(?:skip|miss) "
+        r"(?:everything|all of it|the rest)",
+        r"(?:pray|praying|prayed|hope|hoping|wish|wishing) (?:the lord|god|jesus|he|someone|"
+        r"something|the universe) (?:would|will|'d) (?:just )?(?:take me|call me home|let me go)",
+        r"(?:disappointed|gutted|sorry|annoyed|angry|pissed off|upset|sad) (?:that )?(?:I|I've) "
+        r"(?:came back|come back|came round|woke up|survived|made it|pulled through|am still "
+        r"here|was still alive)",
+        r"(?:disappointed|gutted|sorry|annoyed|angry|pissed off) (?:that )?(?:he|she|they|"
+        r"someone|anyone) (?:found|saved|revived|stopped|brought back) me",
+        r"(?:everyone|everybody|people|they|my family|my kids|the kids|the world|my mum|"
+        r"my mom|my wife|my husband) (?:would|'d|will) (?:get on|be|do|manage|cope)(?: a lot| so"
+        r"| much)? (?:easier|better|happier|fine|okay|ok)(?: off)? (?:if I (?:wasn't|weren't|"
+        r"was not|were not|wasnt) (?:here|around|alive|in the way)|without me)",
+        r"(?:wish|wishing) (?:it was|it were|it'd been|I was|I could be) (?:over|the end|gone|"
+        r"asleep forever|done)(?: for good| for me)?",
+        r"(?:ready|want|wanting) (?:for it to be over|for it all to end|for it to end)",
+        r"(?:long|longing) (?:to be|for) (?:dead|gone|the end|death|it to be over)",
+        r"(?:I'm|I am|I've been) (?:done|finished) with (?:life|living|all of it|everything|"
+        r"this world)",
+        r"(?:can't|cannot|couldn't) (?:do|face) (?:this|it|life|another day|another year) "
+        r"(?:any ?more|any longer|much longer)",
+        r"(?:no|not any) (?:future|point|reason) (?:for me|to (?:carry on|keep going))",
+        r"(?:tired|exhausted|sick) of (?:existing|being here|being me|breathing|waking up)",
+        r"(?:wish|wishing) I (?:could|would) (?:just )?(?:not wake up|stop breathing|fade "
+        r"away|go to sleep forever|never wake up|be gone)",
+        r"(?:don't|do not) (?:see|know) (?:the point|why I'm) (?:of |in )?(?:being here|"
+        r"still here|carrying on)",
+    ),
+    # --- active ideation, slang and paraphrase -----------------------------------------
+    _phrases("active_ideation", "suicidal_ideation")(
+        r"(?:neck|rope|top|off|delete|unalive|unaliving) myself|(?:gonna|going to) (?:rope|"
+        r"neck|catch the bus)|\bkys\b|kms|kmsl",
+        r"(?:use|turn|point|put) (?:it|that|the gun|the rifle|the shotgun|the pistol|a gun) "
+        r"(?:on|against) (?:me|myself)(?: and| to)?",
+        r"(?:thought|thoughts|thinking|think|idea) (?:of|about) (?:driving|walking|going|"
+        r"heading) (?:up|out|off|down)? ?(?:there|somewhere|into the sea|into the river|"
+        r"off a cliff)? ?(?:with (?:the |a |my |his )?[\w.’-]+ )?and not (?:driving|coming|"
+        r"walking) (?:back|home)",
+        r"(?:not|never) (?:driving|coming|walking|going) (?:back|home) (?:from there|again|"
+        r"this time)",
+        r"(?:thinking|thought|think) (?:about|of) (?:killing|ending|topping|offing) "
+        r"(?:myself|it|things)",
+        r"(?:take|taking|took) (?:myself|me) (?:out|away)(?! (?:for|to|of the))",
+        r"(?:end|ending|finish|finishing) (?:things|it|everything)(?: off)? (?:for good|"
+        r"for real|properly|once and for all|myself)",
+        r"(?:want|wanted|wanting|wanna) to (?:stop|quit) (?:living|breathing|existing)",
+        r"(?:thoughts?|ideas?|urges?) (?:of|about) (?:suicide|killing myself|ending my life|"
+        r"ending it|dying)",
+        r"(?:kind of|kinda|really|actually|half) mean it",
+        r"(?:for|about|of) ending (?:it|it all|things|everything|my life)(?=[.,!?]|$| all)",
+    ),
+    # --- intent ---------------------------------------------------------------------------
+    _phrases("intent", "suicidal_ideation")(
+        r"(?:actually|really|finally|definitely) (?:go|going|gonna|will|would) (?:through "
+        r"with it|do it)",
+        r"(?:I'll|I will|I'm going to|I'm gonna|gonna) (?:go through with it|do it|act on it)"
+        r"(?: this time| for real| soon| tonight| next time)?",
+        r"(?:intend|intending|mean|meaning|plan|planning) (?:to )?(?:act on it|go through "
+        r"with it|do it)",
+    ),
+    # --- a past attempt ------------------------------------------------------------------
+    _phrases("past_attempt", "suicidal_ideation")(
+        r"(?:my|the|last|first|second) (?:attempt|suicide attempt)",
+        r"(?:swallowed|took|downed|necked) (?:a whole|an entire|the whole|a full) "
+        r"(?:bottle|box|pack|packet|strip|tub)",
+        r"(?:hanged|hung) myself|tried (?:it|to go) (?:once|twice|before)",
+    ),
+    # --- non-suicidal self-injury by method, object or pronoun ---------------------------
+    _phrases("nssi", "self_harm")(
+        rf"{_SHARP} (?:out )?(?:of|from|off) (?:my|a|the|his|her|\w+'s) (?:pencil )?"
+        rf"(?:sharpener|shaver|razor|pencil case|compass|set)",
+        rf"(?:use|used|using|get|got|getting|take|took|taking) (?:the |a |my )?{_SHARP} "
+        rf"(?:out )?(?:again|on (?:my|myself)|to my)",
+        rf"(?:on|into|across|along|to|against) my {_BODY}(?:[,.]? (?:so|where) (?:nobody|"
+        rf"no one|no-one|noone) (?:sees|can see|would see|will see))",
+        rf"(?:press|pressed|pressing|hold|held|holding) (?:it|them|the (?:metal|blade|lighter|"
+        rf"cigarette|end)) (?:on|onto|against|into) my {_BODY}",
+        r"(?:heat|heated|heating) (?:the|a) (?:metal|blade|spoon|knife|lighter|end)",
+        rf"(?:did|do|doing|done) it to my {_BODY}",
+        r"(?:scratch|scratched|scratching|pick|picked|picking|pull|pulled|pulling|bang|banged|"
+        r"banging|punch|punched|punching) (?:at )?(?:my (?:skin|arms|legs|head)|my head "
+        r"(?:against|on)|the wall)(?= until| till| so (?:hard|much)| to feel)",
+        r"(?:burn|burned|burnt|burning|scald|scalded) (?:myself|my \w+) (?:with|on) (?:a|the|my) "
+        r"(?:lighter|cigarette|iron|kettle|hob|spoon|match|matches)",
+        r"(?:cut|cuts|cutting) (?:again|lately|last night|this week|every night)",
+        r"get the lighter out|(?:lighter|blade|razor) (?:out )?again",
+    ),
+    # slang for self-harm as such: the client's own only ("my sister's been SH-ing" is not)
+    _phrases("nssi", "self_harm", "self")(
+        r"(?:sh-?ing|sh'd|sh'ing|self[- ]harming|selfharming|self[- ]injuring)",
+        r"(?:doing|done|did) sh\b|\bsh again|relapsed on sh",
+    ),
+    # --- homicidal ideation --------------------------------------------------------------
+    _phrases("homicidal_ideation", "violence", "self")(
+        r"(?:picture|picturing|pictured|imagine|imagining|imagined|fantasi[sz](?:e|ing|ed)|"
+        r"dream(?:ing)? about|thinking about|think about|thought about) (?:it[.,]? )?"
+        r"(?:ending|killing|hurting|stabbing|shooting|strangling|running over|burning|"
+        r"poisoning|smashing|battering|doing in|getting) (?:him|her|them|that \w+|"
+        r"my (?!life|own|self)\w+)",
+        r"(?:ending|finishing|doing in|sorting) (?:him|her|them)(?: off| for good)?(?=[.,!]| and"
+        r"| for| once| before| when)",
+        r"(?:wait|waiting|waited) for (?:him|her|them) (?:in|at|outside|by|behind) (?:the |a |"
+        r"his |her )?[\w -]{2,30} and",
+        r"(?:make|making) (?:him|her|them) (?:suffer|pay|bleed)",
+        r"(?:wish|wishing|want|wanting) (?:him|her|them|he|she|they) (?:dead|gone for good|to "
+        r"die|were dead|was dead)",
+        r"(?:not|no) (?:a figure of speech|joking|kidding|just talk)(?=.*(?:kill|hurt|end|"
+        r"dead|him|her))",
+    ),
+    # --- physical abuse, suffered or done ------------------------------------------------
+    _phrases("abuse_physical", "abuse", "agent")(
+        r"(?:grabbed|grabs|grab|grabbing|held|holds|pinned|pins|had) me (?:by|round|around|"
+        r"against|to|up against|down by) (?:the )?(?:neck|throat|arms?|hair|wrists?|"
+        r"shoulders?|collar|wall|door|floor)",
+        r"(?:pushed|pushes|shoved|shoves|threw|throws|slammed|slams|dragged|drags|flung) me "
+        r"(?:against|into|down|onto|across|out of|through|off|to the)",
+        r"(?:left|leaves|leaving) (?:marks|bruises|a bruise|a mark|me black and blue)",
+        r"(?:put|puts|putting) (?:his|her|their) hands (?:on|round|around) (?:me|my)",
+        r"(?:kicked|kicks|kneed|knees|headbutted|bit|bites|burned|burnt) me\b",
+    ),
+    _phrases("abuse_physical", "violence", "any")(
+        r"(?:pushed|shoved|hit|slapped|shook|smacked|grabbed|pinched|hurt) (?:him|her|them|"
+        r"my (?:dad|mum|mom|father|mother|nan|gran|son|daughter|baby|kids?|child|husband|"
+        r"wife|partner)) (?:back|down|too hard|harder than|so hard|into|against|and)",
+        r"harder than I (?:needed|meant|should|had) to",
+        r"(?:there's|there is|he's got|she's got|left) (?:a |some )?(?:bruises?|marks?) on "
+        r"(?:his|her|their) (?:arm|arms|shoulder|shoulders|face|leg|legs|back|wrist|wrists)",
+    ),
+    # --- sexual abuse --------------------------------------------------------------------
+    _phrases("abuse_sexual", "abuse", "agent")(
+        r"(?:touch|touched|touches|touching|grope|groped|gropes|feel|felt) me(?: up)?(?: under| "
+        r"when| there| down there| where| in my| at night| in bed| every|[.,]|$)",
+        r"(?:come|came|coming|would come|used to come) into my (?:room|bed|bedroom)",
+        r"(?:did|does|do|made me do|make me do) (?:stuff|things|sexual things|that stuff) "
+        r"(?:to me|when I|while I|I didn't want|I did not want)",
+        r"too (?:out of it|drunk|high|asleep|wasted|young) to (?:stop (?:him|her|them|it)|say "
+        r"no|fight|push (?:him|her) off)",
+        r"(?:made|makes|forced|forces|pressured|pressures) me (?:to )?(?:have sex|sleep with|"
+        r"touch (?:him|her)|do things|do stuff|watch)",
+        r"(?:our|a) (?:little )?(?:game|secret)(?=.*(?:touch|room|bed|tell|angry|found out))",
+    ),
+    # --- emotional abuse -----------------------------------------------------------------
+    _phrases("abuse_emotional", "abuse", "agent")(
+        r"(?:calls?|called|calling) me (?:a |an |his |her )?(?:useless|worthless|stupid|thick|"
+        r"fat|ugly|pathetic|disgusting|waste|nothing|nobody|slag|slut|whore|bitch|idiot|burden|"
+        r"failure|mistake|psycho|crazy|retard|loser|freak|cow|pig)",
+        r"(?:says|said|tells|told|keeps telling) me (?:that )?I'?m (?:a |an )?(?:waste of "
+        r"space|useless|worthless|nothing|nobody|stupid|pathetic|a burden|a mistake|a failure|"
+        r"disgusting|mad|crazy)",
+        r"(?:says|said|tells|told) (?:me )?(?:that )?I'?(?:m| am) nothing without (?:him|her)",
+        r"(?:wishes|wished|wish|says) (?:she|he|they|she'd|he'd) (?:had )?never (?:had|wanted|"
+        r"adopted) me",
+        r"(?:wished|wishes|wish) (?:they'?d|they had|he'?d|she'?d|you'?d) (?:left|let) me "
+        r"(?:there|die|drown)",
+        r"(?:screams|screamed|shouts|shouted|yells|yelled|swears) at me (?:every|all|in front|"
+        r"until|for)",
+        r"(?:puts?|putting) me down (?:all the time|in front|every)",
+        r"(?:humiliates|humiliated|belittles|mocks|ridicules) me",
+        r"(?:put|send|stick) me in a home (?:where|and)",
+    ),
+    # --- financial abuse -----------------------------------------------------------------
+    _phrases("abuse_financial", "abuse", "agent")(
+        rf"(?:takes?|took|taking|has|had|keeps|kept|got|controls|holds|hold) (?:my |all my |"
+        rf"(?:dad|mum|mom|nan|gran)'s |the )?{_MONEY}(?=[.,!]|$| now| off| away| and| so| every|"
+        rf" all| too| also| because| for)",
+        r"(?:goes|go|gone|paid|paying) (?:straight )?(?:in|into|to) (?:his|her|their) "
+        r"(?:account|pocket|bank)",
+        r"(?:gives|give|allows|lets me have) me (?:(?:£|\$|€)?\d+|twenty|ten|fifty|a few) "
+        r"(?:quid|pounds|dollars|euros|bucks)? ?(?:a|per|each) (?:week|day|month)",
+        r"(?:have|has|had) to (?:ask|beg) (?:him|her|them) (?:for|before) (?:money|the bus "
+        r"money|anything|cash)",
+        r"(?:show|shows|showing) (?:him|her|them) (?:the )?(?:receipts|tickets|statements)",
+        r"(?:had|taken|took|taking|withdrawn|withdrew|been taking) (?:about |over |nearly )?"
+        r"(?:£|\$|€)?\d[\d,]*(?:k| grand| thousand)? (?:out|from)",
+        r"(?:never|nothing) (?:anything )?left (?:by|at the end of|before)",
+        r"(?:made|makes|forced|forces) me (?:sign|take out|put) (?:over|a loan|the house)",
+    ),
+    # --- coercive control ----------------------------------------------------------------
+    _phrases("coercive_control", "abuse", "agent")(
+        r"(?:checks|checked|checking|reads|read|goes through|went through|tracks|tracked|"
+        r"monitors) my (?:phone|messages|texts|emails|location|bank|post|mail|whatsapp)",
+        r"(?:won't|doesn't|will not|does not|never) let me (?:see|go|leave|have|work|talk|"
+        r"phone|call|visit|out|drive|keep)",
+        r"(?:has|took|takes|taken|keeps|kept|hides|hid) my (?:passport|phone|keys|car keys|"
+        r"documents|papers|id|visa)",
+        r"if I (?:leave|left|ever leave) (?:him|her)[,.]? (?:he|she)(?:'ll| will|'d| would) "
+        r"(?:take|have|tell|report|kill|hurt|make sure|get)",
+        r"(?:threatens?|threatened|threatening) to (?:take|have) (?:the kids|the children|"
+        r"my (?:son|daughter|baby|kids))",
+        r"(?:never|not) (?:allowed|let) (?:out|to go out|to see my|to have)",
+        r"(?:tells|decides|chooses) (?:me )?what I (?:can|can't|wear|eat|spend)",
+    ),
+    # --- neglect -------------------------------------------------------------------------
+    _phrases("neglect", "abuse", "any")(
+        r"(?:don't|didn't|do not|did not|can't|couldn't) (?:go in|go up|check on|feed|change|"
+        r"wash|see to|look in on) (?:to )?(?:him|her|them|the baby|the kids|my (?:dad|mum|"
+        r"mom|son|daughter))",
+        r"(?:same|dirty|wet|soiled) (?:pad|nappy|diaper|clothes|sheets) (?:from|all|since|"
+        r"for|till)",
+        r"(?:only|just|nothing but) (?:tea and (?:crackers|toast|biscuits)|crackers) in the "
+        r"(?:house|cupboard|fridge)|no food in the (?:house|fridge|cupboards)",
+        r"(?:forgets|forgot|forgetting|doesn't|didn't) (?:to )?(?:collect|get|give|pick up) "
+        r"(?:me )?my (?:tablets|pills|medication|meds|prescription|insulin|inhaler)",
+        r"(?:go|went|going) without my (?:\w+ )?(?:tablets|pills|medication|meds|food|meals|"
+        r"insulin)",
+        r"(?:got|get|wandered|wander) out (?:the front door|of the house|on his own|on her own)"
+        r"(?=.*(?:nappy|road|found|night|alone|police))",
+        r"(?:left|leave|leaving) (?:him|her|them|the baby|the kids|my (?:son|daughter|baby)) "
+        r"(?:alone|on (?:his|her|their) own|in the car|without (?:food|anyone))",
+    ),
+    # --- overdose as an event ------------------------------------------------------------
+    _phrases("overdose_event", "overdose", "self")(
+        rf"(?:took|swallowed|downed|necked|had) (?:all|every one|the lot|a load|loads|a "
+        rf"handful|handfuls|a bunch|too many|twenty|thirty|forty|\d+) (?:of )?(?:the |my |those "
+        rf")?(?:\w+ )?{_PILLS}",
+        rf"(?:woke up|came round|came to|came back|woke) (?:in|on) {_HOSPITAL}",
+        r"(?:had to|had) (?:jab|hit|give|dose|spray) me with (?:the )?(?:naloxone|narcan)|"
+        r"(?:naloxone|narcan)(?:ed)? me",
+        rf"(?:went|gone|go) over on (?:the )?{_DRUGS}",
+        r"(?:I'd|I had|I'd gone|had gone|went|turned|was) (?:gone )?blue",
+        r"(?:paramedics?|ambulance crew|an ambulance) (?:over|working on|had to) me",
+        r"(?:stomach|my stomach) (?:pumped|washed)|put on a drip",
+    ),
+    # --- intoxication as an event --------------------------------------------------------
+    _phrases("intoxication_event", "overdose", "self")(
+        rf"{_DRINK}.{{0,80}}(?:blacked out|passed out|out cold|went under|collapsed|"
+        rf"was gone|just went|unconscious)",
+        rf"(?:blacked out|passed out|out cold|collapsed).{{0,60}}{_DRINK}",
+        r"drank (?:till|until|so much) (?:I|that I) (?:blacked|passed|threw up|couldn't|was "
+        r"sick|collapsed)",
+        r"woke up (?:on|in) (?:the |a )?(?:bathroom |kitchen |hallway )?(?:floor|ambulance|"
+        r"gutter|street|park)(?=.*(?:remember|drunk|drink|vodka|don't know))",
+        r"(?:don't|do not|can't|cannot) remember (?:getting (?:there|home)|any of it|anything "
+        r"after|how I got)",
+    ),
+)
+
+# Phrases that say a risk only when the dialogue is already about one (a disclosure or a
+# clinician's risk question a few lines before, see ``core.notes.risk_dialogue``): "I've
+# thought it through", "which Sunday", "I wrote to my sister", "the gun's in the safe".
+IN_CONTEXT: tuple[Phrase, ...] = (
+    # --- plan: a place, a time, an act ---------------------------------------------------
+    _phrases("plan", "plan_or_means")(
+        r"(?:thought|worked|figured|planned) it (?:all )?(?:through|out)",
+        r"(?:which|what) (?:day|night|date|time|sunday|monday|tuesday|wednesday|thursday|"
+        r"friday|saturday|weekend)(?: (?:I'd|I would|I'll|to))?",
+        r"where I'?d (?:leave|park|put) (?:the car|the van|the truck|my car|the note|it)",
+        r"(?:a )?good (?:spot|place) (?:for it|to do it)|(?:it'?d|it would) be a good spot",
+        r"(?:top|roof) (?:deck|floor|level|storey) of (?:the|a) (?:multistorey|car park|"
+        r"parking garage|building|hospital|flats)",
+        r"(?:do|take|swallow) (?:the lot|them all|it all|all of them|everything) (?:in one go|"
+        r"at once|together|in one)",
+        r"(?:score|buy|get|save up for) a (?:bigger|big|huge|massive) (?:bag|batch|load)",
+        r"(?:after|before|once) (?:my|the) (?:last exam|final exam|exams|funeral|court|"
+        r"wedding|birthday|anniversary|kids are (?:asleep|at school|grown))",
+        r"(?:know|decided|chosen|picked) (?:how|when|where) (?:I'd|I would|I'll|I will|I'm "
+        r"going to|to) (?:do it|go|end it)",
+    ),
+    # --- preparatory acts ----------------------------------------------------------------
+    _phrases("preparatory_acts", "plan_or_means")(
+        rf"(?:wrote|written|writing|write|left|leaving) (?:a |some |two |the )?(?:letters?|"
+        rf"notes?|something|goodbyes?|a goodbye|messages?) (?:to|for) {_KIN}",
+        rf"(?:wrote|written|writing) (?:to|for) {_KIN}(?:[.,] (?:and|one) (?:one )?to)?",
+        r"(?:gave|giving|given|give|handed) (?:away )?(?:my |our |the )?(?:dog|cat|guitar|"
+        r"things|stuff|belongings|gear|bike|car|records|books|pets?|\w+) (?:away|to "
+        r"(?:the|my|a|his|her) [\w’ -]{2,30})(?=.*(?:told|telling|said|saying|travelling|"
+        r"going away|won't need|don't need|just in case|for good))",
+        r"(?:sorted|sorting|made|making|updated|updating|wrote|writing|done) (?:out )?(?:my |"
+        r"a )?(?:will|funeral|life insurance|affairs|passwords|bank details)",
+        r"(?:where|what) (?:the|all the|my) (?:house|bank|insurance|money|funeral) (?:stuff|"
+        r"papers|details|things) (?:is|are)",
+        rf"(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|keeping|kept|hiding|hid|"
+        rf"hidden|stashing|stashed|collecting|collected|putting aside|put aside|squirrelling) "
+        rf"(?:up |away |aside )?(?:my |the |some |all (?:of )?(?:my |the )?|extra )?{_PILLS}",
+        rf"(?:stopped taking|not taking|pretend to take|pretending to take) (?:my |the )?"
+        rf"{_PILLS}(?=.*(?:sav|keep|kept|hid|stash|sock|drawer|box|tin))",
+        rf"(?:in|under|inside) (?:a|my|the) (?:sock|drawer|tin|box|shoebox|bag)(?=.*{_PILLS})",
+        r"(?:looking|looked|look|searching|searched|googling|googled|researching|researched|"
+        r"reading up) (?:things |stuff )?(?:up )?(?:online |late at night )?(?:how|ways|methods|"
+        r"what would|how many|how much|whether it)",
+        rf"how (?:many|much) (?:of )?(?:my |the |those )?{_PILLS} (?:it'?d|it would|would|"
+        rf"I'?d need to|to) (?:take|kill|do it)",
+        r"(?:bought|buying|got|getting|ordered) (?:a |some )?(?:rope|hose|hose ?pipe|charcoal|"
+        r"a gun|bullets|ammo|helium)(?! for (?:the|my) (?:garden|shed|camping|bbq|barbecue))",
+    ),
+    # --- access to weapons, when the client says it as theirs ----------------------------
+    _phrases("weapon_access", "violence", "self")(
+        r"(?:I've got|I have|I've still got|I still have|I got|there's|there is|we've got|"
+        r"we have|keep|kept|keeping) (?:my |a |the |our |\w+'s )?(?:grandad's |dad's |"
+        r"father's |uncle's |brother's |husband's |hunting |old )?(?:shotgun|rifle|pistol|"
+        r"handgun|revolver|gun|guns|firearm|crossbow|\.\d{2,3}(?:-\d{2})?|\d\d? ?mm|glock)"
+        r"(?=.*(?:cabinet|safe|nightstand|drawer|house|home|room|car|truck|key|loaded|ammo|"
+        r"bullets|under|in the|at the))",
+        r"(?:gun|rifle|shotgun) (?:safe|cabinet|cupboard|locker)|(?:the )?pistol in (?:the|my) "
+        r"(?:nightstand|drawer|glovebox|car|bag)",
+        r"(?:still )?(?:got|have) the key(?: to (?:the|it))? on (?:my|the) (?:ring|keyring|"
+        r"chain)",
+    ),
+    _phrases("nssi", "self_harm")(
+        rf"(?:just|only|mostly) (?:my|the) {_BODY}(?:[.,]|$| where| so| because)",
+        rf"(?:on|into|across|along|to|against) my {_BODY}",
+        r"(?:since|last) (?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|night|"
+        r"week)|(?:a couple of|two|three|a few) times (?:a|last) week|(?:twice|once) last week",
+    ),
+)

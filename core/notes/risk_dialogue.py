@@ -1,0 +1,363 @@
+"""Risk read across the dialogue, not only line by line.
+
+A clinician reads a session as a conversation, and so does this pass, after each line
+has been read on its own (``core.notes.risk_lines``):
+
+- **A question and its answer.** "Have you thought about ending your life?" answered
+  "Sometimes." is a disclosure, quoted with both lines; "No." is a denial. An open
+  question ("Have you thought about how?", "What do you do with the blade?") answered
+  with anything but a denial is a disclosure too; so is "No." to "Do you feel safe at
+  home?"; and the answer to "Is that the first time?" right after a disclosure.
+- **Two lines.** A statement continued over two consecutive client lines is read as one.
+- **Context.** Once the conversation is about a risk (a disclosure, or a clinician's risk
+  question a few lines before), words that say nothing alone say it: "I've thought it
+  through", "I wrote to my sister", "the gun's in the safe", "I think about doing it".
+- A denial never masks a later disclosure: every line is read again on its own.
+
+Pure functions without state, safe from any thread; stdlib only.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from core.notes import risk_constructs, risk_phrases
+from core.notes.risk_flags import RiskFlag, RiskStatus
+from core.notes.risk_lexicon import RiskCategory, compile_phrases
+from core.notes.risk_lines import edge, flags_of_hits, line_flags, read_line, split_line
+from core.notes.speakers import is_clinician
+
+CONTEXT_LINES = 8  # how far back a risk keeps the conversation about it
+_Kind = Literal["yes_no", "open", "inverted", "repeat"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    number: int  # the transcript line
+    speaker: str | None
+    text: str  # what was said, without the label
+    clinician: bool
+
+
+def turns_of(transcript: str) -> list[Turn]:
+    turns = []
+    for number, raw in enumerate(transcript.splitlines(), start=1):
+        speaker, text = split_line(raw)
+        if text.strip():
+            turns.append(Turn(number, speaker, text, is_clinician(speaker)))
+    return turns
+
+
+# --- questions and answers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Question:
+    pattern: re.Pattern[str]
+    category: RiskCategory
+    construct: str
+    kind: _Kind
+
+
+def _q(category: RiskCategory, construct: str, kind: _Kind, *phrases: str) -> _Question:
+    return _Question(compile_phrases(*phrases), category, construct, kind)
+
+
+_YOU_DIE = (
+    r"(?:suicide|suicidal|kill(?:ing)? yourself|end(?:ing)? (?:your (?:own )?life|it all|"
+    r"things|it)|tak(?:e|ing) your (?:own )?life|not (?:want(?:ing)?|wanting) to (?:be )?"
+    r"(?:alive|here|live|around|wake up)|(?:want(?:ing)?|wish(?:ing)?) to (?:die|be dead)|"
+    r"dying|being dead|quitarte la vida|suicidarte|morirte|no despertar)"
+)
+QUESTIONS: tuple[_Question, ...] = (
+    _q(
+        "suicidal_ideation",
+        "past_attempt",
+        "yes_no",
+        r"(?:ever|before|previously) (?:tried|attempted|made an attempt)|(?:tried|attempted) "
+        r"(?:to (?:end|take|kill)[\w ]{0,25}) (?:before|in the past)|has there been a time when "
+        r"you were|intentaste (?:alguna vez )?(?:quitarte|matarte)",
+        r"(?:were|was) you (?:trying|meaning|wanting) to (?:die|end|kill)",
+    ),
+    _q(
+        "suicidal_ideation",
+        "past_attempt",
+        "open",
+        r"what (?:did|were) you (?:want|wanting|hope|hoping|expect|expecting) (?:would |to )?"
+        r"happen|qué (?:querías|esperabas) que pasara",
+    ),
+    _q(
+        "plan_or_means",
+        "plan",
+        "open",
+        r"thought about how|how (?:would|will|might) you (?:do it|go about|end)|(?:made|got|"
+        r"have) a plan|thought about (?:when|where)|(?:when|where) would you|what (?:would|"
+        r"will) you (?:use|do)|cómo lo harías|has pensado cómo",
+    ),
+    _q(
+        "plan_or_means",
+        "preparatory_acts",
+        "open",
+        r"(?:done|do|did) anything to (?:get ready|prepare)|affairs in order|(?:keeping|saving|"
+        r"putting|stashing) (?:any )?(?:tablets|pills|medication|meds)[\w ]{0,10}(?:aside|away)|"
+        r"anything (?:practical|to prepare)",
+    ),
+    _q(
+        "suicidal_ideation",
+        "intent",
+        "yes_no",
+        r"(?:intend|intending|going) to act on|act on (?:this|it|them|those thoughts)|"
+        r"(?:how (?:likely|strong)|pull to act)",
+    ),
+    _q(
+        "violence",
+        "weapon_access",
+        "open",
+        r"access to (?:a gun|guns|a weapon|weapons|firearms|anything (?:you|that) could)|"
+        r"(?:is|are) the (?:gun|guns|rifle|shotgun|pistol|weapons?) (?:at|in|still)|tienes "
+        r"acceso a",
+    ),
+    _q(
+        "violence",
+        "homicidal_ideation",
+        "yes_no",
+        r"(?:thoughts?|thinking|thought) (?:of|about) (?:hurting|harming|killing|attacking) "
+        r"(?:someone|anyone|him|her|them|others|other people)|(?:use|using) (?:it|that) "
+        r"(?:against|on) (?:him|her|them)|usarla contra|hacerle daño a",
+    ),
+    _q(
+        "suicidal_ideation",
+        "active_ideation",
+        "yes_no",
+        rf"(?:thoughts?|thinking|thought|think|ideas?) (?:of|about) {_YOU_DIE}",
+        rf"(?:are|were|have) you (?:been )?(?:feeling |having thoughts of )?{_YOU_DIE}",
+        r"(?:turning|turn|use|using) it on yourself|pensamientos de quitarte la vida|"
+        r"sigues teniendo esas ideas",
+    ),
+    _q(
+        "self_harm",
+        "nssi",
+        "yes_no",
+        r"(?:hurt|harm|harmed|hurting|harming|cut|cutting|burn|burning) (?:yourself|themselves)|"
+        r"self[- ]harm|hacerte daño|te has hecho daño",
+    ),
+    _q(
+        "abuse",
+        "abuse_physical",
+        "yes_no",
+        r"(?:has|does|did|is) (?:he|she|they|anyone|someone|anybody|your \w+) (?:ever )?"
+        r"(?:hurt|hit|harm(?:ed)?|push(?:ed)?|touch(?:ed)?|threaten(?:ed)?|put (?:his|her|"
+        r"their) hands on) you|hecho daño físico|te ha pegado",
+    ),
+    _q(
+        "abuse",
+        "abuse_financial",
+        "yes_no",
+        r"control(?:s|ling)? (?:the |your )?(?:money|finances|pay)|controla (?:también )?el "
+        r"dinero",
+    ),
+    _q(
+        "abuse",
+        "abuse_physical",
+        "inverted",
+        r"(?:feel|are you) safe (?:at home|with (?:him|her|them)|around (?:him|her))",
+    ),
+    _q(
+        "suicidal_ideation",
+        "active_ideation",
+        "inverted",
+        r"(?:feel|are you|keep yourself) safe (?:tonight|with yourself|from yourself)",
+    ),
+)
+_OPEN_FOLLOW_UP = compile_phrases(
+    r"what do you do with|what (?:kind of|sort of) things|tell me more|what happened|"
+    r"what did you (?:do|take|use)|how many|what (?:kind|sort)|what for",
+)
+_REPEAT = compile_phrases(
+    r"(?:is|was) that the first time|how often|how recently|when did you last|since when|"
+    r"how long (?:have|has) (?:that|this)|the last time|how many times|and today",
+)
+_YES = re.compile(
+    r"(?i)^\W*(?:\w+\W+){0,3}?(?:yes|yeah|yep|yup|yea|ya|aye|sure|sometimes|some (?:days|nights|"
+    r"times)|a bit|a little|a lot|kind of|kinda|sort of|maybe|probably|i (?:do|have|am|did|was|"
+    r"think so|guess|suppose)|most (?:days|nights|of the time)|every (?:day|night)|often|all "
+    r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado)"
+    r"\b"
+)
+_LONG_AGO = re.compile(r"(?i)\bago\b|\bhace\b|years back|when I was")
+_NO = re.compile(
+    # "No despertarme" (not to wake up) is an answer, not a denial: a Spanish "no" before
+    # an infinitive negates the verb
+    r"(?i)^\W*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
+    r"not really|not at all|no way|i (?:don't|haven't|wouldn't|won't|didn't)|i'd never|"
+    r"not like that|nunca|jamás|para nada|de ninguna manera)"
+)
+
+
+def asked(text: str) -> _Question | None:
+    """The risk a clinician's turn asks about (its last question), if any."""
+    found = None
+    for question in QUESTIONS:
+        for match in question.pattern.finditer(text):
+            if found is None or match.start() >= found[0]:
+                found = (match.start(), question)
+    return found[1] if found else None
+
+
+def answer(text: str) -> Literal["yes", "no", "other"]:
+    if _NO.match(text):
+        return "no"
+    return "yes" if _YES.match(text) else "other"
+
+
+# --- the pass over the dialogue -------------------------------------------------------
+
+
+@dataclass
+class _Topics:
+    """What the conversation has been about, by category: the line it was last raised on,
+    by a client's disclosure (``said``) or by a clinician's question (``asked``)."""
+
+    said: dict[RiskCategory, int] = field(default_factory=dict)
+    asked: dict[RiskCategory, int] = field(default_factory=dict)
+    last: RiskFlag | None = None  # the newest disclosure
+
+    def recent(self, line: int, *, questions: bool) -> list[RiskCategory]:
+        sources = [self.said, self.asked] if questions else [self.said]
+        return [c for source in sources for c, at in source.items() if line - at <= CONTEXT_LINES]
+
+
+_ANAPHORA = compile_phrases(
+    r"(?:think|thinking|thought) (?:about )?(?:doing|do) it|(?:do|doing|did) it(?: again)?"
+    r"(?= most| every| some| at night| when| tonight| soon| this time)",
+    r"go through with (?:it|any of it)|act on (?:it|them|that)|been (?:planning|thinking) it",
+    r"lied (?:before|earlier|about that)|(?:I )?do (?:think about|want) (?:it|that)",
+)
+
+
+def _context_flags(turn: Turn, categories: Sequence[RiskCategory]) -> list[RiskFlag]:
+    line = read_line(turn.text)
+    flags = []
+    wanted = set(categories)
+    hits = [h for h in line.hits(risk_constructs.IN_CONTEXT) if h.status == "disclosed"]
+    if wanted & risk_phrases.CONTEXT_CATEGORIES:
+        hits += [h for h in line.context_hits("disclosed") if h.status == "disclosed"]
+    for hit in hits:
+        flags += flags_of_hits(line, [hit], turn.number, turn.speaker)
+    return flags
+
+
+def _pair(question: Turn, reply: Turn, flag: RiskFlag) -> RiskFlag:
+    quote = f"{question.speaker or 'Clinician'}: {question.text.strip()} / {reply.text.strip()}"
+    return replace(flag, quote=quote, line=question.number, lines=(question.number, reply.number))
+
+
+def _answered(
+    question: Turn, reply: Turn, asked_for: _Question | None, topics: _Topics
+) -> RiskFlag | None:
+    """The flag a client's reply makes of the clinician's question just before it."""
+    said = answer(reply.text)
+    if asked_for is None:
+        last = topics.last
+        follows = last is not None and reply.number - last.line <= 4
+        follow_up = _REPEAT.search(question.text) or _OPEN_FOLLOW_UP.search(question.text)
+        if last is not None and follows and follow_up and said != "no":
+            return RiskFlag(last.category, "disclosed", "", 0, reply.speaker, last.construct)
+        return None
+    status: RiskStatus | None = None
+    if asked_for.kind == "inverted":
+        status = "disclosed" if said == "no" else None
+    elif said == "yes" or (asked_for.kind == "open" and said == "other"):
+        past = asked_for.construct == "past_attempt" and _LONG_AGO.search(reply.text)
+        status = "historical" if past else "disclosed"
+    elif said == "no" and asked_for.kind == "yes_no":
+        status = "denied"
+    if status is None:
+        return None
+    return RiskFlag(asked_for.category, status, "", 0, reply.speaker, asked_for.construct)
+
+
+LOOK_BACK_LINES = 6  # how far before a disclosure its preparation may have been told
+
+
+def dialogue_flags(transcript: str) -> list[RiskFlag]:
+    """Every flag of the transcript: each client line's own, then what the dialogue adds
+    (a category a line already has is not flagged again on it), in line order."""
+    turns = turns_of(transcript)
+    flags = list(_forward_flags(turns))
+    flags += _backward_flags(turns, flags)
+    return sorted(flags, key=lambda f: f.line)
+
+
+def _backward_flags(turns: Sequence[Turn], flags: Sequence[RiskFlag]) -> list[RiskFlag]:
+    """What a disclosure explains in the client lines just before it: "I've been looking
+    things up" says nothing until "...I'm thinking about ending my life" follows."""
+    disclosed = [f.line for f in flags if f.status == "disclosed" and f.category in _EXPLAINS_BACK]
+    if not disclosed:
+        return []
+    flagged = {(f.line, f.category) for f in flags}
+    found: list[RiskFlag] = []
+    for turn in turns:
+        if turn.clinician or not any(0 < at - turn.number <= LOOK_BACK_LINES for at in disclosed):
+            continue
+        for flag in _context_flags(turn, list(_EXPLAINS_BACK)):
+            if (flag.line, flag.category) not in flagged:
+                found.append(flag)
+                flagged.add((flag.line, flag.category))
+    return found
+
+
+_EXPLAINS_BACK: frozenset[RiskCategory] = frozenset(
+    {"suicidal_ideation", "self_harm", "plan_or_means"}
+)
+
+
+def _forward_flags(turns: Sequence[Turn]) -> Iterator[RiskFlag]:
+    topics = _Topics()
+    previous: Turn | None = None
+    before: set[RiskCategory] = set()  # the previous client line's categories
+    for turn in turns:
+        if turn.clinician:
+            question = asked(turn.text)
+            if question is not None:
+                topics.asked[question.category] = turn.number
+            previous, before = turn, set()
+            continue
+        flags = line_flags(turn.number, turn.speaker, turn.text)
+        have = {f.category for f in flags}
+        if previous is not None and not previous.clinician and previous.number == turn.number - 1:
+            either = have | before
+            seam = f"{edge(previous.text, last=True)} {edge(turn.text, last=False)}"
+            joined = line_flags(previous.number, turn.speaker, seam)
+            for flag in joined:
+                if flag.category not in either and flag.status == "disclosed":
+                    lines = (previous.number, turn.number)
+                    flags.append(replace(flag, lines=lines))
+                    have.add(flag.category)
+        if previous is not None and previous.clinician:
+            reply = _answered(previous, turn, asked(previous.text), topics)
+            if reply is not None and reply.category not in have:
+                flags.append(_pair(previous, turn, reply))
+                have.add(reply.category)
+        recent = [c for c in topics.recent(turn.number, questions=False)]
+        if recent:
+            for flag in _context_flags(turn, recent):
+                if flag.category not in have:
+                    flags.append(flag)
+                    have.add(flag.category)
+        if topics.recent(turn.number, questions=True) and _ANAPHORA.search(turn.text):
+            category = max(
+                topics.recent(turn.number, questions=True),
+                key=lambda c: max(topics.said.get(c, 0), topics.asked.get(c, 0)),
+            )
+            if category not in have:
+                quote = turn.text.strip()
+                flags.append(RiskFlag(category, "disclosed", quote, turn.number, turn.speaker))
+                have.add(category)
+        for flag in flags:
+            if flag.status in ("disclosed", "historical"):
+                topics.said[flag.category] = turn.number
+                topics.last = flag
+        yield from sorted(flags, key=lambda f: f.line)
+        previous, before = turn, {f.category for f in flags}
