@@ -12,18 +12,21 @@ Pure functions without state, safe from any thread; stdlib only, never imports Q
 import re
 from collections.abc import Sequence
 
-from core.notes.markers import ANY_MARKER, red
+from core.notes.markers import ANY_MARKER, RED_MARKER, red
 from core.notes.risk_dialogue import dialogue_flags
 from core.notes.risk_flags import RiskFlag as RiskFlag  # re-exported
 from core.notes.risk_flags import RiskStatus as RiskStatus  # re-exported
+from core.notes.risk_lexicon import Phrase
 from core.notes.risk_lexicon import RiskCategory as RiskCategory  # re-exported
 from core.notes.risk_lines import SENTENCE_END
 
 
-def detect_risks(transcript: str) -> list[RiskFlag]:
+def detect_risks(transcript: str, clinic_words: Sequence[Phrase] = ()) -> list[RiskFlag]:
     """Risk flags in line order: one per (line, category), the strongest status kept.
-    A clinician's line counts only as the question a client's answer affirms."""
-    return sorted(dialogue_flags(transcript), key=lambda flag: flag.lines)
+    A clinician's line counts only as the question a client's answer affirms.
+    ``clinic_words``: a clinic's own phrases (``core.notes.risk_words``), read besides
+    the built-in ones."""
+    return sorted(dialogue_flags(transcript, clinic_words), key=lambda flag: flag.lines)
 
 
 # --- Marking --------------------------------------------------------------------------
@@ -96,11 +99,13 @@ def _without_not_discussed(line: str) -> str:
 
 def _documented(flag: RiskFlag, normed: Sequence[str], joined: str) -> bool:
     """Whether the section (its lines ``normed``, all of it ``joined``) already records
-    ``flag``: its quote for a disclosure; for a denial or history, its line, or its quote
-    on a line that says so."""
+    ``flag``: its quote for a disclosure; its own line for a possible risk; for a denial
+    or history, its line, or its quote on a line that says so."""
     quote, own = _norm(flag.quote), _norm(LINE_PREFIX + flag.describe())
     if flag.status == "disclosed":
         return quote in joined
+    if flag.status == "possible":  # only its own line says it is for review
+        return any(own in n for n in normed)
     words = _DENIAL_WORDS if flag.status == "denied" else _PAST_WORDS
     return any(own in n or (quote in n and words.search(n)) for n in normed)
 
@@ -109,10 +114,13 @@ def apply_risk_safety_net(risk_section: str, flags: Sequence[RiskFlag]) -> str:
     """The Risk section with every flag recorded, then urgent words marked.
 
     A disclosure whose quote the section lacks gets a line ``Transcript: <describe>``;
-    denials and past risks are recorded the same way unless already recorded. With any
+    denials, past risks and the second screen's possible risks ("Possible risk, please
+    review: ...", never as a disclosure) are recorded the same way unless already
+    recorded. With any
     flag, placeholder lines ("Not discussed", "None") go; with a disclosure, so does every
-    sentence saying "not discussed". No flags: the section is only marked. Applying the
-    net twice gives the same text as applying it once.
+    sentence saying "not discussed". Every disclosure's quote is then marked red where
+    the section holds it, whatever its category. No flags: the section is only marked.
+    Applying the net twice gives the same text as applying it once.
     """
     if not flags:
         return mark_urgent_words(risk_section)
@@ -137,4 +145,36 @@ def apply_risk_safety_net(risk_section: str, flags: Sequence[RiskFlag]) -> str:
             added.append(entry)
             normed.append(_norm(entry))
             joined = f"{joined} {normed[-1]}".strip()
-    return mark_urgent_words("\n".join(lines + added))
+    marked = mark_urgent_words("\n".join(lines + added))
+    return "\n".join(_red_quotes(marked.splitlines(), flags))
+
+
+def _red_quotes(lines: list[str], flags: Sequence[RiskFlag]) -> list[str]:
+    """Each disclosure's quote in red where the section holds it: whatever its category
+    (a plan or means says no urgent word), a disclosure never reads as plain text."""
+    for flag in flags:
+        if flag.status != "disclosed" or not flag.quote.strip() or _BRACES.search(flag.quote):
+            continue
+        pattern = _quote_pattern(flag.quote)
+        for number, line in enumerate(lines):
+            found = pattern.search(line)
+            if found is None:
+                continue
+            inside_red = any(
+                m.start() < found.end() and found.start() < m.end()
+                for m in RED_MARKER.finditer(line)
+            )
+            if not inside_red and not _MARKER_TOKEN.search(found.group(0)):
+                lines[number] = line[: found.start()] + red(found.group(0)) + line[found.end() :]
+            break
+    return lines
+
+
+_BRACES = re.compile(r"[{}]")
+_TOKENS = r"(?:\{\{[A-Z][A-Z0-9_]*:|\}\})*"
+
+
+def _quote_pattern(quote: str) -> re.Pattern[str]:
+    """``quote`` as it may stand in a section: any case and spacing, markers anywhere."""
+    words = [_TOKENS.join(re.escape(ch) for ch in word) for word in quote.split()]
+    return re.compile(_TOKENS + (_TOKENS + r"\s+" + _TOKENS).join(words), re.IGNORECASE)

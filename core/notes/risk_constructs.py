@@ -66,6 +66,9 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:not|never) (?:wanting|want) to (?:wake up|be (?:here|alive|around)|exist|live)",
         r"(?:wouldn't|would not|won't) (?:have|need) to (?:wake up|face (?:it|another day|"
         r"tomorrow|anything)) (?:again|ever again|any ?more)",
+        r"(?:pray|praying|prayed|hope|hoping|hoped) (?:that )?I (?:won't|don't|wouldn't|didn't|"
+        r"never|will not|do not) (?:see (?:the )?(?:morning|tomorrow|another day|daylight)|"
+        r"wake up)",
     ),
     _phrases("wish_to_be_dead", "suicidal_ideation")(
         r"(?:happily|gladly|just) (?:go to sleep|fall asleep|close my eyes)(?: one night)? and "
@@ -82,7 +85,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:everyone|everybody|people|they|my family|my kids|the kids|the world|my mum|"
         r"my mom|my wife|my husband) (?:would|'d|will) (?:get on|be|do|manage|cope)(?: a lot| so"
         r"| much)? (?:easier|better|happier|fine|okay|ok)(?: off)? (?:if I (?:wasn't|weren't|"
-        r"was not|were not|wasnt) (?:here|around|alive|in the way)|without me)",
+        r"was not|were not|wasnt) (?:here|around|alive|in the way)|without me|if I (?:just )?"
+        r"(?:disappeared|vanished|died|was gone|were gone|didn't exist|went away for good))",
         r"(?:wish|wishing) (?:it was|it were|it'd been|I was|I could be) (?:over|the end|gone|"
         r"asleep forever|done)(?: for good| for me)?",
         r"(?:ready|want|wanting) (?:for it to be over|for it all to end|for it to end)",
@@ -120,6 +124,14 @@ PHRASES: tuple[Phrase, ...] = (
         r"ending it|dying)",
         r"(?:kind of|kinda|really|actually|half) mean it",
         r"(?:for|about|of) ending (?:it|it all|things|everything|my life)(?=[.,!?]|$| all)",
+        r"(?:think|thinking|thought) about (?:\S+ ){1,10}(?:and )?(?:just )?(?:ending it|"
+        r"ending it all|ending my life|killing myself)",
+    ),
+    # --- method: how, said as the client's own ---------------------------------------
+    _phrases("method", "plan_or_means", "self")(
+        rf"(?:take|taking|swallow|swallowing|down|downing|neck|necking) (?:all|every one|the "
+        rf"lot) (?:of )?(?:my |the |those )?(?:\w+ )?{_PILLS} (?:at once|in one go|together|"
+        rf"in one)",
     ),
     # --- intent ---------------------------------------------------------------------------
     _phrases("intent", "suicidal_ideation")(
@@ -136,6 +148,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:swallowed|took|downed|necked) (?:a whole|an entire|the whole|a full) "
         r"(?:bottle|box|pack|packet|strip|tub)",
         r"(?:hanged|hung) myself|tried (?:it|to go) (?:once|twice|before)",
+        r"(?:tried|attempted|trying) to (?:kill|hang|drown|poison|end|take) (?:myself|my "
+        r"(?:own )?life)|(?:attempted|tried) suicide|made an attempt on my (?:own )?life",
     ),
     # --- non-suicidal self-injury by method, object or pronoun ---------------------------
     _phrases("nssi", "self_harm")(
@@ -233,8 +247,8 @@ PHRASES: tuple[Phrase, ...] = (
     # --- financial abuse -----------------------------------------------------------------
     _phrases("abuse_financial", "abuse", "agent")(
         rf"(?:takes?|took|taking|has|had|keeps|kept|got|controls|holds|hold) (?:my |all my |"
-        rf"(?:dad|mum|mom|nan|gran)'s |the )?{_MONEY}(?=[.,!]|$| now| off| away| and| so| every|"
-        rf" all| too| also| because| for)",
+        rf"(?:dad|mum|mom|nan|gran)'s |the )?(?:whole |entire )?{_MONEY}(?=[.,!]|$| now| off|"
+        rf" away| and| so| every| all| too| also| because| for)",
         r"(?:goes|go|gone|paid|paying) (?:straight )?(?:in|into|to) (?:his|her|their) "
         r"(?:account|pocket|bank)",
         r"(?:gives|give|allows|lets me have) me (?:(?:£|\$|€)?\d+|twenty|ten|fifty|a few) "
@@ -279,6 +293,25 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?=.*(?:nappy|road|found|night|alone|police))",
         r"(?:left|leave|leaving) (?:him|her|them|the baby|the kids|my (?:son|daughter|baby)) "
         r"(?:alone|on (?:his|her|their) own|in the car|without (?:food|anyone))",
+        r"(?:haven't|hasn't|didn't|not|never) (?:fed|been feeding|washed|bathed|changed) (?:the "
+        r"kids|the baby|the children|my (?:kids|son|daughter|baby|children|mum|mom|dad)|him|"
+        r"her|them)(?: properly)? (?:for|in) (?:days|a week|weeks|two days|three days)",
+        r"no food in(?=[.,!]|$)",
+        r"(?:leaves|left|leaving) me (?:sitting |lying )?(?:wet|soiled|in (?:my|a) (?:wet|dirty|"
+        r"soiled)|without (?:food|water|my tablets|help)|alone all day|in the dark)",
+    ),
+    # --- access to weapons that says danger by itself ---------------------------------------
+    _phrases("weapon_access", "violence", "any")(
+        r"loaded (?:gun|shotgun|rifle|pistol|handgun|revolver|firearm)",
+        r"(?:gun|shotgun|rifle|pistol|handgun|revolver) (?:under|in) (?:the|my|his|her|our) "
+        r"(?:bed|pillow|nightstand|bedside (?:table|drawer)|glovebox)",
+    ),
+    # --- preparatory acts that say what they are for -------------------------------------
+    _phrases("preparatory_acts", "plan_or_means", "any")(
+        rf"(?:wrote|written|writing|left|leaving) (?:a |some |the )?(?:letters?|notes?|"
+        rf"goodbyes?|cards?) (?:to|for) {_KIN},? (?:for after|for afterwards|for when I'?m gone|"
+        rf"in case)",
+        r"for (?:after I'?m gone|when I'?m (?:gone|not here|not around)(?: any ?more)?)",
     ),
     # --- overdose as an event ------------------------------------------------------------
     _phrases("overdose_event", "overdose", "self")(
@@ -334,9 +367,11 @@ IN_CONTEXT: tuple[Phrase, ...] = (
         rf"notes?|something|goodbyes?|a goodbye|messages?) (?:to|for) {_KIN}",
         rf"(?:wrote|written|writing) (?:to|for) {_KIN}(?:[.,] (?:and|one) (?:one )?to)?",
         r"(?:gave|giving|given|give|handed) (?:away )?(?:my |our |the )?(?:dog|cat|guitar|"
-        r"things|stuff|belongings|gear|bike|car|records|books|pets?|\w+) (?:away|to "
-        r"(?:the|my|a|his|her) [\w’ -]{2,30})(?=.*(?:told|telling|said|saying|travelling|"
-        r"going away|won't need|don't need|just in case|for good))",
+        r"things|stuff|belongings|pets?|records|books|rings?|watch|medals) (?:away|to "
+        r"(?:the|my|a|his|her) [\w’ -]{2,30}|away)",
+        r"(?:gave|giving|given|give|handed) (?:away )?(?:my |our |the )?(?:gear|bike|car|\w+) "
+        r"(?:away|to (?:the|my|a|his|her) [\w’ -]{2,30})(?=.*(?:told|telling|said|saying|"
+        r"travelling|going away|won't need|don't need|just in case|for good))",
         r"(?:sorted|sorting|made|making|updated|updating|wrote|writing|done) (?:out )?(?:my |"
         r"a )?(?:will|funeral|life insurance|affairs|passwords|bank details)",
         r"(?:where|what) (?:the|all the|my) (?:house|bank|insurance|money|funeral) (?:stuff|"

@@ -17,6 +17,7 @@ has been read on its own (``core.notes.risk_lines``):
 Pure functions without state, safe from any thread; stdlib only.
 """
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ from typing import Literal
 
 from core.notes import risk_constructs, risk_phrases
 from core.notes.risk_flags import RiskFlag, RiskStatus
-from core.notes.risk_lexicon import RiskCategory, compile_phrases
+from core.notes.risk_lexicon import Phrase, RiskCategory, compile_phrases
 from core.notes.risk_lines import edge, flags_of_hits, line_flags, read_line, split_line
 from core.notes.speakers import is_clinician
 
@@ -195,6 +196,7 @@ _NO = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=2048)
 def asked(text: str) -> _Question | None:
     """The risk a clinician's turn asks about (its last question), if any."""
     found = None
@@ -236,11 +238,24 @@ _ANAPHORA = compile_phrases(
 )
 
 
+# The risks whose conversation gives a contextual phrase of each category its meaning:
+# "since Sunday" is self-harm only after self-harm; a plan or a gun after any risk to life.
+_CONTEXT_OF: dict[RiskCategory, frozenset[RiskCategory]] = {
+    "self_harm": frozenset({"self_harm"}),
+    "violence": frozenset({"violence", "suicidal_ideation", "plan_or_means"}),
+    "plan_or_means": frozenset({"suicidal_ideation", "plan_or_means", "self_harm", "overdose"}),
+}
+
+
 def _context_flags(turn: Turn, categories: Sequence[RiskCategory]) -> list[RiskFlag]:
     line = read_line(turn.text)
     flags = []
     wanted = set(categories)
-    hits = [h for h in line.hits(risk_constructs.IN_CONTEXT) if h.status == "disclosed"]
+    hits = [
+        h
+        for h in line.hits(risk_constructs.IN_CONTEXT)
+        if h.status == "disclosed" and wanted & _CONTEXT_OF[h.category]
+    ]
     if wanted & risk_phrases.CONTEXT_CATEGORIES:
         hits += [h for h in line.context_hits("disclosed") if h.status == "disclosed"]
     for hit in hits:
@@ -281,11 +296,12 @@ def _answered(
 LOOK_BACK_LINES = 6  # how far before a disclosure its preparation may have been told
 
 
-def dialogue_flags(transcript: str) -> list[RiskFlag]:
+def dialogue_flags(transcript: str, extra: Sequence[Phrase] = ()) -> list[RiskFlag]:
     """Every flag of the transcript: each client line's own, then what the dialogue adds
-    (a category a line already has is not flagged again on it), in line order."""
+    (a category a line already has is not flagged again on it), in line order.
+    ``extra``: phrases read in each line besides the built-in ones (a clinic's words)."""
     turns = turns_of(transcript)
-    flags = list(_forward_flags(turns))
+    flags = list(_forward_flags(turns, extra))
     flags += _backward_flags(turns, flags)
     return sorted(flags, key=lambda f: f.line)
 
@@ -293,15 +309,20 @@ def dialogue_flags(transcript: str) -> list[RiskFlag]:
 def _backward_flags(turns: Sequence[Turn], flags: Sequence[RiskFlag]) -> list[RiskFlag]:
     """What a disclosure explains in the client lines just before it: "I've been looking
     things up" says nothing until "...I'm thinking about ending my life" follows."""
-    disclosed = [f.line for f in flags if f.status == "disclosed" and f.category in _EXPLAINS_BACK]
+    disclosed = [
+        (f.line, f.category)
+        for f in flags
+        if f.status == "disclosed" and f.category in _EXPLAINS_BACK
+    ]
     if not disclosed:
         return []
     flagged = {(f.line, f.category) for f in flags}
     found: list[RiskFlag] = []
     for turn in turns:
-        if turn.clinician or not any(0 < at - turn.number <= LOOK_BACK_LINES for at in disclosed):
+        after = [c for at, c in disclosed if 0 < at - turn.number <= LOOK_BACK_LINES]
+        if turn.clinician or not after:
             continue
-        for flag in _context_flags(turn, list(_EXPLAINS_BACK)):
+        for flag in _context_flags(turn, after):
             if (flag.line, flag.category) not in flagged:
                 found.append(flag)
                 flagged.add((flag.line, flag.category))
@@ -313,7 +334,7 @@ _EXPLAINS_BACK: frozenset[RiskCategory] = frozenset(
 )
 
 
-def _forward_flags(turns: Sequence[Turn]) -> Iterator[RiskFlag]:
+def _forward_flags(turns: Sequence[Turn], extra: Sequence[Phrase]) -> Iterator[RiskFlag]:
     topics = _Topics()
     previous: Turn | None = None
     before: set[RiskCategory] = set()  # the previous client line's categories
@@ -324,12 +345,12 @@ def _forward_flags(turns: Sequence[Turn]) -> Iterator[RiskFlag]:
                 topics.asked[question.category] = turn.number
             previous, before = turn, set()
             continue
-        flags = line_flags(turn.number, turn.speaker, turn.text)
+        flags = line_flags(turn.number, turn.speaker, turn.text, extra)
         have = {f.category for f in flags}
         if previous is not None and not previous.clinician and previous.number == turn.number - 1:
             either = have | before
             seam = f"{edge(previous.text, last=True)} {edge(turn.text, last=False)}"
-            joined = line_flags(previous.number, turn.speaker, seam)
+            joined = line_flags(previous.number, turn.speaker, seam, extra)
             for flag in joined:
                 if flag.category not in either and flag.status == "disclosed":
                     lines = (previous.number, turn.number)

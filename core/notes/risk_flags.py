@@ -18,6 +18,28 @@ LABELS: dict[RiskCategory, str] = {
     "overdose": "Overdose",
 }
 
+# Each construct clinicians screen for, and the category the net reports it under.
+CONSTRUCT_CATEGORY: dict[str, RiskCategory] = {
+    **dict.fromkeys(
+        ("wish_to_be_dead", "active_ideation", "intent", "past_attempt"), "suicidal_ideation"
+    ),
+    **dict.fromkeys(("method", "plan", "preparatory_acts"), "plan_or_means"),
+    "nssi": "self_harm",
+    **dict.fromkeys(("homicidal_ideation", "weapon_access"), "violence"),
+    **dict.fromkeys(
+        (
+            "abuse_physical",
+            "abuse_sexual",
+            "abuse_emotional",
+            "abuse_financial",
+            "neglect",
+            "coercive_control",
+        ),
+        "abuse",
+    ),
+    **dict.fromkeys(("overdose_event", "intoxication_event"), "overdose"),
+}
+
 
 @dataclass(frozen=True)
 class RiskFlag:
@@ -36,9 +58,12 @@ class RiskFlag:
             object.__setattr__(self, "lines", (self.line,))
 
     def describe(self) -> str:
-        """One line for the note, e.g. ``Self-harm (disclosed, line 7, Client): "..."``."""
+        """One line for the note, e.g. ``Self-harm (disclosed, line 7, Client): "..."``
+        (``lines 7-8`` for a question and its answer, or a statement over two lines)."""
         label = LABELS[self.category]
-        where = f"line {self.line}" + (f", {self.speaker}" if self.speaker else "")
+        first, last = min(self.lines), max(self.lines)
+        where = f"line {first}" if first == last else f"lines {first}-{last}"
+        where += f", {self.speaker}" if self.speaker else ""
         quote = " ".join(self.quote.split())
         if self.status == "possible":
             return f'Possible risk, please review: {label.lower()} ({where}): "{quote}"'

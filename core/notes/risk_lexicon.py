@@ -109,6 +109,10 @@ REPORTED = compile_phrases(
     r"shootings|assaults|cases|jumpers)",
     r"(?:an old|a young|a little) (?:gentleman|lady|man|woman|boy|girl|lad|kid)|my friend's|"
     r"his (?:nephew|son|daughter|wife|carer)|her (?:nephew|son|daughter|husband|carer)",
+    r"(?:I'm|I am|I work as|I worked as|I'm working as|as) an? (?:nurse|paramedic|police "
+    r"officer|cop|doctor|gp|social worker|teacher|firefighter|prison officer|pharmacist|vet|"
+    r"care worker|support worker|youth worker|counsellor|counselor|lifeguard|midwife|"
+    r"probation officer|officer|medic|er nurse|a&e nurse)",
 )
 # Words that tell a line's language apart (a line with both is read in both).
 ENGLISH_WORDS = frozenset(
@@ -117,7 +121,9 @@ ENGLISH_WORDS = frozenset(
 )
 SPANISH_WORDS = frozenset(
     "que de el la los las y en por para una un es mi se lo le con pero sí si muy "
-    "está estoy tengo pienso ya más cuando eso esto él ella".split()
+    "está estoy tengo pienso ya más cuando eso esto él ella veces quiero quería nada todo "
+    "hoy ayer bien mal hay también porque como pues bueno sin hasta desde ahora siempre "
+    "nunca solo sólo estaba fue era soy eres mucho poco".split()
 )
 FIRST_PERSON = frozenset(
     "i i'm im i've ive i'd i'll me my mine myself yo mi mis mí conmigo me".split()
@@ -221,7 +227,8 @@ THIRD_WORDS = frozenset(
     "wife partner boyfriend girlfriend ex cousin aunt uncle roommate flatmate coworker "
     "co-worker colleague boss neighbour neighbor kid kids child children parents stepdad "
     "stepmom grandma grandpa grandmother grandfather teacher classmate classmates uncle's "
-    "brother's sister's friend's mom's dad's".split()
+    "brother's sister's friend's mom's dad's man woman guy bloke lad girl boy lady "
+    "gentleman patient patients client clients".split()
 )
 # Questions that are disclosures: "What's the point of living?"
 RHETORICAL = (

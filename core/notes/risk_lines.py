@@ -133,9 +133,10 @@ class Line:
         self.first_person = _first_person(text)
         words = set(_words(text))
         english, spanish = len(words & lex.ENGLISH_WORDS), len(words & lex.SPANISH_WORDS)
-        # Spanish words are few and short: a line is read as Spanish when they outnumber
-        # English ones, and in both languages when it has some of each.
-        self.languages = {"en"} if spanish < 2 else {"es"} if english < 2 else {"en", "es"}
+        # Spanish words are few and short: a line is read as Spanish with two of them (or
+        # one and no English word), and in both languages when it has some of each.
+        spanish_line = spanish >= 2 or (spanish == 1 and english == 0)
+        self.languages = {"en"} if not spanish_line else {"es"} if english < 2 else {"en", "es"}
         self.sentences = [
             s for s in _spans(text, 0, len(text), SENTENCE_END) if text[s[0] : s[1]].strip()
         ]
@@ -196,7 +197,7 @@ class Line:
         self, phrases: Sequence[lex.Phrase], sentence: tuple[int, int], seg: tuple[int, int]
     ) -> Iterator[_Hit]:
         said = self.text[sentence[0] : sentence[1]]
-        reported = self._reported(sentence)
+        reported: bool | None = None  # read once, at the first match
         for phrase in phrases:
             if phrase.language not in self.languages:
                 continue
@@ -204,6 +205,8 @@ class Line:
                 prefix = self.masked[max(seg[0], m.start() - _WINDOW) : m.start()]
                 if _nearest_subject(prefix) in _SKIP_SUBJECTS[phrase.subject]:
                     continue
+                if reported is None:
+                    reported = self._reported(sentence)
                 if reported or (phrase.category == "abuse" and not self.first_person):
                     continue  # someone else's story, not the client's own
                 status = self.status(phrase, seg, m.span())
@@ -264,15 +267,22 @@ def split_line(raw: str) -> tuple[str | None, str]:
     return speaker, raw[start:]
 
 
-def line_flags(number: int, speaker: str | None, text: str) -> list[RiskFlag]:
-    """The flags of one line's spoken ``text``: one per category, the strongest status."""
+def line_flags(
+    number: int, speaker: str | None, text: str, extra: Sequence[lex.Phrase] = ()
+) -> list[RiskFlag]:
+    """The flags of one line's spoken ``text``: one per category, the strongest status;
+    ``extra``: phrases read besides the built-in ones (a clinic's own words)."""
     line = read_line(text)
-    hits = list(line.hits())
+    hits = list(line.hits((*PHRASES, *extra) if extra else PHRASES))
     context = [h.status for h in hits if h.category in risk_phrases.CONTEXT_CATEGORIES]
     if "disclosed" in context or "historical" in context:
         best_context: RiskStatus = "disclosed" if "disclosed" in context else "historical"
         hits.extend(line.context_hits(best_context))
     return flags_of_hits(line, hits, number, speaker)
+
+
+def _length(hit: _Hit) -> int:
+    return hit.span[1] - hit.span[0]
 
 
 def flags_of_hits(
@@ -282,7 +292,9 @@ def flags_of_hits(
     best: dict[RiskCategory, _Hit] = {}
     for hit in hits:
         kept = best.get(hit.category)
-        if kept is None or RANK[hit.status] > RANK[kept.status]:
+        # the strongest status; at the same, the longer phrase says more ("tried to kill
+        # myself" is a past attempt, "kill myself" in it only ideation)
+        if kept is None or (RANK[hit.status], _length(hit)) > (RANK[kept.status], _length(kept)):
             best[hit.category] = hit
     flags = []
     for hit in sorted(best.values(), key=lambda h: h.span):

@@ -155,8 +155,10 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:gets|getting|got|becomes|became|been|is|was|can be)(?: really| so| very)? violent",
         r"forc(?:ed|es|ing) (?:himself|herself|themselves) on me",
         r"touch(?:ed|es|ing)? me (?:inappropriately|sexually|down there)",
-        r"won't let me (?:leave|go out|see my|have (?:money|a phone)|sleep)",
         r"abusive(?! (?:relationship|marriage|home|household|family))",
+    ),
+    _phrases("coercive_control", "abuse", "agent")(
+        r"won't let me (?:leave|go out|see my|have (?:money|a phone)|sleep)",
     ),
     _phrases("abuse_physical", "abuse", "self")(
         r"(?:was|were|be|being|been|got|get|am|I'm) (?:physically |sexually |emotionally |"
@@ -183,14 +185,18 @@ PHRASES: tuple[Phrase, ...] = (
         r"plan(?:s|ned|ning)? (?:to|for|on|of) (?:overdos\w+|jump\w*|hang\w*|shoot\w*)",
         r"(?:have|had|got|made|make|making|has) a (?:plan|date|method) (?:to|for) (?:kill|killing|"
         r"end|ending|hurt|take|taking) (?:myself|my life|it all|my own life)",
+    ),
+    _phrases("preparatory_acts", "plan_or_means", "any")(
         rf"(?:stockpil\w+|sav(?:e|ed|ing) up|hoard\w*|stash(?:ed|ing)?) (?:up )?(?:my |some |"
         rf"all my |extra )?{_PILLS}|{_PILLS} (?:saved|stashed|stockpiled|hidden) (?:up|away)",
-        r"(?:suicide|goodbye) (?:note|letters?)|tied a noose|lethal dose",
+        r"(?:suicide|goodbye) (?:note|letters?)|tied a noose",
         r"(?:bought|buying|got) a (?:gun|rope|noose) (?:to|for) (?:kill|end|use on) "
         r"(?:myself|my life|it)",
         r"(?:researched|looked up|googled|searching|searched) (?:how|ways) to (?:die|kill myself|"
         r"overdose|end it)",
-        rf"how many {_PILLS} (?:it would take|would kill|to die)",
+    ),
+    _phrases("method", "plan_or_means", "any")(
+        rf"lethal dose|how many {_PILLS} (?:it would take|would kill|to die)",
     ),
 )
 # Plans and means that count only beside a suicidal or self-harm phrase in the same line:

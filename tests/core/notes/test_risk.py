@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from risk_labelled import LABELLED, Labelled
 
-from core.notes.markers import strip_markers
+from core.notes.markers import RED_MARKER, strip_markers
 from core.notes.risk import (
     LINE_PREFIX,
     MARKER_PATTERN,
@@ -321,6 +321,9 @@ def test_the_safety_net_records_every_disclosure_and_is_idempotent(
     for flag in flags:
         if flag.status == "disclosed":
             assert norm(flag.quote) in norm(once)
+            if flag.quote.strip():  # in red where it stands, or beside a red word
+                held = [line for line in once.splitlines() if norm(flag.quote) in norm(line)]
+                assert any("{{RED:" in line for line in held)
 
 
 @PROPERTY
@@ -342,8 +345,8 @@ def test_the_safety_net_replaces_not_discussed_with_the_flags() -> None:
     )
     assert apply_risk_safety_net("Not discussed", flags) == "\n".join(
         [
-            'Transcript: {{RED:Suicidal}} ideation (disclosed, line 1, Client): "I just want '
-            'to end my life."',
+            'Transcript: {{RED:Suicidal}} ideation (disclosed, line 1, Client): "{{RED:I just '
+            'want to end my life.}}"',
             "Transcript: Denied {{RED:violence}} toward others (line 2, Client): "
             '"I would never hurt anyone."',
             "Transcript: Historical {{RED:self-harm}} (line 3, Client): "
@@ -352,10 +355,35 @@ def test_the_safety_net_replaces_not_discussed_with_the_flags() -> None:
     )
 
 
-def test_the_safety_net_keeps_what_the_model_already_wrote() -> None:
+def test_the_safety_net_keeps_what_the_model_already_wrote_and_marks_the_quote_red() -> None:
     flags = detect_risks("Client: I just want to end my life.")
     section = 'Client said: "I just want to end my life." Safety plan made.'
-    assert apply_risk_safety_net(section, flags) == section
+    marked = 'Client said: "{{RED:I just want to end my life.}}" Safety plan made.'
+    assert apply_risk_safety_net(section, flags) == marked
+    assert apply_risk_safety_net(marked, flags) == marked
+
+
+def test_a_plan_or_means_alone_is_marked_red_in_the_risk_section() -> None:
+    flags = detect_risks(
+        "Therapist: Have you done anything to get ready?\n"
+        "Client: I've been saving my tablets in a sock in my drawer."
+    )
+    assert [(f.category, f.status) for f in flags] == [("plan_or_means", "disclosed")]
+    section = apply_risk_safety_net("Not discussed", flags)
+    assert "{{RED:" in section
+    assert RED_MARKER.search(section).group(1).endswith("in a sock in my drawer.")
+
+
+def test_a_quote_the_model_wrote_in_other_case_and_spacing_is_marked_where_it_stands() -> None:
+    flags = detect_risks(
+        "Client: I want to kill myself.\nClient: I gave the dog to my sister. Told her I "
+        "won't need him."
+    )
+    assert ("plan_or_means", "I gave the dog to my sister.") in [
+        (f.category, f.quote) for f in flags
+    ]
+    once = apply_risk_safety_net("Reports: i gave the dog  to my SISTER. Plan made.", flags)
+    assert once.splitlines()[0] == "Reports: {{RED:i gave the dog  to my SISTER.}} Plan made."
 
 
 def test_no_flags_leaves_the_section_only_marked() -> None:

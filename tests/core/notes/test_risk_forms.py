@@ -1,0 +1,172 @@
+"""The forms of disclosure the safety net used to miss (issue 18), each construct that
+clinicians screen for, and the dialogue rules: a question and its answer, a statement over
+two lines, a disclosure after a denial, someone else's story, idioms. The lexicon alone:
+no model is installed or needed for any of these."""
+
+import pytest
+
+from core.notes.risk import detect_risks
+
+
+def disclosed(transcript: str) -> set[tuple[str, tuple[int, ...]]]:
+    return {(f.category, f.lines) for f in detect_risks(transcript) if f.status == "disclosed"}
+
+
+def categories(transcript: str) -> set[str]:
+    return {category for category, _ in disclosed(transcript)}
+
+
+# --- each construct, in words a client might use ------------------------------------
+CONSTRUCTS = [
+    ("wish_to_be_dead", "suicidal_ideation", "Some nights I wish I could just not wake up."),
+    ("active_ideation", "suicidal_ideation", "I've been thinking about killing myself."),
+    ("method", "plan_or_means", "I'd take all my sleeping pills at once."),
+    ("intent", "suicidal_ideation", "I'm going to do it this time. I've made up my mind."),
+    ("plan", "plan_or_means", "I've made a plan to end my life on Friday."),
+    ("preparatory_acts", "plan_or_means", "I've been stockpiling my tablets in a drawer."),
+    ("past_attempt", "suicidal_ideation", "Last month I tried to kill myself."),
+    ("nssi", "self_harm", "I've been cutting my arms again."),
+    ("homicidal_ideation", "violence", "I keep picturing stabbing him while he sleeps."),
+    ("weapon_access", "violence", "My dad keeps a loaded shotgun under his bed."),
+    ("abuse_physical", "abuse", "He punched me in the face last night."),
+    ("abuse_sexual", "abuse", "My stepdad touched me when I was asleep."),
+    ("abuse_emotional", "abuse", "She calls me worthless and stupid every single day."),
+    ("abuse_financial", "abuse", "My son takes my whole pension and leaves me nothing."),
+    ("neglect", "abuse", "I haven't fed the kids properly in days, there's no food in."),
+    ("coercive_control", "abuse", "He checks my phone and won't let me see my friends."),
+    ("overdose_event", "overdose", "I took a whole packet of paracetamol on Saturday."),
+    ("intoxication_event", "overdose", "I drank until I blacked out and woke up on the floor."),
+]
+
+
+@pytest.mark.parametrize(("construct", "category", "said"), CONSTRUCTS)
+def test_every_construct_is_disclosed(construct: str, category: str, said: str) -> None:
+    flags = [f for f in detect_risks(f"Client: {said}") if f.status == "disclosed"]
+    assert category in {f.category for f in flags}, said
+    assert construct in {f.construct for f in flags}, said
+
+
+# --- the forms that were missed ------------------------------------------------------
+MISSED_FORMS = [
+    # passive ideation in paraphrase
+    ("Client: Everyone would be better off if I just disappeared.", "suicidal_ideation"),
+    ("Client: Some nights I pray I won't see the morning.", "suicidal_ideation"),
+    # self-injury by method, object or pronoun
+    ("Client: I took the blade out of my pencil sharpener again.", "self_harm"),
+    ("Client: I burn myself with a lighter when it gets too much.", "self_harm"),
+    (
+        "Therapist: Do you ever hurt yourself?\nClient: I do it on my thighs so nobody sees.",
+        "self_harm",
+    ),
+    # plans as places or acts, preparatory acts
+    ("Client: I've written letters to my kids, for after.", "plan_or_means"),
+    ("Client: I've been saving up my sleeping pills.", "plan_or_means"),
+    # an overdose as an event, without the word
+    (
+        "Client: I swallowed all my mum's tablets with a bottle of vodka and woke up in A&E.",
+        "overdose",
+    ),
+    # elder, financial and coercive abuse
+    ("Client: My carer shouts at me and leaves me sitting wet for hours.", "abuse"),
+    ("Client: My nephew has my bank card and takes money whenever he likes.", "abuse"),
+    ("Client: He tracks my phone and tells me who I'm allowed to see.", "abuse"),
+    # another language and slang
+    ("Client: A veces pienso que sería mejor no despertar.", "suicidal_ideation"),
+    ("Client: Quiero matarme, ya no aguanto más.", "suicidal_ideation"),
+    ("Client: ngl i wanna unalive myself", "suicidal_ideation"),
+    ("Client: honestly kms", "suicidal_ideation"),
+]
+
+
+@pytest.mark.parametrize(("transcript", "category"), MISSED_FORMS)
+def test_a_form_that_was_missed_is_disclosed(transcript: str, category: str) -> None:
+    assert category in categories(transcript), transcript
+
+
+def test_an_affirmation_of_a_direct_question_is_a_disclosure_quoting_both_lines() -> None:
+    transcript = "Therapist: Have you had thoughts of ending your life?\nClient: Sometimes."
+    flags = detect_risks(transcript)
+    assert [(f.category, f.status, f.lines) for f in flags] == [
+        ("suicidal_ideation", "disclosed", (1, 2))
+    ]
+    assert flags[0].quote == ("Therapist: Have you had thoughts of ending your life? / Sometimes.")
+    assert flags[0].describe().startswith("Suicidal ideation (disclosed, lines 1-2")
+
+
+@pytest.mark.parametrize("answer", ["Yes.", "A bit.", "I have.", "Yeah, most nights.", "Sí."])
+def test_each_affirmation_counts(answer: str) -> None:
+    transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
+    assert disclosed(transcript) == {("suicidal_ideation", (1, 2))}
+
+
+@pytest.mark.parametrize("answer", ["No.", "No, never.", "Nah, not really.", "Nunca."])
+def test_a_no_to_the_question_is_a_denial(answer: str) -> None:
+    transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
+    assert [f.status for f in detect_risks(transcript)] == ["denied"]
+
+
+def test_no_to_feeling_safe_at_home_is_a_disclosure() -> None:
+    transcript = "Therapist: Do you feel safe at home?\nClient: No. Not really."
+    assert "abuse" in categories(transcript)
+
+
+def test_an_open_question_about_a_plan_is_answered_by_any_reply() -> None:
+    transcript = (
+        "Therapist: Have you thought about how you would do it?\n"
+        "Client: The bridge on the ring road."
+    )
+    assert disclosed(transcript) == {("plan_or_means", (1, 2))}
+
+
+def test_a_statement_over_two_client_lines_is_read_as_one() -> None:
+    transcript = (
+        "Client: Sometimes I think about taking\n"
+        "Client: all the pills in the cupboard and just ending it."
+    )
+    flags = [f for f in detect_risks(transcript) if f.status == "disclosed"]
+    assert flags and any(f.lines in ((1, 2), (2,)) for f in flags)
+    assert "suicidal_ideation" in {f.category for f in flags}
+
+
+def test_a_denial_never_masks_a_later_disclosure() -> None:
+    transcript = (
+        "Therapist: Any thoughts of suicide?\n"
+        "Client: No, nothing like that.\n"
+        "Therapist: Okay. How has the week been?\n"
+        "Client: Honestly? I lied before. I have thought about ending it."
+    )
+    statuses = {(f.status, f.lines) for f in detect_risks(transcript)}
+    assert ("denied", (1, 2)) in statuses
+    assert any(status == "disclosed" and 4 in lines for status, lines in statuses)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm a paramedic. Last week a man had taken an overdose and we couldn't save him.",
+        "One of my patients on the ward tried to hang himself on my shift.",
+        "My friend told me her boyfriend hits her, and I didn't know what to say.",
+        "We watched a film where the mother kills herself at the end.",
+    ],
+)
+def test_someone_elses_story_is_not_the_clients_disclosure(said: str) -> None:
+    assert disclosed(f"Client: {said}") == set(), said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "My mum is going to kill me when she sees my grades.",
+        "Dad will murder me if I crash his car.",
+        "This commute is killing me.",
+        "I nearly died laughing.",
+        "Me muero de ganas de verte.",
+    ],
+)
+def test_an_idiom_is_not_a_disclosure(said: str) -> None:
+    assert disclosed(f"Client: {said}") == set(), said
+
+
+def test_only_a_plan_or_means_is_still_a_disclosure() -> None:
+    transcript = "Therapist: Have you done anything to get ready?\nClient: I gave my dog away."
+    assert disclosed(transcript) == {("plan_or_means", (1, 2))}
