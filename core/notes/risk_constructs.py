@@ -66,17 +66,20 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:not|never) (?:wanting|want) to (?:wake up|be (?:here|alive|around)|exist|live)",
         r"(?:wouldn't|would not|won't) (?:have|need) to (?:wake up|face (?:it|another day|"
         r"tomorrow|anything)) (?:again|ever again|any ?more)",
-        r"(?:pray|praying|prayed|hope|hoping|hoped) (?:that )?I (?:won't|don't|wouldn't|didn't|"
-        r"never|will not|do not) (?:see (?:the )?(?:morning|tomorrow|another day|daylight)|"
-        r"wake up)",
+        r"(?:pray|praying|prayed|hope|hoping|hoped) (?:that )?I (?:just )?(?:won't|don't|"
+        r"wouldn't|didn't|never|will not|do not) (?:see (?:the )?(?:morning|tomorrow|another "
+        r"day|daylight)|wake up)",
     ),
     _phrases("wish_to_be_dead", "suicidal_ideation")(
         r"(?:happily|gladly|just) (?:go to sleep|fall asleep|close my eyes)(?: one night)? and "
         r"(?:just )?(?:not|never) (?:wake up|open them)",
         r"(?:go to sleep|fall asleep|close my eyes)(?: one night)? and (?:just )?(?:skip|miss) "
         r"(?:everything|all of it|the rest)",
-        r"(?:pray|praying|prayed|hope|hoping|wish|wishing) (?:the lord|god|jesus|he|someone|"
-        r"something|the universe) (?:would|will|'d) (?:just )?(?:take me|call me home|let me go)",
+        r"(?:pray|praying|prayed|hope|hoping|wish|wishing) (?:every night |each night )?(?:that )?"
+        r"(?:the lord|god|jesus|he|someone|something|the universe)(?: would| will|'d|'ll) "
+        r"(?:just )?(?:take me|call me home|let me go)",
+        r"(?:I'm|I am) (?:only|just) (?:in the way|a burden|a drain)(?: now| to (?:everyone|them|"
+        r"you all))?",
         r"(?:disappointed|gutted|sorry|annoyed|angry|pissed off|upset|sad) (?:that )?(?:I|I've) "
         r"(?:came back|come back|came round|woke up|survived|made it|pulled through|am still "
         r"here|was still alive)",
@@ -106,6 +109,8 @@ PHRASES: tuple[Phrase, ...] = (
     _phrases("active_ideation", "suicidal_ideation")(
         r"(?:neck|rope|top|off|delete|unalive|unaliving) myself|(?:gonna|going to) (?:rope|"
         r"neck|catch the bus)|\bkys\b|kms|kmsl",
+        r"(?:eat|eating|ate) (?:my|a|the) (?:gun|bullet|pistol)|(?:do|doing|did) myself in|"
+        r"(?:be|being) unalive|(?:swallow|swallowing) (?:a|my) bullet",
         r"(?:use|turn|point|put) (?:it|that|the gun|the rifle|the shotgun|the pistol|a gun) "
         r"(?:on|against) (?:me|myself)(?: and| to)?",
         r"(?:thought|thoughts|thinking|think|idea) (?:of|about) (?:driving|walking|going|"
@@ -116,7 +121,7 @@ PHRASES: tuple[Phrase, ...] = (
         r"this time)",
         r"(?:thinking|thought|think) (?:about|of) (?:killing|ending|topping|offing) "
         r"(?:myself|it|things)",
-        r"(?:take|taking|took) (?:myself|me) (?:out|away)(?! (?:for|to|of the))",
+        r"(?:take|taking|took) myself (?:out|away)(?! (?:for|to|of the))",
         r"(?:end|ending|finish|finishing) (?:things|it|everything)(?: off)? (?:for good|"
         r"for real|properly|once and for all|myself)",
         r"(?:want|wanted|wanting|wanna) to (?:stop|quit) (?:living|breathing|existing)",
@@ -135,19 +140,19 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     # --- intent ---------------------------------------------------------------------------
     _phrases("intent", "suicidal_ideation")(
-        r"(?:actually|really|finally|definitely) (?:go|going|gonna|will|would) (?:through "
-        r"with it|do it)",
-        r"(?:I'll|I will|I'm going to|I'm gonna|gonna) (?:go through with it|do it|act on it)"
+        r"(?:actually|really|finally|definitely) (?:go|going|gonna|will|would) through with it",
+        r"(?:I'll|I will|I'm going to|I'm gonna|gonna) (?:go through with it|act on it)"
         r"(?: this time| for real| soon| tonight| next time)?",
         r"(?:intend|intending|mean|meaning|plan|planning) (?:to )?(?:act on it|go through "
-        r"with it|do it)",
+        r"with it)",
     ),
     # --- a past attempt ------------------------------------------------------------------
     _phrases("past_attempt", "suicidal_ideation")(
         r"(?:my|the|last|first|second) (?:attempt|suicide attempt)",
         r"(?:swallowed|took|downed|necked) (?:a whole|an entire|the whole|a full) "
         r"(?:bottle|box|pack|packet|strip|tub)",
-        r"(?:hanged|hung) myself|tried (?:it|to go) (?:once|twice|before)",
+        r"(?:hanged|hung) myself|tried (?:it|to go) (?:once|twice|before)|(?:tried|attempted) "
+        r"to end it(?: all)?",
         r"(?:tried|attempted|trying) to (?:kill|hang|drown|poison|end|take) (?:myself|my "
         r"(?:own )?life)|(?:attempted|tried) suicide|made an attempt on my (?:own )?life",
     ),
@@ -164,8 +169,10 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:heat|heated|heating) (?:the|a) (?:metal|blade|spoon|knife|lighter|end)",
         rf"(?:did|do|doing|done) it to my {_BODY}",
         r"(?:scratch|scratched|scratching|pick|picked|picking|pull|pulled|pulling|bang|banged|"
-        r"banging|punch|punched|punching) (?:at )?(?:my (?:skin|arms|legs|head)|my head "
-        r"(?:against|on)|the wall)(?= until| till| so (?:hard|much)| to feel)",
+        r"banging|punch|punched|punching) (?:at )?(?:my (?:skin|arms?|legs?|head|face|thighs?)|"
+        r"my head (?:against|on)|the wall)(?= until| till| so (?:hard|much)| to feel)",
+        r"snap(?:s|ped|ping)? (?:the )?blades? out(?: of)?|(?:safety )?pin (?:from|out of) my "
+        r"\w+ and (?:scratch|cut|dig)",
         r"(?:burn|burned|burnt|burning|scald|scalded) (?:myself|my \w+) (?:with|on) (?:a|the|my) "
         r"(?:lighter|cigarette|iron|kettle|hob|spoon|match|matches)",
         r"(?:cut|cuts|cutting) (?:again|lately|last night|this week|every night)",
@@ -174,7 +181,7 @@ PHRASES: tuple[Phrase, ...] = (
     # slang for self-harm as such: the client's own only ("my sister's been SH-ing" is not)
     _phrases("nssi", "self_harm", "self")(
         r"(?:sh-?ing|sh'd|sh'ing|self[- ]harming|selfharming|self[- ]injuring)",
-        r"(?:doing|done|did) sh\b|\bsh again|relapsed on sh",
+        r"(?:doing|done|did) sh\b|\bsh again|relapsed on (?:the )?sh",
     ),
     # --- homicidal ideation --------------------------------------------------------------
     _phrases("homicidal_ideation", "violence", "self")(
@@ -188,6 +195,9 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:wait|waiting|waited) for (?:him|her|them) (?:in|at|outside|by|behind) (?:the |a |"
         r"his |her )?[\w -]{2,30} and",
         r"(?:make|making) (?:him|her|them) (?:suffer|pay|bleed)",
+        r"(?:put|putting) (?:him|her|them|that \w+) in (?:the ground|an early grave|the hospital|"
+        r"hospital|a box)|wet (?:him|her|them|man|dat man|that man) up|(?:leave|left) (?:him|"
+        r"her|them) leaking|shank (?:him|her|them)|(?:merk|merked|murk|murked) (?:him|her|them)",
         r"(?:wish|wishing|want|wanting) (?:him|her|them|he|she|they) (?:dead|gone for good|to "
         r"die|were dead|was dead)",
         r"(?:not|no) (?:a figure of speech|joking|kidding|just talk)(?=.*(?:kill|hurt|end|"
@@ -198,8 +208,9 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:grabbed|grabs|grab|grabbing|held|holds|pinned|pins|had) me (?:by|round|around|"
         r"against|to|up against|down by) (?:the )?(?:neck|throat|arms?|hair|wrists?|"
         r"shoulders?|collar|wall|door|floor)",
-        r"(?:pushed|pushes|shoved|shoves|threw|throws|slammed|slams|dragged|drags|flung) me "
-        r"(?:against|into|down|onto|across|out of|through|off|to the)",
+        r"(?:pushed|pushes|shoved|shoves|threw|throws|slammed|slams|dragged|drags|flung|put|"
+        r"puts) me (?:against|into|down|onto|across|out of|through|off|to the)(?! (?:a|the) "
+        r"(?:car|taxi|bed|cab|bath|shower|class|team|school|home|programme|program))",
         r"(?:left|leaves|leaving) (?:marks|bruises|a bruise|a mark|me black and blue)",
         r"(?:put|puts|putting) (?:his|her|their) hands (?:on|round|around) (?:me|my)",
         r"(?:kicked|kicks|kneed|knees|headbutted|bit|bites|burned|burnt) me\b",
@@ -224,13 +235,23 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:made|makes|forced|forces|pressured|pressures) me (?:to )?(?:have sex|sleep with|"
         r"touch (?:him|her)|do things|do stuff|watch)",
         r"(?:our|a) (?:little )?(?:game|secret)(?=.*(?:touch|room|bed|tell|angry|found out))",
+        r"(?:was|were|been) having sex with me|had sex with me (?:when|while|after|even though|"
+        r"but)|(?:didn't|did not|never) (?:say yes|consent|agree) to (?:that|it|sex)",
+        r"(?:got|gets|made|makes|forced|pressured|pressures) me (?:to )?send (?:him |her |them )?"
+        r"(?:pics|photos|pictures|nudes|videos)",
+        r"(?:post|share|send|leak) (?:them|my pics|the pics|my photos|the photos|my nudes|the "
+        r"videos?)(?= in| to| on| everywhere| online)",
     ),
     # --- emotional abuse -----------------------------------------------------------------
     _phrases("abuse_emotional", "abuse", "agent")(
         r"(?:calls?|called|calling) me (?:a |an |his |her )?(?:useless|worthless|stupid|thick|"
         r"fat|ugly|pathetic|disgusting|waste|nothing|nobody|slag|slut|whore|bitch|idiot|burden|"
         r"failure|mistake|psycho|crazy|retard|loser|freak|cow|pig)",
-        r"(?:says|said|tells|told|keeps telling) me (?:that )?I'?m (?:a |an )?(?:waste of "
+        r"(?:nobody|no one|no-one) (?:else )?(?:would|will|'d|'ll) (?:ever )?(?:have|want|love|"
+        r"put up with) (?:me|a \w+ like me)|(?:lucky|grateful) (?:he|she) puts up with me",
+        r"(?:says|said|tells|told|keeps telling|'d say|would say|will say) (?:me )?(?:that )?"
+        r"I'?m (?:a |an )?(?:useless lump|lump|burden)|(?:says|said|tells|told|keeps telling) me "
+        r"(?:that )?I'?m (?:a |an )?(?:waste of "
         r"space|useless|worthless|nothing|nobody|stupid|pathetic|a burden|a mistake|a failure|"
         r"disgusting|mad|crazy)",
         r"(?:says|said|tells|told) (?:me )?(?:that )?I'?(?:m| am) nothing without (?:him|her)",
@@ -248,7 +269,8 @@ PHRASES: tuple[Phrase, ...] = (
     _phrases("abuse_financial", "abuse", "agent")(
         rf"(?:takes?|took|taking|has|had|keeps|kept|got|controls|holds|hold) (?:my |all my |"
         rf"(?:dad|mum|mom|nan|gran)'s |the )?(?:whole |entire )?{_MONEY}(?=[.,!]|$| now| off|"
-        rf" away| and| so| every| all| too| also| because| for)",
+        rf" away| and| so| every| all| too| also| because| for)(?!.*(?:my idea|we agreed|we "
+        rf"decided|together|I asked (?:him|her)))",
         r"(?:goes|go|gone|paid|paying) (?:straight )?(?:in|into|to) (?:his|her|their) "
         r"(?:account|pocket|bank)",
         r"(?:gives|give|allows|lets me have) me (?:(?:£|\$|€)?\d+|twenty|ten|fifty|a few) "
@@ -260,11 +282,17 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:£|\$|€)?\d[\d,]*(?:k| grand| thousand)? (?:out|from)",
         r"(?:never|nothing) (?:anything )?left (?:by|at the end of|before)",
         r"(?:made|makes|forced|forces) me (?:sign|take out|put) (?:over|a loan|the house)",
+        r"draw(?:s|ing)? out (?:her|his|my) (?:pension|benefits|money)|(?:been )?taking "
+        r"(?:money )?from (?:her|his|my (?:mum|mother|mom|dad|father|nan|gran)'?s?) (?:\w+ )?"
+        r"(?:account|pension|savings|card|purse|wallet)",
+        r"(?:taking|takes|took|keeps) (?:half|most|all|a cut|a share) (?:of )?(?:my|her|his) "
+        r"(?:salary|wages|pay|money|pension)",
     ),
     # --- coercive control ----------------------------------------------------------------
     _phrases("coercive_control", "abuse", "agent")(
         r"(?:checks|checked|checking|reads|read|goes through|went through|tracks|tracked|"
-        r"monitors) my (?:phone|messages|texts|emails|location|bank|post|mail|whatsapp)",
+        r"monitors) (?:my|the|all my|all the) (?:phone|messages|texts|emails|location|bank|"
+        r"post|mail|whatsapps?|calls)",
         r"(?:won't|doesn't|will not|does not|never) let me (?:see|go|leave|have|work|talk|"
         r"phone|call|visit|out|drive|keep)",
         r"(?:has|took|takes|taken|keeps|kept|hides|hid) my (?:passport|phone|keys|car keys|"
@@ -303,11 +331,18 @@ PHRASES: tuple[Phrase, ...] = (
     # --- access to weapons that says danger by itself ---------------------------------------
     _phrases("weapon_access", "violence", "any")(
         r"loaded (?:gun|shotgun|rifle|pistol|handgun|revolver|firearm)",
+        r"(?:gun|shotgun|rifle|pistol|handgun|revolver|glock)(?:'s| is)? (?:behind|under|in) "
+        r"(?:the|my) (?:seat|truck|car|ute|glovebox|mattress)(?! for (?:hunting|work|sport))",
+        r"(?:shank|machete|zombie knife|flick knife|flick-knife|switchblade|knuckle duster)"
+        r"(?:'s| is)? (?:in|under) (?:my|the) (?:room|mattress|bed|bag|car|drawer|pocket)",
+        r"(?:a |the )?(?:shank|machete|zombie knife) (?:in|under) (?:my|the) (?:room|mattress)",
         r"(?:gun|shotgun|rifle|pistol|handgun|revolver) (?:under|in) (?:the|my|his|her|our) "
         r"(?:bed|pillow|nightstand|bedside (?:table|drawer)|glovebox)",
     ),
     # --- preparatory acts that say what they are for -------------------------------------
     _phrases("preparatory_acts", "plan_or_means", "any")(
+        rf"(?:keeping|kept|keep|holding|held|putting|put) (?:back|aside|by) (?:the |my |some |"
+        rf"all (?:of )?my )?(?:\w+ )?{_PILLS}",
         rf"(?:wrote|written|writing|left|leaving) (?:a |some |the )?(?:letters?|notes?|"
         rf"goodbyes?|cards?) (?:to|for) {_KIN},? (?:for after|for afterwards|for when I'?m gone|"
         rf"in case)",
@@ -315,6 +350,8 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     # --- overdose as an event ------------------------------------------------------------
     _phrases("overdose_event", "overdose", "self")(
+        r"(?:took|swallowed|downed|necked|had)(?:,? like,?)? (?:a|the) (?:whole|entire|full) "
+        r"(?:bottle|box|pack|packet|strip|tub) of",
         rf"(?:took|swallowed|downed|necked|had) (?:all|every one|the lot|a load|loads|a "
         rf"handful|handfuls|a bunch|too many|twenty|thirty|forty|\d+) (?:of )?(?:the |my |those "
         rf")?(?:\w+ )?{_PILLS}",
@@ -344,6 +381,13 @@ PHRASES: tuple[Phrase, ...] = (
 # clinician's risk question a few lines before, see ``core.notes.risk_dialogue``): "I've
 # thought it through", "which Sunday", "I wrote to my sister", "the gun's in the safe".
 IN_CONTEXT: tuple[Phrase, ...] = (
+    # --- intent: "I'll do it" says what "it" is only in a conversation about dying --------
+    _phrases("intent", "suicidal_ideation")(
+        r"(?:actually|really|finally|definitely) (?:go|going|gonna|will|would) do it",
+        r"(?:I'll|I will|I'm going to|I'm gonna|gonna) do it(?: this time| for real| soon| "
+        r"tonight| next time)?",
+        r"(?:intend|intending|mean|meaning|plan|planning) (?:to )?do it",
+    ),
     # --- plan: a place, a time, an act ---------------------------------------------------
     _phrases("plan", "plan_or_means")(
         r"(?:thought|worked|figured|planned) it (?:all )?(?:through|out)",

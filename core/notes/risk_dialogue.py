@@ -66,8 +66,11 @@ def _q(category: RiskCategory, construct: str, kind: _Kind, *phrases: str) -> _Q
 
 
 _YOU_DIE = (
-    r"(?:suicide|suicidal|kill(?:ing)? yourself|end(?:ing)? (?:your (?:own )?life|it all|"
-    r"things|it)|tak(?:e|ing) your (?:own )?life|not (?:want(?:ing)?|wanting) to (?:be )?"
+    r"(?:suicide|suicidal|kill(?:ing)? (?:yourself|themselves)|end(?:ing)? (?:(?:your|their|"
+    r"one's) (?:own )?(?:life|lives)|it all|things|it)|tak(?:e|ing) (?:your|their) "
+    r"(?:own )?(?:life|lives)|"
+    r"(?:be|are|were|'d be) better off (?:dead|gone|not here|without them)|"
+    r"not (?:want(?:ing)?|wanting) to (?:be )?"
     r"(?:alive|here|live|around|wake up)|(?:want(?:ing)?|wish(?:ing)?) to (?:die|be dead)|"
     r"dying|being dead|quitarte la vida|suicidarte|morirte|no despertar)"
 )
@@ -93,8 +96,10 @@ QUESTIONS: tuple[_Question, ...] = (
         "plan",
         "open",
         r"thought about how|how (?:would|will|might) you (?:do it|go about|end)|(?:made|got|"
-        r"have) a plan|thought about (?:when|where)|(?:when|where) would you|what (?:would|"
-        r"will) you (?:use|do)|cómo lo harías|has pensado cómo",
+        r"have) a plan(?! for (?:that|this|it|the|when|how to (?:cope|manage|stay))| to "
+        r"(?:stay|keep|cope|manage|deal|get))|thought about (?:when|where)|(?:when|where) would "
+        r"you|what (?:would|will) you (?:use|do)|cómo lo harías|has pensado cómo|(?:decided|"
+        r"decisions? about|picked|chosen|worked out) (?:when|where|how)",
     ),
     _q(
         "plan_or_means",
@@ -109,7 +114,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "intent",
         "yes_no",
         r"(?:intend|intending|going) to act on|act on (?:this|it|them|those thoughts)|"
-        r"(?:how (?:likely|strong)|pull to act)",
+        r"(?:how (?:likely|strong)|pull to act)|(?:intend|intending|going|planning) to go "
+        r"through with (?:it|this|that)|(?:are|were) you going to do (?:it|this)",
     ),
     _q(
         "violence",
@@ -132,7 +138,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "active_ideation",
         "yes_no",
         rf"(?:thoughts?|thinking|thought|think|ideas?) (?:of|about) {_YOU_DIE}",
-        rf"(?:are|were|have) you (?:been )?(?:feeling |having thoughts of )?{_YOU_DIE}",
+        rf"(?:are|were|have) you (?:been )?(?:feeling |having thoughts of |talking about |"
+        rf"thinking about |thinking of |planning |considering )?{_YOU_DIE}",
         r"(?:turning|turn|use|using) it on yourself|pensamientos de quitarte la vida|"
         r"sigues teniendo esas ideas",
     ),
@@ -180,10 +187,13 @@ _REPEAT = compile_phrases(
     r"how long (?:have|has) (?:that|this)|the last time|how many times|and today",
 )
 _YES = re.compile(
-    r"(?i)^\W*(?:\w+\W+){0,3}?(?:yes|yeah|yep|yup|yea|ya|aye|sure|sometimes|some (?:days|nights|"
+    r"(?i)^\W*(?:\w+\W+){0,5}?(?:yes|yeah|yep|yup|yea|ya|aye|sure|sometimes|some (?:days|nights|"
     r"times)|a bit|a little|a lot|kind of|kinda|sort of|maybe|probably|i (?:do|have|am|did|was|"
     r"think so|guess|suppose)|most (?:days|nights|of the time)|every (?:day|night)|often|all "
-    r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado)"
+    r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado|"
+    r"(?:a )?couple of times|a few times|once or twice|twice|once|loads|plenty|more than once|"
+    r"more than I'?d like|more than I should|I reckon|I might|I think I might|I could|"
+    r"could be|on and off|now and then|now and again|every so often|y(?:e|ea)s+)"
     r"\b"
 )
 _LONG_AGO = re.compile(r"(?i)\bago\b|\bhace\b|years back|when I was")
@@ -191,7 +201,7 @@ _NO = re.compile(
     # "No despertarme" (not to wake up) is an answer, not a denial: a Spanish "no" before
     # an infinitive negates the verb
     r"(?i)^\W*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
-    r"not really|not at all|no way|i (?:don't|haven't|wouldn't|won't|didn't)|i'd never|"
+    r"not really|not at all|no way|i (?:don't(?! know)|haven't|wouldn't|won't|didn't)|i'd never|"
     r"not like that|nunca|jamás|para nada|de ninguna manera)"
 )
 
@@ -207,7 +217,16 @@ def asked(text: str) -> _Question | None:
     return found[1] if found else None
 
 
+_UNSURE = re.compile(
+    r"(?i)^\W*(?:I don'?t know|dunno|not sure|I'?m not sure|no sé|no lo sé|ni idea)\b[\W]*"
+)
+
+
 def answer(text: str) -> Literal["yes", "no", "other"]:
+    """What a reply says to a yes/no question; "I don't know... yeah" is its "yeah"."""
+    unsure = _UNSURE.match(text)
+    if unsure is not None and text[unsure.end() :].strip():
+        return answer(text[unsure.end() :])
     if _NO.match(text):
         return "no"
     return "yes" if _YES.match(text) else "other"
@@ -241,6 +260,7 @@ _ANAPHORA = compile_phrases(
 # The risks whose conversation gives a contextual phrase of each category its meaning:
 # "since Sunday" is self-harm only after self-harm; a plan or a gun after any risk to life.
 _CONTEXT_OF: dict[RiskCategory, frozenset[RiskCategory]] = {
+    "suicidal_ideation": frozenset({"suicidal_ideation", "plan_or_means"}),
     "self_harm": frozenset({"self_harm"}),
     "violence": frozenset({"violence", "suicidal_ideation", "plan_or_means"}),
     "plan_or_means": frozenset({"suicidal_ideation", "plan_or_means", "self_harm", "overdose"}),

@@ -86,7 +86,15 @@ IDIOM = compile_phrases(
     r"(?:I'm|I am|I was|you're|he's|she's) smothering (?:him|her|them|you|me)",
     r"(?:she|he|they|mum|mom|dad|\w+)(?:'ll| will|'s going to|'s gonna| is going to| is gonna|"
     r" would|'d) (?:kill|murder) me (?:for|if|when|because)",
-    r"(?:\w+) (?:is|'s|are|'re) (?:going to|gonna) (?:murder|kill|be the death of) me",
+    r"\w+(?: is|'s| are|'re) (?:going to|gonna) (?:murder|kill|be the death of) me",
+    r"(?<!said )(?<!says )(?<!told me )(?<!threatened )(?<!swore )"
+    r"(?:mum|mom|mam|ma|dad|da|father|mother|parents|missus|wife|husband|boss|teacher|coach|"
+    r"nan|gran|girlfriend|boyfriend|partner|other half|she|he|they)(?:'s|'ll|'d| is| will| "
+    r"would| are)? (?:going to |gonna )?(?:kill|murder) me(?! if (?:I|you) (?:tell|told|"
+    r"leave|left|report|go|call|speak|talk|ever))",
+    r"(?:dissertation|thesis|essay|research|module|course|training|lecture|talk|book|article|"
+    r"paper|project|podcast|documentary|presentation)(?:'s| is| was)? (?:on|about|into) (?:"
+    r"\w+ )?(?:self[- ]harm|suicide|abuse|overdoses?|domestic violence|violence)",
     r"literally (?:going to |gonna )?(?:die|dying|dead)|(?:going to|gonna) die (?:of|if|when|"
     r"because|laughing)",
     r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
@@ -94,6 +102,16 @@ IDIOM = compile_phrases(
     r"summer|work) plans|(?:got|have) plans",
     r"abused (?:alcohol|drugs|substances|cocaine|heroin|my prescription)",
     r"abuse of (?:alcohol|drugs|substances|power)",
+    r"boss\b.{0,60}\bkilled (?:him|her|it|them)|(?:died|die|dying) (?:like |about |over )?"
+    r"\w+ times|(?:killed|beat|kill) (?:the )?(?:final |last |same |end )?boss",
+    r"cut (?:them|him|her|people|everyone|contact|ties)(?: all)? (?:off|out)",
+    r"kill me,? in a good way|(?:will|'ll|gonna|going to) (?:actually |literally )?kill me,? "
+    r"in a good way",
+    r"(?:gut|body|back|knees?|head|stomach|illness|disease|cancer|immune system|job|work|"
+    r"baby|he|she|it)(?:'s| is) (?:clearly |literally |basically |actually )?(?:trying|going) "
+    r"to kill me|trying to kill me with \w+",
+    r"(?:morir(?:me)?|muero|muera|moría|moriría|morí) de (?:la )?(?:vergüenza|risa|miedo|"
+    r"hambre|sueño|calor|frío|ganas|pena|aburrimiento|celos|envidia)",
 )
 # Someone else's story: a patient, a case, a film. Phrases in a sentence that says one
 # and nothing of the client ("I", "my") are not the client's.
@@ -106,7 +124,16 @@ REPORTED = compile_phrases(
     r"(?:in|on) (?:the|a|this) (?:film|movie|show|series|book|novel|documentary|podcast|news|"
     r"episode|game)|on the news|true crime",
     r"(?:three|two|four|five|six|several|multiple|many) (?:overdoses|suicides|stabbings|"
-    r"shootings|assaults|cases|jumpers)",
+    r"shootings|assaults|cases|jumpers)|one of the (?:overdoses|suicides|stabbings|jumpers|"
+    r"cases|calls|patients|deaths)",
+    r"(?:we|I) got (?:the|a) call|the domestic (?:on|at|in)|(?:on|at) (?:a|the) (?:job|call|"
+    r"shout|domestic)|(?:an? )?(?:od|overdose|suicide|cardiac|domestic|welfare) (?:call|job|"
+    r"shout)",
+    r"the (?:part|scene|bit|chapter|episode|ending) (?:where|when|at|in)|in (?:the|this) "
+    r"(?:book|film|movie|episode|chapter)",
+    r"(?:removed|took|placed) (?:\w+ )?(?:kids|children|a child|a baby|siblings) (?:from|into)"
+    r"|(?:tuvimos|tuve) que retirar|centro de menores|(?:un|una) (?:paciente|usuari[oa]) "
+    r"(?:que|de|mí[oa])",
     r"(?:an old|a young|a little) (?:gentleman|lady|man|woman|boy|girl|lad|kid)|my friend's|"
     r"his (?:nephew|son|daughter|wife|carer)|her (?:nephew|son|daughter|husband|carer)",
     r"(?:I'm|I am|I work as|I worked as|I'm working as|as) an? (?:nurse|paramedic|police "
@@ -133,6 +160,15 @@ FIRST_PERSON = frozenset(
 VENTING_VERB = compile_phrases(
     r"murder(?:ed|ing)?|strangl(?:e|ed|ing)|throttl(?:e|ed|ing)|smother\w*|"
     r"wring (?:his|her|their) necks?",
+    r"could (?:kill|murder|strangle|throttle) (?:him|her|them|that \w+|my \w+)|"
+    r"(?:one more time|again)[,.]? I'?ll (?:kill|murder) (?:him|her|them)|nearly killed (?:him|"
+    r"her|them)",
+)
+# Said outright to be no literal statement: a disclosure becomes a possible risk.
+NOT_LITERAL = compile_phrases(
+    r"not literally|(?:only|just) (?:joking|kidding|messing)|I'?m (?:joking|kidding)|"
+    r"figure of speech|(?:no|not) (?:en serio|literal(?:mente)?)|es broma|(?:solo|sólo) "
+    r"bromeaba",
 )
 SERIOUS_CUE = compile_phrases(
     r"pictur\w+|imagin\w+|fantas\w+|in detail|plan\w*|not joking|no joke|serious(?:ly)?|"
@@ -153,7 +189,7 @@ NEGATION_NEUTRALISERS = compile_phrases(
 )
 NEGATION_CUE = re.compile(
     r"(?i)(?<![\w'’])(?:no way (?:that )?I(?:['’]?d|['’]?ll|['’]?m| would| will| am| could)?|"
-    r"no(?!\s*[,.!?;:])|not|never|nor|neither|without|cannot|no longer|"
+    r"no(?!\s*[,.!?;:])|not|never|nor|neither|without|cannot|no longer|nobody|no one|"
     r"free of|negative for|rule[sd]? out|den(?:y|ies|ied|ying)|\w+n['’]t|dont|doesnt|didnt|"
     r"nunca|jamás|tampoco|"
     r"cant|couldnt|wont|wouldnt|shouldnt|havent|hasnt|hadnt|isnt|arent|wasnt|werent|aint)(?!\w)",
@@ -166,7 +202,7 @@ CLAUSE_BREAK = re.compile(
 )
 # "I don't think I'd ..." keeps the negation across the new "I".
 NEGATION_RAISERS = frozenset(
-    "think believe feel suppose expect imagine say saying mean know reckon see plan".split()
+    "think believe feel suppose expect imagine say saying mean know reckon see plan like".split()
 )
 POST_NEGATION = re.compile(
     r"(?i)[\s,]*(?:(?:is|was|'s|’s|would be)\s+(?:not|never)\s+|isn['’]?t\s+|wasn['’]?t\s+)"
@@ -222,7 +258,8 @@ SELF_WORDS = frozenset("i i'm im i've ive i'd i'll me myself".split())
 YOU_WORDS = frozenset("you you're you've you'd your yourself".split())
 THING_WORDS = frozenset("it it's this that which what".split())
 THIRD_WORDS = frozenset(
-    "he she they him her them he's she's they're his their someone somebody people everyone "
+    "he she they him her them he's she's they're he'd she'd they'd he'll she'll they'll "
+    "his their someone somebody people everyone "
     "everybody friend friends brother sister mom mum mother dad father son daughter husband "
     "wife partner boyfriend girlfriend ex cousin aunt uncle roommate flatmate coworker "
     "co-worker colleague boss neighbour neighbor kid kids child children parents stepdad "

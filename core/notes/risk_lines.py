@@ -133,10 +133,12 @@ class Line:
         self.first_person = _first_person(text)
         words = set(_words(text))
         english, spanish = len(words & lex.ENGLISH_WORDS), len(words & lex.SPANISH_WORDS)
-        # Spanish words are few and short: a line is read as Spanish with two of them (or
-        # one and no English word), and in both languages when it has some of each.
-        spanish_line = spanish >= 2 or (spanish == 1 and english == 0)
-        self.languages = {"en"} if not spanish_line else {"es"} if english < 2 else {"en", "es"}
+        # Spanish words are few and short: a line is read as Spanish with two of them, and
+        # in both languages when it has some of each.
+        if spanish >= 2:
+            self.languages = {"es"} if english < 2 else {"en", "es"}
+        else:  # one Spanish word and no English one ("A veces quiero desaparecer"): both
+            self.languages = {"en", "es"} if spanish == 1 and english == 0 else {"en"}
         self.sentences = [
             s for s in _spans(text, 0, len(text), SENTENCE_END) if text[s[0] : s[1]].strip()
         ]
@@ -210,8 +212,10 @@ class Line:
                 if reported or (phrase.category == "abuse" and not self.first_person):
                     continue  # someone else's story, not the client's own
                 status = self.status(phrase, seg, m.span())
-                if status == "disclosed" and self._hyperbole(phrase, said):
-                    status = "possible"
+                if status == "disclosed" and (
+                    self._hyperbole(phrase, said) or lex.NOT_LITERAL.search(self.text)
+                ):
+                    status = "possible"  # for a clinician to weigh, not a disclosure
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
 
     def _reported(self, sentence: tuple[int, int]) -> bool:

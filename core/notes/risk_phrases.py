@@ -148,7 +148,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:get|getting|got|become|became|been|was) (?:really |so |very )?violent",
     ),
     _phrases("abuse_physical", "abuse", "agent")(
-        rf"{_ABUSER_VERBS} me",
+        rf"{_ABUSER_VERBS} (?:me|us)(?= with| when| if| every| and| until| till| so|[.,!]|$)"
+        rf"|{_ABUSER_VERBS} me",
         r"threaten(?:s|ed|ing)? to (?:kill|hurt|hit|beat|harm|shoot|stab|take (?:the|my) "
         r"(?:kids|children|baby|son|daughter)|throw me out|kick me out|leave me|report me|"
         r"call (?:immigration|ice)|kill (?:himself|herself|themselves))",

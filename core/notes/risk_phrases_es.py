@@ -35,6 +35,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"ojalá (?:me muriera|me muera|estuviera muert[oa]|no existiera|desapareciera|no "
         r"hubiera nacido)",
         r"(?:estarían|estaríais|estaría|estarán) mejor sin mí|mejor sin mí",
+        r"si dios me (?:lleva|llevara|llevase)[\w ,]{0,25}(?:mejor|tranquil[oa]|descanso)|"
+        r"que dios me (?:lleve|recoja)",
         r"cansad[oa] de (?:vivir|todo|existir)",
         r"(?:así|que) se acab(?:e|ara|aría) todo",
         r"(?:desaparecer|dormir) para siempre",
@@ -48,6 +50,11 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:puente|edificio|balcón|ventana|tren|metro|vías|azotea)",
         r"(?:pensamientos|ideas) de (?:suicidio|matarme|quitarme la vida|morir)",
         r"(?:pienso|pensado|pensando|pensé) en (?:matarme|suicidarme|quitarme|morirme)",
+        r"(?:colgarme|ahorcarme|envenenarme|tirarme (?:a|al|del|por)|aventarme)",
+    ),
+    _frases("method", "plan_or_means")(
+        rf"(?:he pensado|pienso|pensé|pensando) en (?:las|mis|unas|sus) (?:\w+ )?{_PASTILLAS}",
+        r"(?:he pensado|pienso|pensé|pensando) en (?:el|un) (?:veneno|puente|tren|arma|pistola)",
     ),
     _frases("intent", "suicidal_ideation")(
         r"(?:lo voy a hacer|voy a hacerlo|lo haré)(?: de verdad| esta vez| pronto)?",
@@ -60,7 +67,8 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:regalé|he regalado|regalando) (?:mis|todas mis) cosas",
     ),
     _frases("past_attempt", "suicidal_ideation")(
-        r"(?:intenté|intento de|traté de) (?:matarme|quitarme la vida|suicidarme)",
+        r"(?:intenté|intento de|traté de) (?:matarme|quitarme la vida|suicidarme|colgarme|"
+        r"ahorcarme|envenenarme|tirarme|cortarme las venas)",
     ),
     _frases("nssi", "self_harm")(
         r"me (?:corto|corté|cortaba|he cortado|hago cortes|hacía cortes)|cortarme",
@@ -89,8 +97,10 @@ PHRASES: tuple[Phrase, ...] = (
     ),
     _frases("abuse_emotional", "abuse")(
         r"me (?:grita|insulta|humilla|menosprecia|gritaba|insultaba)",
-        r"me dice que soy (?:una? )?(?:inútil|tont[oa]|estúpid[oa]|nada|gord[oa]|fe[oa]|"
-        r"basura|una mierda)",
+        r"(?:me dice|me llama|dice|me grita) que soy (?:una? )?(?:inútil|tont[oa]|estúpid[oa]|"
+        r"nada|gord[oa]|fe[oa]|basura|una mierda|una carga|un estorbo)",
+        r"que ni para (?:madre|padre|esposa|nada) sirvo",
+        r"(?:nadie|ningún hombre|ninguna mujer) (?:me|te) va a querer",
         r"sin él no soy nada|sin ella no soy nada",
     ),
     _frases("abuse_financial", "abuse")(
@@ -100,6 +110,10 @@ PHRASES: tuple[Phrase, ...] = (
         r"recibos|las cuentas)",
         r"(?:se queda|se quedó|tiene|controla) (?:con )?mi (?:sueldo|tarjeta|dinero|pensión|"
         r"cuenta)",
+        r"(?:yo )?no veo (?:un|ni un) (?:peso|euro|duro|dólar|centavo)",
+        r"me (?:la|lo) quita tod[oa]|me (?:va sacando|saca|sacó|sacaba) (?:dinero )?de (?:la|mi) "
+        r"(?:pensión|cuenta|jubilación)|se (?:ha llevado|llevó) mi (?:cartilla|tarjeta|libreta)",
+        r"(?:le )?tengo que pedir(?:le)? (?:dinero|plata|permiso)",
     ),
     _frases("coercive_control", "abuse")(
         r"(?:revisa|mira|lee|controla|revisaba) mi (?:móvil|celular|teléfono|mensajes|whatsapp)",
@@ -109,11 +123,31 @@ PHRASES: tuple[Phrase, ...] = (
         r"si (?:lo|la) dejo,? (?:se|me) (?:llevará|va a llevar|quitará|quita|lleva)",
     ),
     _frases("overdose_event", "overdose")(
-        rf"me tomé (?:todas|todo|un montón de|una caja de|un bote de) (?:las |los )?{_PASTILLAS}",
+        r"me tomé (?:toda la caja|todo el frasco|todo el bote|toda la tira|todo el blíster)",
+        rf"me tomé (?:todas|todo|un montón de|una caja de|un bote de|un puño de|un puñado de|"
+        rf"una tira de|un frasco de) (?:las |los |mis )?(?:\w+ )?(?:{_PASTILLAS}|\w+pam|"
+        rf"\w+lam|\w+ina)",
+        r"(?:acabé|terminé|me desperté|amanecí|me llevaron) (?:en|a) (?:urgencias|el hospital|"
+        r"la uci|la ambulancia|la cruz roja|emergencias|la clínica|la guardia)",
         r"me desperté en (?:urgencias|el hospital|la uci|la ambulancia)",
         r"(?:lavado|lavaron) de estómago|me hicieron un lavado",
     ),
     _frases("intoxication_event", "overdose")(
-        r"perdí el conocimiento|me desmayé(?= .*(?:beb|alcohol|vino|drog))",
+        r"perdí el conocimiento|me desmayé(?= .*(?:beb|alcohol|vino|drog|baño|suelo))",
+        r"sin conocimiento|no reaccionaba",
+        r"(?:me puse|estaba|iba) (?:bien |muy )?(?:pedo|borrach[oa]|peda|ciega?o?|pedísim[oa])"
+        r"(?= .*(?:manej|conduc|niñ|llev|cami))",
+        r"(?:manejé|conduje|maneje) (?:bien |muy )?(?:pedo|borrach[oa]|tomad[oa])",
+    ),
+    _frases("neglect", "abuse")(
+        r"(?:los|las|lo|la) (?:dejé|dejo|dejaba|he dejado) sol(?:o|a|os|as)(?: toda la noche| "
+        r"todo el día| en casa)?",
+        r"no (?:le|les) (?:doy|di|daba) de comer",
+    ),
+    _frases("abuse_sexual", "abuse")(
+        r"me (?:obliga|obligó|obligaba|forzó|fuerza) a (?:tener relaciones|acostarme|hacer "
+        r"cosas)",
+        r"me hizo cosas(?:,)? (?:cosas )?que (?:yo )?no quería|me (?:violó|violaron|manoseó|"
+        r"manoseaba)|me (?:tocó|tocaba|tocaban) (?:las|los|el|la|por|debajo|ahí|mis partes)",
     ),
 )

@@ -21,7 +21,7 @@ CONSTRUCTS = [
     ("wish_to_be_dead", "suicidal_ideation", "Some nights I wish I could just not wake up."),
     ("active_ideation", "suicidal_ideation", "I've been thinking about killing myself."),
     ("method", "plan_or_means", "I'd take all my sleeping pills at once."),
-    ("intent", "suicidal_ideation", "I'm going to do it this time. I've made up my mind."),
+    ("intent", "suicidal_ideation", "I'm going to go through with it. I've made up my mind."),
     ("plan", "plan_or_means", "I've made a plan to end my life on Friday."),
     ("preparatory_acts", "plan_or_means", "I've been stockpiling my tablets in a drawer."),
     ("past_attempt", "suicidal_ideation", "Last month I tried to kill myself."),
