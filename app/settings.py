@@ -127,6 +127,18 @@ class SecuritySettings(BaseModel):
     )
 
 
+class RiskSettings(BaseModel):
+    """The risk safety net."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    second_screen: bool = Field(
+        True,
+        description="read each client line with the learned screen too, when its model is "
+        "installed; its findings are shown as 'possible risk, please review'",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting. Build it with :func:`load_settings`, which merges the file and the
     environment; constructing it directly uses only the keyword arguments given."""
@@ -144,6 +156,7 @@ class Settings(BaseSettings):
     backup: BackupSettings = Field(default_factory=lambda: BackupSettings())
     operating_room: OperatingRoomSettings = Field(default_factory=lambda: OperatingRoomSettings())
     security: SecuritySettings = Field(default_factory=lambda: SecuritySettings())
+    risk: RiskSettings = Field(default_factory=lambda: RiskSettings())
 
     @classmethod
     def settings_customise_sources(

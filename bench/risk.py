@@ -7,17 +7,23 @@ historical statuses, and every miss.
 
 With ``--transcripts dev|test``: the transcripts written blind by other authors
 (``bench/data/risk_eval``): recall per construct, false flags and "possible risk" items
-per risk-free transcript (see ``bench/risk_transcripts.py``). ``--show`` lists the misses
-and false flags, for the development part only: the test part's text is never printed.
+per risk-free transcript (see ``bench/risk_transcripts.py``), for the lexicon alone and,
+when its encoder is installed, the lexicon with the second screen. ``--show`` lists the
+misses and false flags, for the development part only: the test part's text is never
+printed.
+
+With ``--speed``: the time to screen a 1-hour transcript, lexicon alone and second screen.
 
 A measurement, not a test: the exit code is always 0.
 
-    .venv/bin/python bench/risk.py [--transcripts dev|test [--show]]
+    .venv/bin/python bench/risk.py [--transcripts dev|test [--show]] [--speed]
 """
 
 import argparse
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
@@ -26,11 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "core"
 
 from risk_labelled import LABELLED, Labelled
 
+from core.llm.embedder import Embedder
 from core.notes.risk import RiskCategory, detect_risks
+from core.notes.risk_dialogue import asked
+from core.notes.risk_lines import read_line
+from core.notes.risk_screen import SCREEN_MODEL_NAME, RiskScreen, load_head, windows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import risk_transcripts
 
+ROOT = Path(__file__).resolve().parent.parent
 Pair = tuple[RiskCategory, str]
 
 
@@ -44,18 +55,91 @@ def ratio(num: int, den: int) -> str:
 
 
 def transcripts(part: str, show: bool) -> None:
-    def detect(text: str) -> list[risk_transcripts.Flag]:
+    def lexicon(text: str) -> list[risk_transcripts.Flag]:
         return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in detect_risks(text)]
 
-    result = risk_transcripts.score(risk_transcripts.load(part), detect)
-    risk_transcripts.report(f"{part} part", result, show=show and part == "dev")
+    items = risk_transcripts.load(part)
+    show = show and part == "dev"
+    risk_transcripts.report(
+        f"{part} part, lexicon alone", risk_transcripts.score(items, lexicon), show=show
+    )
+    screen = _screen()
+    if screen is None:
+        print(f"(no second screen: {ENCODER} is not installed; `make` installs it)")
+        return
+
+    def both(text: str) -> list[risk_transcripts.Flag]:
+        flags = detect_risks(text)
+        flags += screen.findings(text, flags)
+        return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in flags]
+
+    print()
+    name = f"{part} part, lexicon + second screen (threshold {screen.head.threshold})"
+    risk_transcripts.report(name, risk_transcripts.score(items, both), show=show)
+
+
+ENCODER = ROOT / "models" / "screen" / SCREEN_MODEL_NAME
+
+
+def _screen() -> RiskScreen | None:
+    if not ENCODER.is_file():
+        return None
+    return RiskScreen(Embedder(ENCODER), load_head())
+
+
+def speed() -> None:
+    """The time to screen a 1-hour session (9,000 words, about 150 a minute), stitched
+    from the development part's lines; the best of three runs."""
+    lines: list[str] = []
+    words = 0
+    while words < HOUR_WORDS:
+        for item in risk_transcripts.load("dev"):
+            for line in item["lines"]:
+                if words < HOUR_WORDS:
+                    lines.append(line)
+                    words += len(line.split())
+    text = "\n".join(lines)
+    print(f"A 1-hour transcript: {len(lines)} lines, {words} words, {len(text)} characters")
+
+    def lexicon() -> object:
+        read_line.cache_clear()  # nothing kept from an earlier run
+        asked.cache_clear()
+        return detect_risks(text)
+
+    best = _best_of(3, lexicon)
+    print(f"  lexicon alone (detect_risks): {best * 1000:.0f} ms")
+    screen = _screen()
+    if screen is None:
+        print(f"  (no second screen: {ENCODER} is not installed)")
+        return
+    flags = detect_risks(text)
+    screen.findings("Client: warm-up line for the encoder", [])
+    took = _best_of(1, lambda: screen.findings(text, flags))
+    print(f"  second screen ({len(windows(text))} windows): {took:.1f} s, "
+          f"{took / best:.0f} times the lexicon's time")  # fmt: skip
+
+
+HOUR_WORDS = 9_000
+
+
+def _best_of(runs: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--transcripts", choices=["dev", "test"], help="score a blind set part")
     parser.add_argument("--show", action="store_true", help="list misses (dev part only)")
+    parser.add_argument("--speed", action="store_true", help="time a 1-hour transcript")
     args = parser.parse_args()
+    if args.speed:
+        speed()
+        return 0
     if args.transcripts:
         transcripts(args.transcripts, args.show)
         return 0

@@ -2,7 +2,8 @@
 [--model FILE.gguf]``.
 
 Beside the executable (never inside its archive) it puts ``models/`` with ``README.md`` and
-a ``manifest.json`` listing the bundled model's sha256, size and facts, ``samples/`` and
+a ``manifest.json`` listing the bundled model's sha256, size and facts, the risk net's
+second screen (``models/screen/``) when ``make`` installed it, ``samples/`` and
 ``INSTALL.md``. A model that fails the app's own checks (not GGUF, truncated...) is refused
 here rather than shipped.
 """
@@ -13,8 +14,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from app.risk_net import SCREEN_DIR
 from core.llm.model_file import MANIFEST_NAME, ChecksumCache, check_model_file
 from core.llm.types import ModelFileError
+from core.notes.risk_screen import SCREEN_MODEL_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_SCHEMA_VERSION = 1
@@ -53,6 +56,10 @@ def finish(bundle: Path, model: Path | None) -> None:
             raise SystemExit(f"finish_bundle: {exc}") from None
         shutil.copy2(model, models / model.name)
         entries.append(entry)
+    screen = ROOT / "models" / SCREEN_DIR / SCREEN_MODEL_NAME
+    if screen.is_file():  # the risk net's second screen (packaging/screen_model.py)
+        (models / SCREEN_DIR).mkdir(exist_ok=True)
+        shutil.copy2(screen, models / SCREEN_DIR / screen.name)
     manifest = {"schema_version": MANIFEST_SCHEMA_VERSION, "models": entries}
     (models / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     shutil.copytree(ROOT / "samples", bundle / "samples", dirs_exist_ok=True)

@@ -29,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # passphrase from AURALIS_DB_KEY; core tests use the raw key (no key derivation, faster).
 TEST_PASSPHRASE = "test passphrase, not a real one"
 TEST_KEY = DatabaseKey.from_raw_hex("5a" * 32)
+SECOND_SCREEN_ENV = "AURALIS_RISK__SECOND_SCREEN"
 # Fixtures shared by several test folders: the window tests' make_window, a real server.
 pytest_plugins = ["tests.ui.window_fixture", "tests.core.llm.server_fixture"]
 
@@ -47,6 +48,9 @@ def auralis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         if name.startswith("AURALIS_") and name != "AURALIS_HOME":
             monkeypatch.delenv(name)
     monkeypatch.setenv("AURALIS_DB_KEY", TEST_PASSPHRASE)
+    # The risk net's second screen (when `make` installed it) is off unless a test turns
+    # it on: the window would read every session it opens with it in the background.
+    monkeypatch.setenv(SECOND_SCREEN_ENV, "false")
     return home
 
 
@@ -69,6 +73,21 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from gguf_builder import write_llama_gguf
 
     return write_llama_gguf(tmp_path_factory.mktemp("models") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight BERT encoder (2 layers, 32 wide) converted to GGUF by the
+    app's own converter, named as the risk screen's encoder; written once per session."""
+    from tiny_bert import write_tiny_bert
+
+    from core.llm.bert_gguf import convert
+    from core.notes.risk_screen import SCREEN_MODEL_NAME
+
+    folder = write_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
+    out = folder / SCREEN_MODEL_NAME
+    convert(folder, out, name="tiny-bert")
+    return out
 
 
 @pytest.fixture
@@ -96,6 +115,7 @@ class CliRunner:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AURALIS_")}
         env["AURALIS_HOME"] = str(self.home)
         env["AURALIS_DB_KEY"] = TEST_PASSPHRASE
+        env[SECOND_SCREEN_ENV] = "false"
         env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT_DIR), str(REPO_ROOT)])
         env.update(extra)
         return env

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 RISK_RED = "#c62828"
+POSSIBLE_AMBER = "#a15c00"  # "possible risk, please review": dark amber, readable on white
 MARKER_GREY = "#9e9e9e"
 SPEAKER_COLOURS = ["#1565c0", "#6a1b9a", "#2e7d32", "#ef6c00", "#00838f", "#ad1457"]
 

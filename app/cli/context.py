@@ -8,8 +8,10 @@ from sqlite_utils import Database
 from app.cli.key_prompt import ask_on_terminal, terminal_can_ask
 from app.db_key import DatabaseKey, KeyChoice, KeyOptions, choose_key
 from app.paths import AppPaths
+from app.risk_net import open_risk_net
 from app.settings import LoadedSettings
 from app.startup import open_database
+from core.notes.risk_net import RiskNet
 
 
 @dataclass
@@ -19,6 +21,17 @@ class CliContext:
     key_options: KeyOptions = field(default_factory=KeyOptions)
     _db: Database | None = field(default=None, repr=False)
     _key: KeyChoice | None = field(default=None, repr=False)
+    _risk_net: RiskNet | None = field(default=None, repr=False)
+
+    @property
+    def risk_net(self) -> RiskNet:
+        """The risk safety net as installed (its problems said once, on stderr)."""
+        if self._risk_net is None:
+            setup = open_risk_net(self.paths, self.loaded.settings)
+            for problem in setup.problems:
+                self.warn(problem)
+            self._risk_net = setup.net
+        return self._risk_net
 
     @property
     def key_choice(self) -> KeyChoice:

@@ -115,11 +115,16 @@ def _generate(ctx: CliContext, args: argparse.Namespace) -> int:
     inference = inference_settings(ctx, args)
     if args.session is not None:
         drafting = start_note(
-            ctx.db, args.session, args.template, inference, regenerate=args.regenerate
+            ctx.db,
+            args.session,
+            args.template,
+            inference,
+            regenerate=args.regenerate,
+            risk_net=ctx.risk_net,
         )
     else:  # a transcript file: nothing is stored (a built-in template opens no database)
         request = prepare_transcript_note(args.transcript, args.template, lambda: ctx.db)
-        drafting = NoteDrafting(request, inference)
+        drafting = NoteDrafting(request, inference, risk_net=ctx.risk_net)
     choice = choose_engine(ctx, args)
     draft: NoteDraft = job_value(*run_job(choice.engine, drafting.job()), "Drafting")
     if args.session is not None:

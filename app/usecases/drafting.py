@@ -16,7 +16,7 @@ window and the command line use the same limit.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -36,6 +36,7 @@ from core.notes.drafting import (
     draft_summary,
     note_answer_tokens,
 )
+from core.notes.risk_net import RiskNet
 from core.store.errors import StoreError
 
 __all__ = [
@@ -74,6 +75,7 @@ class NoteDrafting:
     request: NoteRequest
     inference: InferenceSettings
     kind: str = "note"
+    risk_net: RiskNet = field(default_factory=RiskNet)
 
     @property
     def timeout_s(self) -> float:
@@ -90,6 +92,7 @@ class NoteDrafting:
             max_chunk_chars=transcript_part_chars(self.inference, engine.name),
             on_token=ctx.emit_token,
             cancel=ctx.cancel,
+            risk_net=self.risk_net,
         )
 
     def job(self) -> Job:
@@ -135,10 +138,13 @@ def start_note(
     inference: InferenceSettings,
     *,
     regenerate: bool = False,
+    risk_net: RiskNet | None = None,
 ) -> NoteDrafting:
     """Prepare a session's note (raises ``NoteExistsError``, ``StoreError``,
-    ``TemplateError`` before anything runs)."""
-    return NoteDrafting(prepare_note(db, session_id, template, regenerate=regenerate), inference)
+    ``TemplateError`` before anything runs); its Risk section gets every flag of
+    ``risk_net`` (default: the lexicon alone)."""
+    request = prepare_note(db, session_id, template, regenerate=regenerate)
+    return NoteDrafting(request, inference, risk_net=risk_net or RiskNet())
 
 
 def start_summary(db: Database, patient_id: int, inference: InferenceSettings) -> SummaryDrafting:

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from app.usecases.transaction import audited
-from core.notes.risk import RiskFlag, detect_risks
+from core.notes.risk import RiskFlag
+from core.notes.risk_net import RiskNet
 from core.notes.transcript import Transcript, parse_transcript, read_transcript_file
 from core.store import sessions as store
 from core.store.sessions import Session, SessionSummary
@@ -22,6 +23,7 @@ __all__ = [
     "import_session",
     "list_sessions",
     "open_session",
+    "possible_risks",
     "read_session",
 ]
 
@@ -80,15 +82,23 @@ def list_sessions(
     return store.list_sessions(db, patient_id, limit=limit)
 
 
-def open_session(db: Database, session_id: int) -> OpenedSession:
-    """The session a clinician opens, with its transcript's risk flags (audited)."""
+def open_session(db: Database, session_id: int, risk_net: RiskNet | None = None) -> OpenedSession:
+    """The session a clinician opens, with its transcript's risk flags from the lexicon
+    (audited); ``possible_risks`` adds the second screen's, which takes longer."""
     with audited(db, "The audit entry") as tx:
         session = store.get_session(db, session_id)
         tx.record("view", "session", session_id)
-    return OpenedSession(session, detect_risks(session.transcript))
+    return OpenedSession(session, (risk_net or RiskNet()).detect(session.transcript))
 
 
-def read_session(db: Database, session_id: int) -> OpenedSession:
+def read_session(db: Database, session_id: int, risk_net: RiskNet | None = None) -> OpenedSession:
     """A session shown again (after its note changed): not a new opening, not audited."""
     session = store.get_session(db, session_id)
-    return OpenedSession(session, detect_risks(session.transcript))
+    return OpenedSession(session, (risk_net or RiskNet()).detect(session.transcript))
+
+
+def possible_risks(risk_net: RiskNet, opened: OpenedSession) -> list[RiskFlag]:
+    """The second screen's "possible risk, please review" flags for an opened session's
+    transcript (none without a screen): seconds for a long session, so the window runs
+    it off its GUI thread. Uses no database."""
+    return risk_net.possible(opened.session.transcript, opened.risk_flags)

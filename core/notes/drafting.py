@@ -20,7 +20,8 @@ from core.llm.tasks import StructuredTask
 from core.llm.types import CancelToken, GenerationResult, TokenSink
 from core.notes.chunking import split_transcript
 from core.notes.render import cap_words, render_note, styled, word_count
-from core.notes.risk import RiskFlag, apply_risk_safety_net, detect_risks, mark_urgent_words
+from core.notes.risk import RiskFlag, apply_risk_safety_net, mark_urgent_words
+from core.notes.risk_net import RiskNet
 from core.notes.tasks import MergedNoteTask, NoteSectionsTask, SessionsSummaryTask
 from core.notes.templates import NOT_DISCUSSED, WORD_CAP, Template
 
@@ -133,11 +134,13 @@ def draft_note(
     max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
     on_token: TokenSink | None = None,
     cancel: CancelToken | None = None,
+    risk_net: RiskNet | None = None,
 ) -> NoteDraft:
     """Draft a note from a transcript with ``engine`` (a long transcript: each part,
-    then a merge). Uses no database; runs on the engine's thread."""
+    then a merge). Uses no database; runs on the engine's thread. The Risk section gets
+    every flag of ``risk_net`` (default: the lexicon alone)."""
     started = time.perf_counter()
-    flags = tuple(detect_risks(transcript))
+    flags = tuple((risk_net or RiskNet()).flags(transcript))
     parts = split_transcript(transcript, max_chunk_chars)
     results = _map_then_reduce(
         engine,

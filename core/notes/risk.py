@@ -119,8 +119,9 @@ def apply_risk_safety_net(risk_section: str, flags: Sequence[RiskFlag]) -> str:
     recorded. With any
     flag, placeholder lines ("Not discussed", "None") go; with a disclosure, so does every
     sentence saying "not discussed". Every disclosure's quote is then marked red where
-    the section holds it, whatever its category. No flags: the section is only marked.
-    Applying the net twice gives the same text as applying it once.
+    the section holds it, whatever its category; urgent words are marked everywhere but
+    in the possible risks' own lines, which are for review, not disclosures. No flags:
+    the section is only marked. Applying the net twice gives the same text as once.
     """
     if not flags:
         return mark_urgent_words(risk_section)
@@ -145,8 +146,13 @@ def apply_risk_safety_net(risk_section: str, flags: Sequence[RiskFlag]) -> str:
             added.append(entry)
             normed.append(_norm(entry))
             joined = f"{joined} {normed[-1]}".strip()
-    marked = mark_urgent_words("\n".join(lines + added))
-    return "\n".join(_red_quotes(marked.splitlines(), flags))
+    possible = {_norm(LINE_PREFIX + f.describe()) for f in flags if f.status == "possible"}
+    # A possible risk's own line stays plain: red says "disclosed", and it is not.
+    marked = [
+        line if _norm(line) in possible else mark_urgent_words(line)
+        for line in "\n".join(lines + added).splitlines()
+    ]
+    return "\n".join(_red_quotes(marked, flags))
 
 
 def _red_quotes(lines: list[str], flags: Sequence[RiskFlag]) -> list[str]:

@@ -9,14 +9,20 @@ from conftest import CliRunner
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from screen_heads import head_for
 
 from app.usecases.drafting import drafting_timeout_s
+from app.usecases.sessions import read_session
+from core.llm.embedder import Embedder
 from core.notes.drafting import note_answer_tokens
+from core.notes.risk_net import RiskNet
+from core.notes.risk_screen import RiskScreen
 from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 from core.store.notes import note_history
 from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
+from ui.theme import POSSIBLE_AMBER
 
 TRANSCRIPT = """Therapist: How have you been since last week?
 Client: Not good. I have been thinking about killing myself.
@@ -243,3 +249,32 @@ def test_the_window_and_the_command_line_give_a_note_the_same_time(
     tokens = note_answer_tokens(BUILTIN_TEMPLATES["default"])
     expected = drafting_timeout_s(inference, TRANSCRIPT.strip(), tokens)
     assert limits == [expected, expected]  # the window's, then the command line's
+
+
+def test_the_risk_tab_says_when_the_second_screen_is_not_installed(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    _patient_with_session(window, qtbot, tmp_path)
+    risks = window.sessions.view.risks
+    assert "Second screen not installed" in risks.screening.text()
+    assert "possible" not in risks.summary.text()
+
+
+def test_the_second_screens_findings_join_the_risk_tab_as_possible_risks(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, tiny_encoder: Path
+) -> None:
+    window = make_window()
+    screen = RiskScreen(Embedder(tiny_encoder), head_for("abuse_financial"))
+    window.context.risk_net = RiskNet(screen=screen)
+    _patient_with_session(window, qtbot, tmp_path)
+    view = window.sessions.view
+    qtbot.waitUntil(lambda: "to review" in view.risks.screening.text(), timeout=60_000)
+    items = [view.risks.list.item(i).text() for i in range(view.risks.list.count())]
+    assert items[0].startswith("Suicidal ideation (disclosed, line 2")  # disclosures first
+    possible = [t for t in items if t.startswith("Possible risk, please review: abuse")]
+    assert possible and "possible, please review" in view.risks.summary.text()
+    assert POSSIBLE_AMBER in view.transcript.toHtml()
+    # shown again (after a note change): the findings are kept, not read again
+    window.sessions.view.show_session(read_session(window.context.db, view.session_id))
+    assert "to review" in view.risks.screening.text()

@@ -80,7 +80,12 @@ class NoteJob(QObject):
     def start_note(self, session_id: int, template: str, *, regenerate: bool) -> None:
         """Prepare (raises NoteExistsError, StoreError, TemplateError) and queue the draft."""
         drafting = start_note(
-            self.context.db, session_id, template, self.inference, regenerate=regenerate
+            self.context.db,
+            session_id,
+            template,
+            self.inference,
+            regenerate=regenerate,
+            risk_net=self.context.risk_net,
         )
         self._submit(drafting)
 

@@ -5,6 +5,8 @@ GUI thread only; drafting goes through ``NoteJob`` (the inference worker). Edits
 autosaved as new versions; leaving the session or closing the window saves at once.
 """
 
+import asyncio
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,10 +25,12 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteResult, current_note, save_edit
-from app.usecases.sessions import OpenedSession
+from app.usecases.sessions import OpenedSession, possible_risks
 from app.usecases.summaries import PatientSummary
 from app.usecases.templates import list_templates
+from core.notes.risk import RiskFlag
 from core.notes.templates import TemplateError
+from ui.async_jobs import async_slot
 from ui.dialogs import ask_yes_no
 from ui.sessions.history_panel import HistoryPanel
 from ui.sessions.note_editor import NoteEditor
@@ -50,6 +54,9 @@ class SessionView(QWidget):
         self.patient_id: int | None = None
         self._before_generation = ""
         self._confirm: QMessageBox | None = None
+        self._opened: OpenedSession | None = None
+        # The second screen's findings by session (its transcript does not change).
+        self._possible: dict[int, list[RiskFlag]] = {}
 
         self.title = QLabel("Choose a session, or add one.")
         self.title.setAccessibleName("Session")
@@ -139,20 +146,47 @@ class SessionView(QWidget):
         for widget in (self.generate_button, self.editor, self.template):
             widget.setEnabled(has and not self.job.busy)
         self.summarise_button.setEnabled(patient_id is not None and not self.job.busy)
+        self._opened = opened
         if not has:
             self.title.setText("Choose a session, or add one.")
             self.transcript.clear()
             self.editor.load("")
             self.risks.show_flags([])
+            self.risks.show_screening("")
             self.history.show_session(None)
             self.badges.clear()
             return
         assert opened is not None
         session = opened.session
         self.title.setText(f"<b>Session {session.session_number}</b> · {session.session_date}")
-        self.transcript.show_transcript(session.transcript, opened.risk_flags)
-        self.risks.show_flags(opened.risk_flags)
+        self._show_flags(opened)
+        if not self.context.risk_net.screens:
+            self.risks.show_screening(
+                "Second screen not installed: only the listed risk phrases are looked for."
+            )
+        elif session.id not in self._possible:
+            self.risks.show_screening("Second screen: reading the transcript…")
+            self._screen(opened)
         self._show_note()
+
+    def _show_flags(self, opened: OpenedSession) -> None:
+        possible = self._possible.get(opened.session.id, [])
+        flags = sorted([*opened.risk_flags, *possible], key=lambda flag: flag.lines)
+        self.transcript.show_transcript(opened.session.transcript, flags)
+        self.risks.show_flags(flags)
+        if opened.session.id in self._possible:
+            found = f"{len(possible)} possible risk{'s' if len(possible) != 1 else ''}"
+            self.risks.show_screening(f"Second screen: {found} to review." if possible else
+                                      "Second screen: nothing further found.")  # fmt: skip
+
+    @async_slot
+    async def _screen(self, opened: OpenedSession) -> None:
+        """The second screen, off the GUI thread: its findings join the flags shown."""
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(None, possible_risks, self.context.risk_net, opened)
+        self._possible[opened.session.id] = found
+        if self._opened is not None and self._opened.session.id == opened.session.id:
+            self._show_flags(self._opened)
 
     def _show_note(self, reload_text: bool = True) -> None:
         assert self.session_id is not None

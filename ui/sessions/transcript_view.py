@@ -1,5 +1,6 @@
-"""The transcript, read-only: each speaker in their own colour, risk quotes underlined in
-red; ``scroll_to_line`` brings a line into view (from the risk panel)."""
+"""The transcript, read-only: each speaker in their own colour, disclosed risk quotes
+underlined in red, possible ones (the second screen) in amber; ``scroll_to_line`` brings
+a line into view (from the risk panel)."""
 
 import html
 
@@ -8,7 +9,14 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.notes.risk import RiskFlag
 from core.notes.speakers import split_speaker
-from ui.theme import RISK_RED, SPEAKER_COLOURS
+from ui.theme import POSSIBLE_AMBER, RISK_RED, SPEAKER_COLOURS
+
+# A disclosure underlined in red; a possible risk (second screen) with a dotted amber line.
+STYLES = {
+    "disclosed": f"text-decoration: underline; color: {RISK_RED};",
+    "possible": f"text-decoration: underline; text-decoration-style: dotted; "
+    f"color: {POSSIBLE_AMBER};",
+}
 
 
 class TranscriptView(QTextBrowser):
@@ -20,21 +28,21 @@ class TranscriptView(QTextBrowser):
 
     def show_transcript(self, transcript: str, flags: list[RiskFlag]) -> None:
         colours: dict[str, str] = {}
-        risky = {flag.line: flag for flag in flags if flag.status == "disclosed"}
+        marked: dict[int, RiskFlag] = {}
+        for flag in flags:  # a disclosure's mark wins over a possible risk's on its line
+            if flag.status in STYLES and (flag.line not in marked or flag.status == "disclosed"):
+                marked[flag.line] = flag
         blocks = []
         lines = transcript.splitlines()
         for number, line in enumerate(lines, start=1):
             speaker, text = split_speaker(line)
             text = text.strip()
             body = html.escape(text)
-            flag = risky.get(number)
-            if flag is not None and flag.quote and flag.quote in text:
-                quote = html.escape(flag.quote)
-                body = body.replace(
-                    quote,
-                    f'<span style="text-decoration: underline; color: {RISK_RED};">{quote}</span>',
-                    1,
-                )
+            shown = marked.get(number)
+            if shown is not None and shown.quote and shown.quote in text:
+                quote = html.escape(shown.quote)
+                style = STYLES[shown.status]
+                body = body.replace(quote, f'<span style="{style}">{quote}</span>', 1)
             if speaker:
                 colour = colours.setdefault(
                     speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)]

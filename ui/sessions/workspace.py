@@ -105,7 +105,10 @@ class SessionsWorkspace(QWidget):
         db = self.context.db
         try:
             again = session_id == self.view.session_id
-            opened = read_session(db, session_id) if again else open_session(db, session_id)
+            net = self.context.risk_net
+            opened = (
+                read_session(db, session_id, net) if again else open_session(db, session_id, net)
+            )
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return

@@ -2,9 +2,11 @@
 limit, and the save (an AI version, audited) back on the database's thread."""
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
+from screen_heads import head_for
 from sqlite_utils import Database
 
 from app.settings import InferenceSettings
@@ -13,9 +15,12 @@ from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteRequest, current_note
 from app.usecases.patients import add_patient
 from app.usecases.sessions import add_pasted_session
+from core.llm.embedder import Embedder
 from core.llm.jobs import Job, JobQueue, JobSink
 from core.llm.rules import RuleEngine
 from core.notes.drafting import NoteDraft, note_answer_tokens
+from core.notes.risk_net import RiskNet
+from core.notes.risk_screen import RiskScreen
 from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 
@@ -92,3 +97,20 @@ def test_the_time_limit_grows_with_what_the_draft_may_generate() -> None:
     assert drafting_timeout_s(INFERENCE, TRANSCRIPT) == pytest.approx(60 * 3)  # a summary
     faster = INFERENCE.model_copy(update={"timeout_s": 10})
     assert drafting_timeout_s(faster, TRANSCRIPT, tokens) == pytest.approx(one_part / 6)
+
+
+def test_the_risk_section_lists_the_second_screens_findings_as_possible(
+    fresh_db: Database, tiny_encoder: Path
+) -> None:
+    session = add_pasted_session(fresh_db, add_patient(fresh_db, "Ada").id, TRANSCRIPT).session
+    net = RiskNet(screen=RiskScreen(Embedder(tiny_encoder), head_for("nssi")))
+    drafting = start_note(fresh_db, session.id, "default", INFERENCE, risk_net=net)
+    _, draft = _run(drafting.job())
+    possible = [flag for flag in draft.risk_flags if flag.status == "possible"]
+    assert [(f.line, f.category) for f in possible] == [(1, "self_harm")]
+    risk = draft.sections["risk"]
+    assert (
+        'Transcript: Possible risk, please review: self-harm (line 1, Client): "I feel low '
+        'and I sleep badly."'
+    ) in risk.splitlines()
+    assert "{{RED:I feel low" not in risk  # possible, never marked as a disclosure

@@ -389,3 +389,15 @@ def test_a_quote_the_model_wrote_in_other_case_and_spacing_is_marked_where_it_st
 def test_no_flags_leaves_the_section_only_marked() -> None:
     assert apply_risk_safety_net("Not discussed", []) == "Not discussed"
     assert apply_risk_safety_net("No suicide risk.", []) == "No {{RED:suicide}} risk."
+
+
+def test_a_possible_risk_is_recorded_for_review_never_as_a_red_disclosure() -> None:
+    flag = RiskFlag("self_harm", "possible", "I want to kill the pain.", 4, "Client", "nssi")
+    once = apply_risk_safety_net("Not discussed", [flag])
+    assert once == (
+        'Transcript: Possible risk, please review: self-harm (line 4, Client): "I want to kill '
+        'the pain."'
+    )
+    assert apply_risk_safety_net(once, [flag]) == once
+    with_model_text = apply_risk_safety_net("Client mentioned pain; kill switch.", [flag])
+    assert with_model_text.splitlines() == ["Client mentioned pain; {{RED:kill}} switch.", once]
