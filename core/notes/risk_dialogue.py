@@ -30,7 +30,9 @@ from core.notes.risk_lines import edge, flags_of_hits, line_flags, read_line, sp
 from core.notes.speakers import is_clinician
 
 CONTEXT_LINES = 8  # how far back a risk keeps the conversation about it
-_Kind = Literal["yes_no", "open", "inverted", "repeat"]
+# "open_in_context": open, but a risk question only once risk is in the conversation
+# ("Where would you like to start today?").
+_Kind = Literal["yes_no", "open", "open_in_context", "inverted", "repeat"]
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,14 @@ QUESTIONS: tuple[_Question, ...] = (
         "open",
         r"thought about how|how (?:would|will|might) you (?:do it|go about|end)|(?:made|got|"
         r"have) a plan(?! for (?:that|this|it|the|when|how to (?:cope|manage|stay))| to "
-        r"(?:stay|keep|cope|manage|deal|get))|thought about (?:when|where)|(?:when|where) would "
-        r"you|what (?:would|will) you (?:use|do)|cómo lo harías|has pensado cómo|(?:decided|"
-        r"decisions? about|picked|chosen|worked out) (?:when|where|how)",
+        r"(?:stay|keep|cope|manage|deal|get))|cómo lo harías|has pensado cómo",
+    ),
+    _q(
+        "plan_or_means",
+        "plan",
+        "open_in_context",
+        r"thought about (?:when|where)|(?:when|where) would you|what (?:would|will) you "
+        r"(?:use|do)|(?:decided|decisions? about|picked|chosen|worked out) (?:when|where|how)",
     ),
     _q(
         "plan_or_means",
@@ -193,7 +200,8 @@ _YES = re.compile(
     r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado|"
     r"(?:a )?couple of times|a few times|once or twice|twice|once|loads|plenty|more than once|"
     r"more than I'?d like|more than I should|I reckon|I might|I think I might|I could|"
-    r"could be|on and off|now and then|now and again|every so often|y(?:e|ea)s+)"
+    r"could be|that thought|those thoughts|the thoughts?|on and off|now and then|now and "
+    r"again|every so often|y(?:e|ea)s+)"
     r"\b"
 )
 _LONG_AGO = re.compile(r"(?i)\bago\b|\bhace\b|years back|when I was")
@@ -248,6 +256,10 @@ class _Topics:
         sources = [self.said, self.asked] if questions else [self.said]
         return [c for source in sources for c, at in source.items() if line - at <= CONTEXT_LINES]
 
+    def raised_before(self, line: int) -> bool:
+        """Whether any risk was said or asked about before the line."""
+        return any(at < line for source in (self.said, self.asked) for at in source.values())
+
 
 _ANAPHORA = compile_phrases(
     r"(?:think|thinking|thought) (?:about )?(?:doing|do) it|(?:do|doing|did) it(?: again)?"
@@ -300,13 +312,18 @@ def _answered(
         if last is not None and follows and follow_up and said != "no":
             return RiskFlag(last.category, "disclosed", "", 0, reply.speaker, last.construct)
         return None
+    kind = asked_for.kind
+    if kind == "open_in_context":
+        if not topics.raised_before(question.number):
+            return None
+        kind = "open"
     status: RiskStatus | None = None
-    if asked_for.kind == "inverted":
+    if kind == "inverted":
         status = "disclosed" if said == "no" else None
-    elif said == "yes" or (asked_for.kind == "open" and said == "other"):
+    elif said == "yes" or (kind == "open" and said == "other"):
         past = asked_for.construct == "past_attempt" and _LONG_AGO.search(reply.text)
         status = "historical" if past else "disclosed"
-    elif said == "no" and asked_for.kind == "yes_no":
+    elif said == "no" and kind == "yes_no":
         status = "denied"
     if status is None:
         return None

@@ -118,6 +118,17 @@ def test_an_open_question_about_a_plan_is_answered_by_any_reply() -> None:
     assert disclosed(transcript) == {("plan_or_means", (1, 2))}
 
 
+def test_a_generic_where_or_when_question_asks_for_a_plan_only_once_risk_was_raised() -> None:
+    opener = "Therapist: Where would you like to start today?\nClient: The new job, I think.\n"
+    assert disclosed(opener) == set()
+    after_ideation = (
+        "Client: I keep thinking I'd be better off dead.\n"
+        "Therapist: Where would you do it?\n"
+        "Client: The car park behind the station."
+    )
+    assert ("plan_or_means", (2, 3)) in disclosed(after_ideation)
+
+
 def test_a_statement_over_two_client_lines_is_read_as_one() -> None:
     transcript = (
         "Client: Sometimes I think about taking\n"
