@@ -99,12 +99,22 @@ def convert(folder: Path, out: Path, *, name: str) -> None:
     tokenizer = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
     if config.get("model_type") != "bert":
         raise ConversionError("The model is not a BERT encoder.")
-    tokens, types = vocabulary(tokenizer)
-    vocab = tokenizer["model"]["vocab"]
-    lowercase = bool((tokenizer.get("normalizer") or {}).get("lowercase", True))
     writer = gguf.GGUFWriter(str(out), "bert")
     writer.add_type("model")
     writer.add_name(name)
+    _write_shape(writer, config)
+    _write_vocabulary(writer, tokenizer)
+    for target, array in _tensors(read_safetensors(folder / "model.safetensors")):
+        writer.add_tensor(target, array)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+
+
+def _write_shape(writer: Any, config: dict[str, Any]) -> None:
+    import gguf
+
     writer.add_block_count(config["num_hidden_layers"])
     writer.add_context_length(config["max_position_embeddings"])
     writer.add_embedding_length(config["hidden_size"])
@@ -116,23 +126,22 @@ def convert(folder: Path, out: Path, *, name: str) -> None:
     writer.add_causal_attention(False)
     writer.add_pooling_type(gguf.PoolingType(_MEAN_POOLING))
     writer.add_token_type_count(config.get("type_vocab_size", 2))
+
+
+def _write_vocabulary(writer: Any, tokenizer: dict[str, Any]) -> None:
+    import gguf
+
+    tokens, types = vocabulary(tokenizer)
+    vocab = tokenizer["model"]["vocab"]
     writer.add_tokenizer_model("bert")
     writer.add_tokenizer_pre("jina-v2-en")  # llama.cpp's name for BERT's pre-tokenizer
     writer.add_token_list(tokens)
     writer.add_token_types(types)
-    writer.add_bos_token_id(vocab["[CLS]"])
-    writer.add_eos_token_id(vocab["[SEP]"])
-    writer.add_unk_token_id(vocab["[UNK]"])
-    writer.add_sep_token_id(vocab["[SEP]"])
-    writer.add_pad_token_id(vocab["[PAD]"])
-    writer.add_mask_token_id(vocab["[MASK]"])
+    special = {"bos": "[CLS]", "eos": "[SEP]", "unk": "[UNK]", "sep": "[SEP]", "pad": "[PAD]"}
+    for role, token in {**special, "mask": "[MASK]"}.items():
+        getattr(writer, f"add_{role}_token_id")(vocab[token])
     writer.add_add_bos_token(True)
     writer.add_add_eos_token(True)
     writer.add_add_sep_token(False)
+    lowercase = bool((tokenizer.get("normalizer") or {}).get("lowercase", True))
     writer.add_key_value("tokenizer.ggml.normalizer.lowercase", lowercase, gguf.GGUFValueType.BOOL)
-    for target, array in _tensors(read_safetensors(folder / "model.safetensors")):
-        writer.add_tensor(target, array)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
