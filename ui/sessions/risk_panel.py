@@ -26,6 +26,7 @@ class RiskPanel(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Risk flags")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)  # one finding apart from the next
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.screening)

@@ -40,6 +40,15 @@ from ui.sessions.summary_view import summary_html
 from ui.sessions.transcript_view import TranscriptView
 
 
+def _event_loop_running() -> bool:
+    """Whether asyncio's loop runs the window (qasync), as it does but in a screenshot."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class SessionView(QWidget):
     message = Signal(str)
     note_changed = Signal()  # a version was saved: lists and badges may change
@@ -164,7 +173,7 @@ class SessionView(QWidget):
             self.risks.show_screening(
                 "Second screen not installed: only the listed risk phrases are looked for."
             )
-        elif session.id not in self._possible:
+        elif session.id not in self._possible and _event_loop_running():
             self.risks.show_screening("Second screen: reading the transcript…")
             self._screen(opened)
         self._show_note()
