@@ -54,14 +54,15 @@ def ratio(num: int, den: int) -> str:
     return f"{num / den:.3f}" if den else "  n/a"
 
 
-def transcripts(part: str, show: bool) -> None:
+def transcripts(part: str | Path, show: bool) -> None:
     def lexicon(text: str) -> list[risk_transcripts.Flag]:
         return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in detect_risks(text)]
 
     items = risk_transcripts.load(part)
-    show = show and part == "dev"
+    show = show and part != "test"  # the test part's text is never shown
+    label = part if isinstance(part, str) else part.name
     risk_transcripts.report(
-        f"{part} part, lexicon alone", risk_transcripts.score(items, lexicon), show=show
+        f"{label} part, lexicon alone", risk_transcripts.score(items, lexicon), show=show
     )
     screen = _screen()
     if screen is None:
@@ -74,7 +75,7 @@ def transcripts(part: str, show: bool) -> None:
         return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in flags]
 
     print()
-    name = f"{part} part, lexicon + second screen (threshold {screen.head.threshold})"
+    name = f"{label} part, lexicon + second screen (threshold {screen.head.threshold})"
     risk_transcripts.report(name, risk_transcripts.score(items, both), show=show)
 
 
@@ -134,14 +135,17 @@ def _best_of(runs: int, work: Callable[[], object]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--transcripts", choices=["dev", "test"], help="score a blind set part")
-    parser.add_argument("--show", action="store_true", help="list misses (dev part only)")
+    parser.add_argument(
+        "--file", type=Path, help="score transcripts in the same format (e.g. lab/data/...)"
+    )
+    parser.add_argument("--show", action="store_true", help="list misses (never the test part)")
     parser.add_argument("--speed", action="store_true", help="time a 1-hour transcript")
     args = parser.parse_args()
     if args.speed:
         speed()
         return 0
-    if args.transcripts:
-        transcripts(args.transcripts, args.show)
+    if args.transcripts or args.file:
+        transcripts(args.file or args.transcripts, args.show)
         return 0
     return labelled()
 

@@ -85,9 +85,10 @@ class Score:
         return (sum(self.found.values()) + sum(self.possible.values())) / total if total else 0.0
 
 
-def load(part: str) -> list[dict[str, Any]]:
-    """The transcripts of ``part`` ("dev" or "test")."""
-    with (DATA / f"{part}.jsonl").open(encoding="utf-8") as handle:
+def load(part: str | Path) -> list[dict[str, Any]]:
+    """The transcripts of ``part`` ("dev" or "test"), or of a file in the same format."""
+    path = part if isinstance(part, Path) else DATA / f"{part}.jsonl"
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
