@@ -71,6 +71,8 @@ IDIOM = compile_phrases(
     r"choked (?:me )?up|kicked me (?:out|off)",
     r"(?:career|social|political|professional|financial) suicide|kill(?:ed|ing)? myself laughing",
     r"suicide (?:prevention|awareness|rates?|statistics|research|training)",
+    r"suicide (?:risk )?(?:screen|screening|liaison|team)|self[- ]harm (?:liaison|team|"
+    r"service|nurse|training)",
     r"domestic violence (?:training|awareness|prevention|research|programs?|course|workshop)",
     r"suicide (?:squad|doors|sprints?|drills?|mission)",
     r"overdos(?:e|ed|ing) on (?:coffee|caffeine|chocolate|sugar|netflix|tv|candy|junk food|"
@@ -78,6 +80,12 @@ IDIOM = compile_phrases(
     r"(?:cut|burn(?:ed|t)?|hurt) myself (?:shaving|cooking|(?:on|with) (?:a|the) "
     r"(?:paper|stove|oven|pan|iron|glass)|by accident|at the gym|playing|lifting|running|"
     r"(?:when|after) I (?:fell|slipped|tripped))|accidentally (?:cut|burn(?:ed|t)?|hurt) myself",
+    # an accident names the thing it happened on, not a part of the body
+    r"(?:cut|burn(?:ed|t)?|hurt) myself on (?:a|the|some|that) (?!(?:arms?|wrists?|legs?|"
+    r"thighs?|stomach|hips?|inside|top|back|side)\b)\w+",
+    r"cut (?:my|his|her) (?:finger|thumb|hand) (?:on|while|chopping|cutting|peeling|opening|"
+    r"slicing)|me (?:corté|quemé) (?:\w+ ){0,3}(?:el|un) dedo|(?:picando|pelando|cortando) "
+    r"(?:cebolla|verdura|pan|carne|tomate)",
     r"cutting (?:back|down|corners|class|classes|carbs|sugar|it close|ties|people off|hair)",
     r"(?:safety|crisis|treatment|care|meal|action|business|lesson|study|phone|payment) plans?",
     r"(?:substance|drug|alcohol|opioid|opiate|cocaine|heroin|meth|prescription) abuse",
@@ -89,7 +97,8 @@ IDIOM = compile_phrases(
     r"\w+(?: is|'s| are|'re) (?:going to|gonna) (?:murder|kill|be the death of) me",
     r"(?<!said )(?<!says )(?<!told me )(?<!threatened )(?<!swore )"
     r"(?:mum|mom|mam|ma|dad|da|father|mother|parents|missus|wife|husband|boss|teacher|coach|"
-    r"nan|gran|girlfriend|boyfriend|partner|other half|she|he|they)(?:'s|'ll|'d| is| will| "
+    r"nan|gran|girlfriend|boyfriend|partner|other half|physio|trainer|doctor|gp|nurse|"
+    r"manager|sister|brother|she|he|they)(?:'s|'ll|'d| is| will| "
     r"would| are)? (?:going to |gonna )?(?:kill|murder) me(?! if (?:I|you) (?:tell|told|"
     r"leave|left|report|go|call|speak|talk|ever))",
     r"(?:dissertation|thesis|essay|research|module|course|training|lecture|talk|book|article|"
@@ -108,15 +117,23 @@ IDIOM = compile_phrases(
     r"kill me,? in a good way|(?:will|'ll|gonna|going to) (?:actually |literally )?kill me,? "
     r"in a good way",
     r"(?:gut|body|back|knees?|head|stomach|illness|disease|cancer|immune system|job|work|"
-    r"baby|he|she|it)(?:'s| is) (?:clearly |literally |basically |actually )?(?:trying|going) "
-    r"to kill me|trying to kill me with \w+",
+    r"baby|he|she|it|nurse|physio|trainer|instructor|coach|teacher|doctor)(?:'s| is) "
+    r"(?:clearly |literally |basically |actually )?(?:trying|going) to kill me|trying to "
+    r"kill me with \w+",
+    r"kill (?:\w+ )?with (?:the|a|my|his|her|all the|all that) (?:stress|worry|worrying|"
+    r"salt|sugar|cooking|driving|nagging|questions|paperwork|decimal point|exercise|"
+    r"kindness|cholesterol|butter|noise|music|smell)",
+    r"I'?m (?:literally |actually )?(?:dead|deceased) (?:at|lol)|(?:impost[oe]r|among us)\b"
+    r".{0,40}\bkill(?:ed|ing)? (?:everyone|everybody|\w+)",
+    r"(?:sold|got rid of|handed in|gave away|surrendered) (?:my|the|his|her|all (?:my|the)) "
+    r"(?:guns?|pistols?|rifles?|shotguns?|firearms?|weapons?)",
     r"(?:morir(?:me)?|muero|muera|moría|moriría|morí) de (?:la )?(?:vergüenza|risa|miedo|"
     r"hambre|sueño|calor|frío|ganas|pena|aburrimiento|celos|envidia)",
 )
 # Someone else's story: a patient, a case, a film. Phrases in a sentence that says one
 # and nothing of the client ("I", "my") are not the client's.
 REPORTED = compile_phrases(
-    r"(?:on|in) my (?:caseload|ward|shift|list|unit|beat)|a (?:patient|client|service "
+    r"(?:on|in) my (?:caseload|ward|wing|shift|list|unit|beat)|on the wing|a (?:patient|client|service "
     r"user|resident|pupil|student|prisoner|case) (?:of mine|who|that|came|had|was)|one of "
     r"(?:my|our|the) (?:patients|clients|kids|residents|pupils|cases|lads)",
     r"(?:we|I) had (?:a|an|this|three|two|four|five) (?:lad|man|woman|girl|boy|kid|patient|"
@@ -131,9 +148,15 @@ REPORTED = compile_phrases(
     r"shout)",
     r"the (?:part|scene|bit|chapter|episode|ending) (?:where|when|at|in)|in (?:the|this) "
     r"(?:book|film|movie|episode|chapter)",
-    r"(?:removed|took|placed) (?:\w+ )?(?:kids|children|a child|a baby|siblings) (?:from|into)"
+    r"(?:remov(?:e|ed|ing)|t(?:ake|ook|aking)|plac(?:e|ed|ing)) (?:\w+ )?(?:kids|children|"
+    r"a child|a baby|siblings) (?:from|into)"
     r"|(?:tuvimos|tuve) que retirar|centro de menores|(?:un|una) (?:paciente|usuari[oa]) "
     r"(?:que|de|mí[oa])",
+    r"(?:one|another|the other) (?:lad|girl|boy|man|woman|lady|guy|bloke|patient|kid|one) "
+    r"(?:took|was|had|tried|did|'s been|has been)|years (?:in|on) (?:A&E|the ER|ED|casualty|"
+    r"the wards?|nursing|the force|the police|the ambulances?|the job)|mostly (?:young )?"
+    r"(?:girls|lads|men|women|kids)",
+    r"(?:tele)?novela|the villain|(?:a|the|this|my) (?:monologue|play|role|character|script)",
     r"(?:an old|a young|a little) (?:gentleman|lady|man|woman|boy|girl|lad|kid)|my friend's|"
     r"his (?:nephew|son|daughter|wife|carer)|her (?:nephew|son|daughter|husband|carer)",
     r"(?:I'm|I am|I work as|I worked as|I'm working as|as) an? (?:nurse|paramedic|police "

@@ -205,12 +205,15 @@ class Line:
                 continue
             for m in phrase.pattern.finditer(self.masked, seg[0], seg[1]):
                 prefix = self.masked[max(seg[0], m.start() - _WINDOW) : m.start()]
-                if _nearest_subject(prefix) in _SKIP_SUBJECTS[phrase.subject]:
+                subject = _nearest_subject(prefix)
+                if subject in _SKIP_SUBJECTS[phrase.subject]:
                     continue
                 if reported is None:
                     reported = self._reported(sentence)
                 if reported or (phrase.category == "abuse" and not self.first_person):
                     continue  # someone else's story, not the client's own
+                if subject == "third" and self._story(sentence) and not _first_person(m[0]):
+                    continue  # "I had to remove two kids from a home where mom was ..."
                 status = self.status(phrase, seg, m.span())
                 if status == "disclosed" and (
                     self._hyperbole(phrase, said) or lex.NOT_LITERAL.search(self.text)
@@ -225,6 +228,11 @@ class Line:
         said = self.text[sentence[0] : sentence[1]]
         if _first_person(lex.REPORTED.sub(" ", said)):
             return False
+        return self._story(sentence)
+
+    def _story(self, sentence: tuple[int, int]) -> bool:
+        """Whether the sentence, or an earlier one of the line, sets up someone else's
+        story (a case, a film, a patient), whoever else it also speaks of."""
         for start, end in self.sentences:
             if lex.REPORTED.search(self.text[start:end]):
                 return True

@@ -158,6 +158,9 @@ def test_a_denial_never_masks_a_later_disclosure() -> None:
         "One of my patients on the ward tried to hang himself on my shift.",
         "My friend told me her boyfriend hits her, and I didn't know what to say.",
         "We watched a film where the mother kills herself at the end.",
+        "I work nights on a prison wing and on the wing one lad tried to hang himself.",
+        "I had to take three children into care from a flat where mum was passed out drunk.",
+        "In the play I have a monologue where she reads her goodbye letter to her son.",
     ],
 )
 def test_someone_elses_story_is_not_the_clients_disclosure(said: str) -> None:
@@ -172,6 +175,12 @@ def test_someone_elses_story_is_not_the_clients_disclosure(said: str) -> None:
         "This commute is killing me.",
         "I nearly died laughing.",
         "Me muero de ganas de verte.",
+        "I cut myself on the bread slicer at work, nothing much.",
+        "Me corté un poco el dedo pelando patatas.",
+        "My physio would kill me if she saw me skip the stretches.",
+        "The rehab nurse is trying to kill me on the treadmill.",
+        "My wife says I'll kill us all with the salt.",
+        "I handed in my rifle to the police last spring, I don't want it in the house.",
     ],
 )
 def test_an_idiom_is_not_a_disclosure(said: str) -> None:
