@@ -97,13 +97,20 @@ def _without_not_discussed(line: str) -> str:
     return line if len(kept) == len(pieces) else " ".join(p.strip() for p in kept if p.strip())
 
 
+_FOR_REVIEW = _norm(LINE_PREFIX + "Possible risk, please review:")
+
+
+def _for_review(normed_line: str) -> bool:
+    return normed_line.startswith(_FOR_REVIEW)
+
+
 def _documented(flag: RiskFlag, normed: Sequence[str], joined: str) -> bool:
     """Whether the section (its lines ``normed``, all of it ``joined``) already records
     ``flag``: its quote for a disclosure; its own line for a possible risk; for a denial
     or history, its line, or its quote on a line that says so."""
     quote, own = _norm(flag.quote), _norm(LINE_PREFIX + flag.describe())
-    if flag.status == "disclosed":
-        return quote in joined
+    if flag.status == "disclosed":  # a possible risk's line is for review, not a record
+        return quote in " ".join(n for n in normed if not _for_review(n))
     if flag.status == "possible":  # only its own line says it is for review
         return any(own in n for n in normed)
     words = _DENIAL_WORDS if flag.status == "denied" else _PAST_WORDS
@@ -163,6 +170,8 @@ def _red_quotes(lines: list[str], flags: Sequence[RiskFlag]) -> list[str]:
             continue
         pattern = _quote_pattern(flag.quote)
         for number, line in enumerate(lines):
+            if _for_review(_norm(line)):
+                continue  # a possible risk's line stays plain
             found = pattern.search(line)
             if found is None:
                 continue

@@ -391,6 +391,15 @@ def test_no_flags_leaves_the_section_only_marked() -> None:
     assert apply_risk_safety_net("No suicide risk.", []) == "No {{RED:suicide}} risk."
 
 
+def test_a_disclosure_quoted_inside_a_possible_risks_line_is_still_recorded_in_red() -> None:
+    quote = "I just want it all to stop."
+    possible = RiskFlag("suicidal_ideation", "possible", f"Mostly {quote} Honestly.", 3, "Client")
+    disclosure = RiskFlag("suicidal_ideation", "disclosed", quote, 5, "Client")
+    section = apply_risk_safety_net("", [possible, disclosure])
+    own = [line for line in section.splitlines() if "(disclosed, line 5" in line]
+    assert len(own) == 1 and f"{{{{RED:{quote}}}}}" in own[0], section
+
+
 def test_a_possible_risk_is_recorded_for_review_never_as_a_red_disclosure() -> None:
     flag = RiskFlag("self_harm", "possible", "I want to kill the pain.", 4, "Client", "nssi")
     once = apply_risk_safety_net("Not discussed", [flag])
