@@ -74,7 +74,8 @@ _YOU_DIE = (
     r"(?:be|are|were|'d be) better off (?:dead|gone|not here|without them)|"
     r"not (?:want(?:ing)?|wanting) to (?:be )?"
     r"(?:alive|here|live|around|wake up)|(?:want(?:ing)?|wish(?:ing)?) to (?:die|be dead)|"
-    r"dying|being dead|quitarte la vida|suicidarte|morirte|no despertar)"
+    r"dying|being dead|(?:rather|'d rather) not (?:be )?(?:alive|here|around)|(?:wish|wished) "
+    r"(?:you were|you'd be) dead|to die|quitarte la vida|suicidarte|morirte|no despertar)"
 )
 QUESTIONS: tuple[_Question, ...] = (
     _q(
@@ -120,7 +121,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "suicidal_ideation",
         "intent",
         "yes_no",
-        r"(?:intend|intending|going) to act on|act on (?:this|it|them|those thoughts)|"
+        r"(?:intend|intending|going) to act on|(?<!won.t )(?<!not )act on (?:this|it|them|those "
+        r"thoughts)|"
         r"(?:how (?:likely|strong)|pull to act)|(?:intend|intending|going|planning) to go "
         r"through with (?:it|this|that)|(?:are|were) you going to do (?:it|this)",
     ),
@@ -149,6 +151,9 @@ QUESTIONS: tuple[_Question, ...] = (
         rf"thinking about |thinking of |planning |considering )?{_YOU_DIE}",
         r"(?:turning|turn|use|using) it on yourself|pensamientos de quitarte la vida|"
         r"sigues teniendo esas ideas",
+        # "Do you ever feel like you'd rather not be alive?", "Made your mind up to end
+        # your life?": you, and a few words later, dying
+        rf"\byou(?:'d|'re|'ve)?\b[\w' ]{{0,30}}?{_YOU_DIE}|your mind up to (?:end|take)",
     ),
     _q(
         "self_harm",
@@ -164,6 +169,65 @@ QUESTIONS: tuple[_Question, ...] = (
         r"(?:has|does|did|is) (?:he|she|they|anyone|someone|anybody|your \w+) (?:ever )?"
         r"(?:hurt|hit|harm(?:ed)?|push(?:ed)?|touch(?:ed)?|threaten(?:ed)?|put (?:his|her|"
         r"their) hands on) you|hecho daño físico|te ha pegado",
+    ),
+    _q(
+        "abuse",
+        "abuse_emotional",
+        "yes_no",
+        # the HITS screen: hurt, insult, threaten, scream; and fear
+        r"(?:say|says|said) (?:things|stuff) (?:that|which) (?:hurt|scare|frighten|upset)|"
+        r"(?:put|puts|putting) you down|call(?:s|ed)? you names|(?:insult|threaten|scream at|"
+        r"shout at|yell at|swear at|belittle|humiliate)(?:s|ed)? you|(?:scared|afraid|"
+        r"frightened) of (?:him|her|them|your \w+)|te (?:insulta|humilla|amenaza|grita)",
+    ),
+    _q(
+        "abuse",
+        "abuse_sexual",
+        "yes_no",
+        r"(?:made|make|makes|forced?|forces|pressured?|pressures) you (?:to )?(?:do|have) "
+        r"(?:sexual|sex|things you (?:didn't|don't) want)|touched you in a way|"
+        r"(?:sexual|sex) (?:when|that) you (?:didn't|don't) want",
+    ),
+    _q(
+        "abuse",
+        "coercive_control",
+        "yes_no",
+        r"(?:check|checks|checked|go through|goes through|track|tracks) your (?:phone|messages|"
+        r"location|texts)|(?:stop|stops|stopped|keep|keeps|kept) you (?:from )?(?:seeing|going|"
+        r"working|leaving)|(?:let|lets) you (?:see|go out|have your own)",
+    ),
+    _q(
+        "abuse",
+        "neglect",
+        "inverted",
+        r"enough (?:food|to eat)|(?:someone|anyone) (?:to )?look(?:ing)? after you",
+    ),
+    _q(
+        "overdose",
+        "overdose_event",
+        "yes_no",
+        r"(?:taken|took|take) (?:more|too much|too many)(?: of (?:anything|\w+))?(?: than "
+        r"(?:you )?(?:meant|intended|should|prescribed))?|overdos(?:e|ed)",
+    ),
+    _q(
+        "overdose",
+        "intoxication_event",
+        "yes_no",
+        r"(?:blacked|passed) out|wok(?:e|en) up (?:somewhere|not knowing)|driv(?:e|en|ing) "
+        r"(?:drunk|high|after drinking|over the limit)",
+    ),
+    _q(
+        "violence",
+        "weapon_access",
+        "yes_no",
+        r"(?:have|got|own|keep) (?:a|any) (?:gun|guns|firearms?|weapons?|rifle|shotgun)",
+    ),
+    _q(
+        "suicidal_ideation",
+        "intent",
+        "inverted",
+        r"(?:can|could|will) you promise|promise (?:me )?(?:you(?:'ll| will)? (?:not|won't)|"
+        r"to (?:stay|keep) safe)|me (?:lo )?puedes prometer",
     ),
     _q(
         "abuse",
@@ -194,7 +258,8 @@ _REPEAT = compile_phrases(
     r"how long (?:have|has) (?:that|this)|the last time|how many times|and today",
 )
 _YES = re.compile(
-    r"(?i)^\W*(?:\w+\W+){0,5}?(?:yes|yeah|yep|yup|yea|ya|aye|sure|sometimes|some (?:days|nights|"
+    r"(?i)^\W*(?:\w+\W+){0,5}?(?:yes|yeah|yep|yup|yea|ya|ye|aye|mm+(?=\W*$)|I'?m (?:thinking|"
+    r"considering|planning) (?:about )?(?:it|that)|sure|sometimes|some (?:days|nights|"
     r"times)|a bit|a little|a lot|kind of|kinda|sort of|maybe|probably|i (?:do|have|am|did|was|"
     r"think so|guess|suppose)|most (?:days|nights|of the time)|every (?:day|night)|often|all "
     r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado|"
@@ -210,7 +275,7 @@ _NO = re.compile(
     # an infinitive negates the verb
     r"(?i)^\W*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
     r"not really|not at all|no way|i (?:don't(?! know)|haven't|wouldn't|won't|didn't)|i'd never|"
-    r"not like that|nunca|jamás|para nada|de ninguna manera)"
+    r"not like that|(?:i )?can'?t promise|nunca|jamás|para nada|de ninguna manera)"
 )
 
 

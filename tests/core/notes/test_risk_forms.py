@@ -93,7 +93,10 @@ def test_an_affirmation_of_a_direct_question_is_a_disclosure_quoting_both_lines(
     assert flags[0].describe().startswith("Suicidal ideation (disclosed, lines 1-2")
 
 
-@pytest.mark.parametrize("answer", ["Yes.", "A bit.", "I have.", "Yeah, most nights.", "Sí."])
+@pytest.mark.parametrize(
+    "answer", ["Yes.", "A bit.", "I have.", "Yeah, most nights.", "Sí.", "ye", "Mm.",
+               "I'm thinking about it. Not doing it."]
+)  # fmt: skip
 def test_each_affirmation_counts(answer: str) -> None:
     transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
     assert disclosed(transcript) == {("suicidal_ideation", (1, 2))}
@@ -103,6 +106,36 @@ def test_each_affirmation_counts(answer: str) -> None:
 def test_a_no_to_the_question_is_a_denial(answer: str) -> None:
     transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
     assert [f.status for f in detect_risks(transcript)] == ["denied"]
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("Do you sometimes feel you'd rather not be alive?", "suicidal_ideation"),
+        ("So you've made your mind up to end your life?", "suicidal_ideation"),
+        ("Since last week, have you taken more of your tablets than you meant to?", "overdose"),
+        ("Have you blacked out after drinking lately?", "overdose"),
+        ("Does your husband say things that frighten you?", "abuse"),
+        ("Does she check your phone?", "abuse"),
+        ("Has anyone made you do sexual things you didn't want?", "abuse"),
+        ("Do you keep a gun in the house?", "violence"),
+    ],
+)
+def test_each_screening_question_makes_a_yes_a_disclosure(question: str, category: str) -> None:
+    assert (category, (1, 2)) in disclosed(f"Therapist: {question}\nClient: Yeah.")
+    assert not any(f.status == "disclosed" for f in detect_risks(f"Therapist: {question}\nClient: No."))
+
+
+@pytest.mark.parametrize(
+    ("question", "category"),
+    [
+        ("Can you promise me you won't act on these thoughts before we meet?", "suicidal_ideation"),
+        ("Is there enough food in the house for you and your sister?", "abuse"),
+    ],
+)
+def test_a_no_to_a_promise_or_to_enough_food_is_a_disclosure(question: str, category: str) -> None:
+    for reply in ("No.", "I can't promise that."):
+        assert (category, (1, 2)) in disclosed(f"Therapist: {question}\nClient: {reply}"), reply
 
 
 def test_no_to_feeling_safe_at_home_is_a_disclosure() -> None:
