@@ -8,10 +8,13 @@ screen's encoder (``models/screen/``, installed by ``make``), and a network with
 hidden layer is fitted on the standardised vectors (numpy, full-batch Adam, a fixed
 seed: the same data gives the same file).
 
-The threshold on the probability of some risk is then chosen on the development part of
-the evaluation set, never the test part: the lowest one that keeps "possible risk" items
-at or under ``--max-possible`` per risk-free transcript (0.10: with the lexicon's own
-"possible" items, the target is at most 1 in 5 risk-free transcripts).
+The threshold on the probability of some risk is then chosen on risk-free transcripts the
+classifier never learnt from, so that it behaves there as it will on a new clinic's
+sessions: those of the development part of the evaluation set (never the test part), and
+each writer's own, read by a classifier trained without that writer (leave one writer
+out). It is the lowest threshold that keeps "possible risk" items at or under
+``--max-possible`` per risk-free transcript (0.10: with the lexicon's own "possible"
+items, the target is at most 1 in 5 risk-free transcripts).
 
     .venv/bin/python lab/train_risk_screen.py [--out core/notes/data/risk_screen_head.json]
 """
@@ -48,13 +51,22 @@ def utterances() -> Iterator[tuple[str, str]]:
         yield item["text"], item["label"]
 
 
-def transcript_windows() -> Iterator[tuple[str, str]]:
-    """(window, label) of every transcript file: a client line is labelled with the
-    construct of a disclosure whose quote it holds; an answer that only affirms a
-    question is labelled in its pair and left out alone."""
-    for path in sorted(DATA.glob("transcripts_*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            yield from _labelled(json.loads(line))
+def writers() -> dict[str, list[dict[str, Any]]]:
+    """Each writer's transcripts, by the file's name (``transcripts_<writer>.jsonl``)."""
+    return {
+        path.stem.removeprefix("transcripts_"): [
+            json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+        ]
+        for path in sorted(DATA.glob("transcripts_*.jsonl"))
+    }
+
+
+def transcript_windows(transcripts: Sequence[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    """(window, label) of transcripts: a client line is labelled with the construct of a
+    disclosure whose quote it holds; an answer that only affirms a question is labelled
+    in its pair and left out alone."""
+    for item in transcripts:
+        yield from _labelled(item)
 
 
 def _labelled(item: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -127,21 +139,27 @@ def _stored(array: np.ndarray) -> np.ndarray:
     return array.astype(np.float16).astype(np.float32)
 
 
-def choose_threshold(screen: RiskScreen, max_possible: float) -> tuple[float, float]:
-    """The lowest threshold whose "possible" items per risk-free development transcript
-    stay at or under ``max_possible`` (just above the first reading it must leave out),
-    and that rate."""
-    dev = [item for item in risk_transcripts.load("dev") if item["risk_free"]]
+def unseen_risks(screen: RiskScreen, risk_free: Sequence[dict[str, Any]]) -> list[float]:
+    """The screen's reading of each client line of risk-free transcripts."""
     risks = []
-    for item in dev:
+    for item in risk_free:
         text = "\n".join(item["lines"])
         risks += [c.risk for c in screen.candidates(text, detect_risks(text))]
-    risks.sort(reverse=True)
-    allowed = int(max_possible * len(dev) + 1e-9)
+    return risks
+
+
+def choose_threshold(
+    risks: list[float], transcripts: int, max_possible: float
+) -> tuple[float, float]:
+    """The lowest threshold whose "possible" items per risk-free transcript stay at or
+    under ``max_possible`` (just above the first reading it must leave out), and that
+    rate; ``risks``: every reading of ``transcripts`` risk-free transcripts."""
+    risks = sorted(risks, reverse=True)
+    allowed = int(max_possible * transcripts + 1e-9)
     if allowed >= len(risks):
-        return FLOOR, len(risks) / len(dev)
+        return FLOOR, len(risks) / transcripts
     threshold = max(FLOOR, math.ceil(risks[allowed] * 10_000 + 1e-6) / 10_000)
-    return threshold, sum(r >= threshold for r in risks) / len(dev)
+    return threshold, sum(r >= threshold for r in risks) / transcripts
 
 
 FLOOR = 0.5  # never below an even chance of some risk
@@ -154,28 +172,47 @@ def main() -> int:
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--l2", type=float, default=1e-3)
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     if not ENCODER.is_file():
         print(f"No encoder at {ENCODER}: run `make` (packaging/screen_model.py) first.")
         return 1
-    items = list(utterances()) + list(transcript_windows())
+    by_writer = writers()
+    sources = {"utterances": list(utterances())} | {
+        writer: list(transcript_windows(transcripts)) for writer, transcripts in by_writer.items()
+    }
+    items = [item for windows_of in sources.values() for item in windows_of]
     classes = sorted({label for _, label in items})
-    print(f"{len(items)} windows, {len(classes)} labels")
-    embed = Embedder(ENCODER)
+    print(f"{len(items)} windows, {len(classes)} labels, writers {', '.join(by_writer)}")
+    embed = Embedder(ENCODER, threads=args.threads)
     vectors = embed([text for text, _ in items])
-    numbers = [classes.index(label) for _, label in items]
-    mean, scale, layers = fit(
-        vectors, numbers, len(classes), hidden=args.hidden, l2=args.l2, steps=args.steps
-    )
-    stored = tuple((_stored(w), _stored(b)) for w, b in layers)  # as the file will hold them
-    head = ScreenHead(
-        tuple(classes), _stored(mean), _stored(scale), stored, FLOOR, SCREEN_MODEL_NAME
-    )
-    threshold, rate = choose_threshold(RiskScreen(embed, head), args.max_possible)
+    numbers = np.asarray([classes.index(label) for _, label in items])
+    source_of = np.asarray([name for name, windows_of in sources.items() for _ in windows_of])
+
+    def head_of(kept: np.ndarray) -> ScreenHead:
+        mean, scale, layers = fit(
+            vectors[kept], numbers[kept].tolist(), len(classes),
+            hidden=args.hidden, l2=args.l2, steps=args.steps,
+        )  # fmt: skip
+        stored = tuple((_stored(w), _stored(b)) for w, b in layers)  # as the file holds them
+        return ScreenHead(
+            tuple(classes), _stored(mean), _stored(scale), stored, FLOOR, SCREEN_MODEL_NAME
+        )
+
+    head = head_of(np.ones(len(items), dtype=bool))
+    dev = [item for item in risk_transcripts.load("dev") if item["risk_free"]]
+    risks, count = unseen_risks(RiskScreen(embed, head), dev), len(dev)
+    for writer, transcripts in by_writer.items():  # each writer read as a stranger
+        risk_free = [item for item in transcripts if item["risk_free"]]
+        without = head_of(source_of != writer)
+        risks += unseen_risks(RiskScreen(embed, without), risk_free)
+        count += len(risk_free)
+        print(f"  without writer {writer}: {len(risk_free)} risk-free transcripts read")
+    threshold, rate = choose_threshold(risks, count, args.max_possible)
     head = replace(head, threshold=threshold)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(head.to_json()) + "\n", encoding="utf-8")
-    print(f"threshold {threshold}: {rate:.2f} possible per risk-free dev transcript")
+    print(f"threshold {threshold}: {rate:.2f} possible per unseen risk-free transcript ({count})")
     print(f"written to {args.out}")
     return 0
 
