@@ -34,7 +34,7 @@ from risk_labelled import LABELLED, Labelled
 
 from core.llm.embedder import Embedder
 from core.notes.risk import RiskCategory, detect_risks
-from core.notes.risk_dialogue import asked
+from core.notes.risk_dialogue import asked_all
 from core.notes.risk_lines import read_line
 from core.notes.risk_screen import SCREEN_MODEL_NAME, RiskScreen, load_head, windows
 
@@ -104,7 +104,7 @@ def speed() -> None:
 
     def lexicon() -> object:
         read_line.cache_clear()  # nothing kept from an earlier run
-        asked.cache_clear()
+        asked_all.cache_clear()
         return detect_risks(text)
 
     best = _best_of(3, lexicon)

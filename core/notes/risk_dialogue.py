@@ -75,7 +75,8 @@ _YOU_DIE = (
     r"not (?:want(?:ing)?|wanting) to (?:be )?"
     r"(?:alive|here|live|around|wake up)|(?:want(?:ing)?|wish(?:ing)?) to (?:die|be dead)|"
     r"dying|being dead|(?:rather|'d rather) not (?:be )?(?:alive|here|around)|(?:wish|wished) "
-    r"(?:you were|you'd be) dead|to die|quitarte la vida|suicidarte|morirte|no despertar)"
+    r"(?:you were|you'd be) dead|to die|quitar(?:te|se) la vida|suicidar(?:te|se)|"
+    r"morir(?:te|se)|no despertar(?:te|se)?|(?:mejor )?no estar viv[oa])"
 )
 QUESTIONS: tuple[_Question, ...] = (
     _q(
@@ -121,8 +122,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "suicidal_ideation",
         "intent",
         "yes_no",
-        r"(?:intend|intending|going) to act on|(?<!won.t )(?<!not )act on (?:this|it|them|those "
-        r"thoughts)|"
+        r"(?:intend|intending|going) to act on|(?<!won.t )(?<!not )act on (?:this|it|them|"
+        r"that|those thoughts)|"
         r"(?:how (?:likely|strong)|pull to act)|(?:intend|intending|going|planning) to go "
         r"through with (?:it|this|that)|(?:are|were) you going to do (?:it|this)",
     ),
@@ -138,8 +139,9 @@ QUESTIONS: tuple[_Question, ...] = (
         "violence",
         "homicidal_ideation",
         "yes_no",
-        r"(?:thoughts?|thinking|thought) (?:of|about) (?:hurting|harming|killing|attacking) "
-        r"(?:someone|anyone|him|her|them|others|other people)|(?:use|using) (?:it|that) "
+        r"(?:thoughts?|thinking|thought) (?:of|about) (?:\w+ )?(?:hurting|harming|killing|"
+        r"attacking)(?: or (?:\w+ )?(?:hurting|harming|killing|attacking))? (?:someone|anyone|"
+        r"him|her|them|others|other people)|(?:use|using) (?:it|that) "
         r"(?:against|on) (?:him|her|them)|usarla contra|hacerle daño a",
     ),
     _q(
@@ -154,6 +156,7 @@ QUESTIONS: tuple[_Question, ...] = (
         # "Do you ever feel like you'd rather not be alive?", "Made your mind up to end
         # your life?": you, and a few words later, dying
         rf"\byou(?:'d|'re|'ve)?\b[\w' ]{{0,30}}?{_YOU_DIE}|your mind up to (?:end|take)",
+        rf"(?:ha|has|han) pensado (?:que|en) (?:[\wáéíóú]+ ){{0,3}}{_YOU_DIE}",
     ),
     _q(
         "self_harm",
@@ -168,7 +171,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "yes_no",
         r"(?:has|does|did|is) (?:he|she|they|anyone|someone|anybody|your \w+) (?:ever )?"
         r"(?:hurt|hit|harm(?:ed)?|push(?:ed)?|touch(?:ed)?|threaten(?:ed)?|put (?:his|her|"
-        r"their) hands on) you|hecho daño físico|te ha pegado",
+        r"their) hands on) you|hecho daño físico|te ha pegado|(?:le|la|lo|te) (?:ha|han) "
+        r"(?:pegado|empujado|golpeado|hecho daño|maltratado)",
     ),
     _q(
         "abuse",
@@ -186,7 +190,8 @@ QUESTIONS: tuple[_Question, ...] = (
         "yes_no",
         r"(?:made|make|makes|forced?|forces|pressured?|pressures) you (?:to )?(?:do|have) "
         r"(?:sexual|sex|things you (?:didn't|don't) want)|touched you in a way|"
-        r"(?:sexual|sex) (?:when|that) you (?:didn't|don't) want",
+        r"(?:sexual|sex) (?:when|that) you (?:didn't|don't) want|(?:anything|something) "
+        r"(?:happening|happen|going on)(?: \w+){0,3} that you (?:don't|didn't|do not) want",
     ),
     _q(
         "abuse",
@@ -259,7 +264,8 @@ _REPEAT = compile_phrases(
 )
 _YES = re.compile(
     r"(?i)^\W*(?:\w+\W+){0,5}?(?:yes|yeah|yep|yup|yea|ya|ye|aye|mm+(?=\W*$)|I'?m (?:thinking|"
-    r"considering|planning) (?:about )?(?:it|that)|sure|sometimes|some (?:days|nights|"
+    r"considering|planning) (?:about )?(?:it|that)|I'?ve (?:thought|been thinking) (?:about|"
+    r"of) (?:it|that)|might (?:do|be)|sure|sometimes|some (?:days|nights|"
     r"times)|a bit|a little|a lot|kind of|kinda|sort of|maybe|probably|i (?:do|have|am|did|was|"
     r"think so|guess|suppose)|most (?:days|nights|of the time)|every (?:day|night)|often|all "
     r"the time|lately|mm+-?hm+|uh-?huh|si|sí|a veces|claro|bastante|algo|un poco|lo he pensado|"
@@ -279,15 +285,31 @@ _NO = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=2048)
 def asked(text: str) -> _Question | None:
     """The risk a clinician's turn asks about (its last question), if any."""
-    found = None
+    found = asked_all(text)
+    return found[0] if found else None
+
+
+_SENTENCE_START = re.compile(r"[.?!…]\s+")
+
+
+@functools.lru_cache(maxsize=2048)
+def asked_all(text: str) -> tuple[_Question, ...]:
+    """Every risk the turn's last question asks about, the last asked first: "thoughts
+    that you'd be better off dead, or of hurting yourself?" asks about two."""
+    found: list[tuple[int, _Question]] = []
     for question in QUESTIONS:
-        for match in question.pattern.finditer(text):
-            if found is None or match.start() >= found[0]:
-                found = (match.start(), question)
-    return found[1] if found else None
+        found += [(match.start(), question) for match in question.pattern.finditer(text)]
+    if not found:
+        return ()
+    last = max(start for start, _ in found)
+    begins = max((m.end() for m in _SENTENCE_START.finditer(text, 0, last)), default=0)
+    questions: list[_Question] = []
+    for start, question in sorted(found, key=lambda f: -f[0]):
+        if start >= begins and all(q.category != question.category for q in questions):
+            questions.append(question)
+    return tuple(questions)
 
 
 _UNSURE = re.compile(
@@ -442,8 +464,7 @@ def _forward_flags(turns: Sequence[Turn], extra: Sequence[Phrase]) -> Iterator[R
     before: set[RiskCategory] = set()  # the previous client line's categories
     for turn in turns:
         if turn.clinician:
-            question = asked(turn.text)
-            if question is not None:
+            for question in asked_all(turn.text):
                 topics.asked[question.category] = turn.number
             previous, before = turn, set()
             continue
@@ -459,10 +480,11 @@ def _forward_flags(turns: Sequence[Turn], extra: Sequence[Phrase]) -> Iterator[R
                     flags.append(replace(flag, lines=lines))
                     have.add(flag.category)
         if previous is not None and previous.clinician:
-            reply = _answered(previous, turn, asked(previous.text), topics)
-            if reply is not None and reply.category not in have:
-                flags.append(_pair(previous, turn, reply))
-                have.add(reply.category)
+            for question in asked_all(previous.text) or (None,):
+                reply = _answered(previous, turn, question, topics)
+                if reply is not None and reply.category not in have:
+                    flags.append(_pair(previous, turn, reply))
+                    have.add(reply.category)
         recent = [c for c in topics.recent(turn.number, questions=False)]
         if recent:
             for flag in _context_flags(turn, recent):

@@ -133,8 +133,9 @@ IDIOM = compile_phrases(
 # Someone else's story: a patient, a case, a film. Phrases in a sentence that says one
 # and nothing of the client ("I", "my") are not the client's.
 REPORTED = compile_phrases(
-    r"(?:on|in) my (?:caseload|ward|wing|shift|list|unit|beat)|on the wing|a (?:patient|client|service "
-    r"user|resident|pupil|student|prisoner|case) (?:of mine|who|that|came|had|was)|one of "
+    r"(?:on|in) my (?:caseload|ward|wing|shift|list|unit|beat)|on the wing|a (?:patient|"
+    r"client|service user|resident|pupil|student|prisoner|case) (?:of mine|who|that|came|"
+    r"had|was)|one of "
     r"(?:my|our|the) (?:patients|clients|kids|residents|pupils|cases|lads)",
     r"(?:we|I) had (?:a|an|this|three|two|four|five) (?:lad|man|woman|girl|boy|kid|patient|"
     r"case|guy|bloke|call|job|overdoses?|cardiac)",

@@ -95,7 +95,8 @@ def test_an_affirmation_of_a_direct_question_is_a_disclosure_quoting_both_lines(
 
 @pytest.mark.parametrize(
     "answer", ["Yes.", "A bit.", "I have.", "Yeah, most nights.", "Sí.", "ye", "Mm.",
-               "I'm thinking about it. Not doing it."]
+               "I'm thinking about it. Not doing it.", "I've thought about it a good deal.",
+               "Might do."]
 )  # fmt: skip
 def test_each_affirmation_counts(answer: str) -> None:
     transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
@@ -119,11 +120,31 @@ def test_a_no_to_the_question_is_a_denial(answer: str) -> None:
         ("Does she check your phone?", "abuse"),
         ("Has anyone made you do sexual things you didn't want?", "abuse"),
         ("Do you keep a gun in the house?", "violence"),
+        ("¿Alguna vez ha pensado que sería mejor no estar viva?", "suicidal_ideation"),
+        ("¿Alguna vez la ha empujado su hijo?", "abuse"),
+        ("Have you had thoughts of actually hurting or killing him?", "violence"),
+        ("Do you think you would act on that?", "suicidal_ideation"),
+        ("Is anything happening at home that you don't want to happen?", "abuse"),
     ],
 )
 def test_each_screening_question_makes_a_yes_a_disclosure(question: str, category: str) -> None:
     assert (category, (1, 2)) in disclosed(f"Therapist: {question}\nClient: Yeah.")
-    assert not any(f.status == "disclosed" for f in detect_risks(f"Therapist: {question}\nClient: No."))
+    assert not any(
+        f.status == "disclosed" for f in detect_risks(f"Therapist: {question}\nClient: No.")
+    )
+
+
+def test_a_yes_to_a_question_about_two_risks_discloses_both() -> None:
+    transcript = (
+        "Therapist: have you had thoughts that you'd be better off dead or of hurting yourself\n"
+        "Client: more than i'd like to be honest"
+    )
+    assert disclosed(transcript) == {("suicidal_ideation", (1, 2)), ("self_harm", (1, 2))}
+    denied = detect_risks(transcript.replace("more than i'd like to be honest", "No, neither."))
+    assert {(f.category, f.status) for f in denied} == {
+        ("suicidal_ideation", "denied"),
+        ("self_harm", "denied"),
+    }
 
 
 @pytest.mark.parametrize(
