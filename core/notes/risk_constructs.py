@@ -71,8 +71,9 @@ PHRASES: tuple[Phrase, ...] = (
         r"day|daylight)|wake up)",
     ),
     _phrases("wish_to_be_dead", "suicidal_ideation")(
-        r"(?:happily|gladly|just) (?:go to sleep|fall asleep|close my eyes)(?: one night)? and "
-        r"(?:just )?(?:not|never) (?:wake up|open them)",
+        r"(?:happily|gladly|just|wanted to|want to|wanting to) (?:go to sleep|fall asleep|close "
+        r"my eyes)(?: one night)? and (?:just )?(?:not|never) (?:wake up|open them|come round|"
+        r"come back)",
         r"(?:go to sleep|fall asleep|close my eyes)(?: one night)? and (?:just )?(?:skip|miss) "
         r"(?:everything|all of it|the rest)",
         r"(?:pray|praying|prayed|hope|hoping|wish|wishing) (?:every night |each night )?(?:that )?"

@@ -353,6 +353,9 @@ _ANAPHORA = compile_phrases(
     r"(?= most| every| some| at night| when| tonight| soon| this time)",
     r"go through with (?:it|any of it)|act on (?:it|them|that)|been (?:planning|thinking) it",
     r"lied (?:before|earlier|about that)|(?:I )?do (?:think about|want) (?:it|that)",
+    # taking back a denial: "earlier I said no but...", "I said nah before. It's not nah."
+    r"(?:I )?said (?:no|nah|not really)(?: before| earlier)?,? but|it'?s not (?:no|nah)\b|"
+    r"(?:earlier|before),? I said (?:no|nah)",
 )
 
 

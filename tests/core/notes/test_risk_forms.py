@@ -206,6 +206,25 @@ def test_a_denial_never_masks_a_later_disclosure() -> None:
 
 
 @pytest.mark.parametrize(
+    "taken_back", ["Earlier I said no, but it's there.", "I said nah before. It's not nah."]
+)
+def test_taking_back_a_denial_is_a_disclosure(taken_back: str) -> None:
+    transcript = (
+        "Therapist: Are you having any thoughts of ending your life?\n"
+        "Client: No.\n"
+        "Therapist: Okay. What's been on your mind this week?\n"
+        f"Client: {taken_back}"
+    )
+    assert ("suicidal_ideation", (4,)) in disclosed(transcript)
+
+
+def test_wanting_to_sleep_and_not_come_round_is_a_wish_to_be_dead() -> None:
+    assert disclosed("Client: I just wanted to go to sleep and not come round.") == {
+        ("suicidal_ideation", (1,))
+    }
+
+
+@pytest.mark.parametrize(
     "said",
     [
         "I'm a paramedic. Last week a man had taken an overdose and we couldn't save him.",
