@@ -328,6 +328,19 @@ PHRASES: tuple[Phrase, ...] = (
         r"no food in(?=[.,!]|$)",
         r"(?:leaves|left|leaving) me (?:sitting |lying )?(?:wet|soiled|in (?:my|a) (?:wet|dirty|"
         r"soiled)|without (?:food|water|my tablets|help)|alone all day|in the dark)",
+        # basic needs unmet: heat, power, food, medicine, care
+        r"(?:electric|electricity|gas|heating|meter|power)(?:'s| has| is| had)? (?:been )?"
+        r"(?:run out|ran out|off|cut off)(?= for| since| again| and| all|[.,!]|$)|(?:not|hasn't|"
+        r"hadn't|never) (?:topped|put money) (?:it )?(?:up|on)|turns? the heating off",
+        r"(?:tablets|pills|meds|medication|insulin|inhaler|prescription)(?: have| has)? (?:ran|"
+        r"run) out(?= a| two| three| last| on| and| days| weeks| since|[.,!]|$)",
+        r"(?:haven't|hasn't|didn't|not) (?:had|eaten) (?:a )?(?:proper )?(?:meal|anything|"
+        r"food|dinner|tea)(?: hot)? (?:for|since|in) (?:days|a week|two days|three days|"
+        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+        r"so (?:I|we|he|she) (?:don't|doesn't) get hungry|(?:nobody|no one|no-one) (?:comes?|"
+        r"came|has been|'s been) (?:round|in|by|to (?:help|wash|feed|see))",
+        r"(?:doesn't|don't|didn't) come (?:round|home|back) for (?:days|a week|two days|"
+        r"nights)|(?:hasn't|haven't) been (?:home|back|round) (?:for|since|in) (?:days|a week)",
     ),
     # --- access to weapons that says danger by itself ---------------------------------------
     _phrases("weapon_access", "violence", "any")(
@@ -375,6 +388,18 @@ PHRASES: tuple[Phrase, ...] = (
         r"gutter|street|park)(?=.*(?:remember|drunk|drink|vodka|don't know))",
         r"(?:don't|do not|can't|cannot) remember (?:getting (?:there|home)|any of it|anything "
         r"after|how I got)",
+        # the event told by where one woke or was found, or by what was done while gone
+        r"wo(?:ke|ken) up (?:in|on|at|behind|under|next to) (?:someone's|some|a|an|the|my) "
+        r"[^.!?]{2,40}?(?:no idea|don't know (?:whose|how|where)|didn't know (?:whose|how|"
+        r"where)|(?:don't|can't|couldn't) remember|no shoes|engine (?:still )?running|with a "
+        r"tube)",
+        r"(?:they|someone|police|security|paramedics|my mates?|a stranger|the bouncers?) "
+        r"(?:found|find) me (?:passed out|out cold|unconscious|face down|in the|on the|behind|"
+        r"under|slumped)",
+        r"(?:drove|driving|drive|driven) (?:home |back )?(?:\w+ )?(?:drunk|pissed|hammered|"
+        r"high|wasted|off my face|over the limit)|(?:don't|can't|didn't) remember (?:the drive|"
+        r"driving|getting in (?:it|the car)|leaving)",
+        r"(?:in|into) the recovery position|(?:fitting|having a fit) (?:on|in) the",
     ),
 )
 

@@ -155,7 +155,7 @@ QUESTIONS: tuple[_Question, ...] = (
         r"sigues teniendo esas ideas",
         # "Do you ever feel like you'd rather not be alive?", "Made your mind up to end
         # your life?": you, and a few words later, dying
-        rf"\byou(?:'d|'re|'ve)?\b[\w' ]{{0,30}}?{_YOU_DIE}|your mind up to (?:end|take)",
+        rf"\byou(?:'d|'re|'ve)?\b[\w ’\x27]{{0,30}}?\b{_YOU_DIE}|your mind up to (?:end|take)",
         rf"(?:ha|has|han) pensado (?:que|en) (?:[\wáéíóú]+ ){{0,3}}{_YOU_DIE}",
     ),
     _q(
@@ -483,8 +483,9 @@ def _forward_flags(turns: Sequence[Turn], extra: Sequence[Phrase]) -> Iterator[R
                     flags.append(replace(flag, lines=lines))
                     have.add(flag.category)
         if previous is not None and previous.clinician:
-            for question in asked_all(previous.text) or (None,):
-                reply = _answered(previous, turn, question, topics)
+            questions: tuple[_Question | None, ...] = asked_all(previous.text) or (None,)
+            for asked_for in questions:
+                reply = _answered(previous, turn, asked_for, topics)
                 if reply is not None and reply.category not in have:
                     flags.append(_pair(previous, turn, reply))
                     have.add(reply.category)

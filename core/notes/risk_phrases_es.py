@@ -138,11 +138,17 @@ PHRASES: tuple[Phrase, ...] = (
         r"(?:me puse|estaba|iba) (?:bien |muy )?(?:pedo|borrach[oa]|peda|ciega?o?|pedísim[oa])"
         r"(?= .*(?:manej|conduc|niñ|llev|cami))",
         r"(?:manejé|conduje|maneje) (?:bien |muy )?(?:pedo|borrach[oa]|tomad[oa])",
+        r"desperté en (?:el|la|un|una|casa)|me encontraron (?:tirad[oa]|inconsciente|en el|en "
+        r"la)|no me acuerdo (?:de nada|cómo llegué|de cómo)",
     ),
     _frases("neglect", "abuse")(
         r"(?:los|las|lo|la) (?:dejé|dejo|dejaba|he dejado) sol(?:o|a|os|as)(?: toda la noche| "
         r"todo el día| en casa)?",
         r"no (?:le|les) (?:doy|di|daba) de comer",
+        r"no hay (?:nada de )?(?:comida|nada que comer|luz|calefacción)|sin (?:comida|luz|"
+        r"calefacción|medicinas|mis pastillas) (?:desde|hace|toda)|se fue (?:el \w+ )?y no "
+        r"(?:ha vuelto|volvió|regresa)|nos dej(?:a|ó|aba) sol[oa]s|no (?:he|hemos) comido "
+        r"(?:desde|en)",
     ),
     _frases("abuse_sexual", "abuse")(
         r"me (?:obliga|obligó|obligaba|forzó|fuerza) a (?:tener relaciones|acostarme|hacer "

@@ -218,6 +218,23 @@ def test_taking_back_a_denial_is_a_disclosure(taken_back: str) -> None:
     assert ("suicidal_ideation", (4,)) in disclosed(transcript)
 
 
+@pytest.mark.parametrize(
+    ("said", "category"),
+    [
+        ("The gas has been off since Friday and my dad hasn't put money on it.", "abuse"),
+        ("My inhaler ran out two weeks ago and nobody's been round.", "abuse"),
+        ("I haven't had a proper meal since Tuesday.", "abuse"),
+        ("Mi mamá se fue el lunes y no ha vuelto, no hay comida.", "abuse"),
+        ("I woke up in a bus shelter across town, no idea how I got there.", "overdose"),
+        ("Security found me face down in the car park at four.", "overdose"),
+        ("I drove home off my face again on Saturday.", "overdose"),
+        ("Me encontraron tirado en la calle después de la fiesta.", "overdose"),
+    ],
+)
+def test_neglect_and_intoxication_events_told_without_their_names(said: str, category: str) -> None:
+    assert (category, (1,)) in disclosed(f"Client: {said}"), said
+
+
 def test_wanting_to_sleep_and_not_come_round_is_a_wish_to_be_dead() -> None:
     assert disclosed("Client: I just wanted to go to sleep and not come round.") == {
         ("suicidal_ideation", (1,))
