@@ -59,7 +59,8 @@ def transcripts(part: str | Path, show: bool) -> None:
         return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in detect_risks(text)]
 
     items = risk_transcripts.load(part)
-    show = show and part != "test"  # the test part's text is never shown
+    # the test part's text and the fresh writers' are never shown
+    show = show and part != "test" and not (isinstance(part, Path) and FRESH in part.parents)
     label = part if isinstance(part, str) else part.name
     risk_transcripts.report(
         f"{label} part, lexicon alone", risk_transcripts.score(items, lexicon), show=show
@@ -80,6 +81,7 @@ def transcripts(part: str | Path, show: bool) -> None:
 
 
 ENCODER = ROOT / "models" / "screen" / SCREEN_MODEL_NAME
+FRESH = (ROOT / "bench" / "data" / "risk_fresh").resolve()  # scored only, like the test part
 
 
 def _screen() -> RiskScreen | None:
@@ -145,7 +147,7 @@ def main() -> int:
         speed()
         return 0
     if args.transcripts or args.file:
-        transcripts(args.file or args.transcripts, args.show)
+        transcripts(args.file.resolve() if args.file else args.transcripts, args.show)
         return 0
     return labelled()
 
