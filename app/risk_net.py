@@ -41,6 +41,13 @@ def find_encoder(paths: AppPaths) -> Path | None:
     return None
 
 
+def why_no_screen(settings: Settings) -> str:
+    """Why the net reads only the listed phrases, as the window and the CLI say it."""
+    if not settings.risk.second_screen:
+        return "second screen switched off (risk.second_screen = false)"
+    return "second screen not installed (`make` installs it)"
+
+
 def open_risk_net(paths: AppPaths, settings: Settings) -> RiskNetSetup:
     problems = []
     words = words_file(paths)

@@ -7,7 +7,7 @@ from pathlib import Path
 from app.cli.context import CliContext
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
-from app.risk_net import find_encoder, words_file
+from app.risk_net import find_encoder, why_no_screen, words_file
 from app.usecases.risk import check_risk_words, scan_transcript
 from core.notes.risk_flags import LABELS
 
@@ -41,7 +41,8 @@ def _scan(ctx: CliContext, args: argparse.Namespace) -> int:
         empty="No risk statements found.",
     )
     if not scan.screened:
-        ctx.note("the second screen is not installed: only the listed risk phrases were read.")
+        reason = why_no_screen(ctx.loaded.settings)
+        ctx.note(f"{reason}: only the listed risk phrases were read.")
     return 0
 
 
@@ -49,7 +50,8 @@ def _words(ctx: CliContext, args: argparse.Namespace) -> int:
     path = args.check or words_file(ctx.paths)
     installed = args.check is not None or path.exists()
     entries = check_risk_words(path) if installed else None  # RiskWordsError: exit 1
-    encoder = find_encoder(ctx.paths)
+    on = ctx.loaded.settings.risk.second_screen
+    encoder = find_encoder(ctx.paths) if on else None
     if args.json:
         print_json({"file": path, "phrases": entries, "second_screen": encoder})
         return 0
@@ -57,5 +59,6 @@ def _words(ctx: CliContext, args: argparse.Namespace) -> int:
         print(f"No clinic risk words: {path} does not exist (see schemas/risk_words.schema.json).")
     else:
         print(f"{path}: valid, {entries} phrase{'s' if entries != 1 else ''}.")
-    print(f"Second screen: {encoder if encoder else 'not installed'}")
+    reason = why_no_screen(ctx.loaded.settings)
+    print(f"Second screen: {encoder}" if encoder else f"{reason[0].upper()}{reason[1:]}.")
     return 0

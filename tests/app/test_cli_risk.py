@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import SECOND_SCREEN_ENV, CliRunner
 
 from app.paths import AppPaths
-from app.risk_net import SCREEN_DIR, open_risk_net, words_file
+from app.risk_net import SCREEN_DIR, open_risk_net, why_no_screen, words_file
 from app.settings import RiskSettings, Settings
 from core.notes.risk_screen import SCREEN_MODEL_NAME
 
@@ -36,7 +36,7 @@ def test_scan_lists_the_risk_statements_of_a_transcript(run_cli: CliRunner, tmp_
         lines[1].startswith("1-2") and "disclosed" in lines[1] and "Suicidal ideation" in lines[1]
     )
     assert len(lines) == 2  # the nurse's patient is someone else's story
-    assert "second screen is not installed" in done.stderr
+    assert "second screen switched off" in done.stderr  # as the tests' settings say
     as_json = json.loads(run_cli("risk", "scan", str(_transcript(tmp_path)), "--json").stdout)
     assert as_json["second_screen"] is False
     assert [(f["category"], f["status"], f["lines"]) for f in as_json["flags"]] == [
@@ -113,3 +113,10 @@ def test_scan_with_the_second_screen_on_says_so(
     disclosed = [f for f in scan["flags"] if f["status"] == "disclosed"]
     assert [(f["category"], f["lines"]) for f in disclosed] == [("suicidal_ideation", [1, 2])]
     assert all(f["status"] in ("disclosed", "denied", "possible") for f in scan["flags"])
+
+
+def test_the_net_says_whether_its_second_screen_is_switched_off_or_missing() -> None:
+    off = why_no_screen(Settings(risk=RiskSettings(second_screen=False)))
+    missing = why_no_screen(Settings(risk=RiskSettings(second_screen=True)))
+    assert "switched off" in off and "risk.second_screen = false" in off
+    assert "not installed" in missing and "make" in missing

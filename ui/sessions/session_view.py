@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.risk_net import why_no_screen
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteResult, current_note, save_edit
 from app.usecases.sessions import OpenedSession, possible_risks
@@ -170,8 +171,9 @@ class SessionView(QWidget):
         self.title.setText(f"<b>Session {session.session_number}</b> · {session.session_date}")
         self._show_flags(opened)
         if not self.context.risk_net.screens:
+            reason = why_no_screen(self.context.loaded.settings)
             self.risks.show_screening(
-                "Second screen not installed: only the listed risk phrases are looked for."
+                f"{reason[0].upper()}{reason[1:]}: only the listed risk phrases are looked for."
             )
         elif session.id not in self._possible and _event_loop_running():
             self.risks.show_screening("Second screen: reading the transcript…")
