@@ -58,9 +58,13 @@ def transcripts(part: str | Path, show: bool) -> None:
     def lexicon(text: str) -> list[risk_transcripts.Flag]:
         return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in detect_risks(text)]
 
-    items = risk_transcripts.load(part)
+    if part == "fresh":  # the four fresh writers together
+        items = [i for path in sorted(FRESH.glob("*.jsonl")) for i in risk_transcripts.load(path)]
+    else:
+        items = risk_transcripts.load(part)
     # the test part's text and the fresh writers' are never shown
-    show = show and part != "test" and not (isinstance(part, Path) and FRESH in part.parents)
+    blind = part in ("test", "fresh") or (isinstance(part, Path) and FRESH in part.parents)
+    show = show and not blind
     label = part if isinstance(part, str) else part.name
     risk_transcripts.report(
         f"{label} part, lexicon alone", risk_transcripts.score(items, lexicon), show=show
@@ -136,7 +140,11 @@ def _best_of(runs: int, work: Callable[[], object]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--transcripts", choices=["dev", "test"], help="score a blind set part")
+    parser.add_argument(
+        "--transcripts",
+        choices=["dev", "test", "fresh"],
+        help="score a blind set: the evaluation set's parts, or the four fresh writers",
+    )
     parser.add_argument(
         "--file", type=Path, help="score transcripts in the same format (e.g. lab/data/...)"
     )
