@@ -107,8 +107,9 @@ QUESTIONS: tuple[_Question, ...] = (
         "plan_or_means",
         "plan",
         "open_in_context",
-        r"thought about (?:when|where)|(?:when|where) would you|what (?:would|will) you "
-        r"(?:use|do)|(?:decided|decisions? about|picked|chosen|worked out) (?:when|where|how)",
+        r"thought about (?:when|where)|(?:when|where) would you|what (?:would|will) you use|"
+        r"what would you do (?:at|there|once|when you (?:got|get))|"
+        r"(?:decided|decisions? about|picked|chosen|worked out) (?:when|where|how)",
     ),
     _q(
         "plan_or_means",
@@ -263,7 +264,8 @@ _REPEAT = compile_phrases(
     r"how long (?:have|has) (?:that|this)|the last time|how many times|and today",
 )
 _YES = re.compile(
-    r"(?i)^\W*(?:\w+\W+){0,5}?(?:yes|yeah|yep|yup|yea|ya|ye|aye|mm+(?=\W*$)|I'?m (?:thinking|"
+    r"(?i)^\W*(?:(?!no\b|nah\b|never\b|not\b|nope\b)\w+\W+){0,5}?"
+    r"(?:yes|yeah|yep|yup|yea|ya|ye|aye|mm+(?=\W*$)|I'?m (?:thinking|"
     r"considering|planning) (?:about )?(?:it|that)|I'?ve (?:thought|been thinking) (?:about|"
     r"of) (?:it|that)|might (?:do|be)|sure|sometimes|some (?:days|nights|"
     r"times)|a bit|a little|a lot|kind of|kinda|sort of|maybe|probably|i (?:do|have|am|did|was|"
@@ -279,7 +281,8 @@ _LONG_AGO = re.compile(r"(?i)\bago\b|\bhace\b|years back|when I was")
 _NO = re.compile(
     # "No despertarme" (not to wake up) is an answer, not a denial: a Spanish "no" before
     # an infinitive negates the verb
-    r"(?i)^\W*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
+    r"(?i)^\W*(?:(?:oh|god|gosh|lord|good lord|christ|hell|well|um+|uh+|er+|honestly|look|"
+    r"ha|haha|lol|dios|ay)\W+)*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
     r"not really|not at all|no way|i (?:don't(?! know)|haven't|wouldn't|won't|didn't)|i'd never|"
     r"not like that|(?:i )?can'?t promise|nunca|jamás|para nada|de ninguna manera)"
 )

@@ -93,7 +93,7 @@ IDIOM = compile_phrases(
     r"laughing|trying)",
     r"(?:I'm|I am|I was|you're|he's|she's) smothering (?:him|her|them|you|me)",
     r"(?:she|he|they|mum|mom|dad|\w+)(?:'ll| will|'s going to|'s gonna| is going to| is gonna|"
-    r" would|'d) (?:kill|murder) me (?:for|if|when|because)",
+    r" would|'d) (?:kill|murder) me (?:for|if|when|because|before)",
     r"\w+(?: is|'s| are|'re) (?:going to|gonna) (?:murder|kill|be the death of) me",
     r"(?<!said )(?<!says )(?<!told me )(?<!threatened )(?<!swore )"
     r"(?:mum|mom|mam|ma|dad|da|father|mother|parents|missus|wife|husband|boss|teacher|coach|"
@@ -107,6 +107,13 @@ IDIOM = compile_phrases(
     r"literally (?:going to |gonna )?(?:die|dying|dead)|(?:going to|gonna) die (?:of|if|when|"
     r"because|laughing)",
     r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
+    r"it(?:'d| would|'ll| will) kill you|choke (?:me|him|her|them|you) out|(?:worry|work|"
+    r"drink|eat|smoke|drive) (?:herself|himself|myself|themselves|yourself|me|her|him) "
+    r"into an early grave",
+    r"kill(?:ing)? (?:myself|yourself|herself|himself) (?:doing|working|with (?:all )?(?:these|"
+    r"those|the|that) (?:extra )?(?:shifts|hours|overtime|work))",
+    r"push(?:ed|ing)? (?:him|her|them|me) (?:in|on|round|around) (?:the|a|his|her|my|their) "
+    r"(?:wheelchair|pram|buggy|chair|swing|trolley)|cut (?:him|her|them) down(?! to size)",
     r"me mato (?:\w+ando|\w+iendo|a \w+ar)|(?:life|future|actual|big|holiday|weekend|"
     r"summer|work) plans|(?:got|have) plans",
     r"abused (?:alcohol|drugs|substances|cocaine|heroin|my prescription)",
@@ -153,11 +160,15 @@ REPORTED = compile_phrases(
     r"a child|a baby|siblings) (?:from|into)"
     r"|(?:tuvimos|tuve) que retirar|centro de menores|(?:un|una) (?:paciente|usuari[oa]) "
     r"(?:que|de|mí[oa])",
-    r"(?:one|another|the other) (?:lad|girl|boy|man|woman|lady|guy|bloke|patient|kid|one) "
-    r"(?:took|was|had|tried|did|'s been|has been)|years (?:in|on) (?:A&E|the ER|ED|casualty|"
+    r"(?:one|another|the other) (?:lad|girl|boy|man|woman|lady|guy|bloke|patient|kid|one|"
+    r"caller) (?:took|was|had|tried|did|'s been|has been|last|this|told|rang|called|said)|"
+    r"when we got there|(?:my|our) crew ?mate|we got called|on (?:a|the) call|"
+    r"years (?:in|on) (?:A&E|the ER|ED|casualty|"
     r"the wards?|nursing|the force|the police|the ambulances?|the job)|mostly (?:young )?"
     r"(?:girls|lads|men|women|kids)",
     r"(?:tele)?novela|the villain|(?:a|the|this|my) (?:monologue|play|role|character|script)",
+    r"(?:an?|my|the|this) (?:comparative |short |set )?(?:essay|novel|poem|text|short story|"
+    r"protagonist|heroine|narrator)",
     r"(?:an old|a young|a little) (?:gentleman|lady|man|woman|boy|girl|lad|kid)|my friend's|"
     r"his (?:nephew|son|daughter|wife|carer)|her (?:nephew|son|daughter|husband|carer)",
     r"(?:I'm|I am|I work as|I worked as|I'm working as|as) an? (?:nurse|paramedic|police "
@@ -187,6 +198,7 @@ VENTING_VERB = compile_phrases(
     r"could (?:kill|murder|strangle|throttle) (?:him|her|them|that \w+|my \w+)|"
     r"(?:one more time|again)[,.]? I'?ll (?:kill|murder) (?:him|her|them)|nearly killed (?:him|"
     r"her|them)",
+    r"(?:I'?ll|I could) swing for (?:him|her|them)",
 )
 # Said outright to be no literal statement: a disclosure becomes a possible risk.
 NOT_LITERAL = compile_phrases(
@@ -239,7 +251,9 @@ PAST_TIME_CUE = compile_phrases(
     r"(?:a )?couple of) (?:years?|decades?|months) ago",
     r"a (?:long )?(?:time|while) ago|(?:long|ages|years) ago|years back|in (?:the|my) past",
     r"back (?:then|in the day|in (?:high school|college|school|university|(?:19|20)\d\d))",
-    r"when I was (?:younger|a (?:kid|child|teen|teenager)|little|young|\d+|in (?:high school|"
+    r"when I was (?:younger|a (?:kid|child|teen|teenager)|little|young|\d+|(?:ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)|in "
+    r"(?:high school|"
     r"college|school|middle school|university|my (?:teens|twenties|20s)))",
     r"as a (?:kid|child|teen|teenager|young (?:man|woman|adult))|growing up|in (?:19|20)\d\d",
     r"(?:at )?(?:the )?age(?:d| of)? \d{1,2}|I was \d{1,2}|previously",
@@ -273,6 +287,11 @@ RECENT_CUE = compile_phrases(
 )
 # Where a new clause with its own subject starts, for past-time cues:
 # "my brother died two years ago and I want to die".
+# A sentence that dates the one before it: "That was nine years ago."
+DATED_BEFORE = re.compile(
+    r"(?i)\W*(?:but |and )?(?:that|this|it|all that|all of that)(?:'s| was| were| is)(?: all)? "
+    r"(?:\w+ ){0,3}(?:years?|months?|decades?|a (?:long )?(?:time|while)|ages|a lifetime) ago"
+)
 HISTORY_CLAUSE_BREAK = re.compile(
     r"(?i)(?:\band\b|\bso\b|\bbecause\b|\bcause\b|\bsince\b|\bafter\b|,)\s*(?=(?:and |so |then |"
     r"now )?(?:i|i'm|i’m|im|i've|i’ve|ive|i'd|i’d|he|she|they|we|you|it|my|there)\b)",

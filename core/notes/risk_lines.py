@@ -162,10 +162,22 @@ class Line:
         negated = _governs(lex.NEGATION_CUE, prefix) or bool(
             lex.POST_NEGATION.match(self.negmask, span[1], seg[1])
         )
-        past = _governs(lex.PAST_GOVERNOR, prefix) or bool(lex.PAST_TIME_CUE.search(words))
+        past = (
+            _governs(lex.PAST_GOVERNOR, prefix)
+            or bool(lex.PAST_TIME_CUE.search(words))
+            or self._dated_after(span)
+        )
         if negated:
             return "historical" if past or lex.NEGATED_HISTORY_CUE.search(words) else "denied"
         return "historical" if past and not lex.RECENT_CUE.search(words) else "disclosed"
+
+    def _dated_after(self, span: tuple[int, int]) -> bool:
+        """Whether the sentence after the one holding ``span`` dates it to the past: "I cut
+        my arms for a while. That was nine years ago." """
+        for (_, end), (start, after) in zip(self.sentences, self.sentences[1:], strict=False):
+            if end >= span[1]:
+                return bool(lex.DATED_BEFORE.match(self.text, start, after))
+        return False
 
     def _history_clause(self, seg: tuple[int, int], span: tuple[int, int]) -> tuple[int, int]:
         """The part of ``seg`` around ``span`` that has one subject, for time cues."""

@@ -103,7 +103,16 @@ def test_each_affirmation_counts(answer: str) -> None:
     assert disclosed(transcript) == {("suicidal_ideation", (1, 2))}
 
 
-@pytest.mark.parametrize("answer", ["No.", "No, never.", "Nah, not really.", "Nunca."])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "No.",
+        "No, never.",
+        "Nah, not really.",
+        "Nunca.",
+        "God no. I do this job because I love life.",
+    ],
+)
 def test_a_no_to_the_question_is_a_denial(answer: str) -> None:
     transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
     assert [f.status for f in detect_risks(transcript)] == ["denied"]
@@ -235,6 +244,21 @@ def test_neglect_and_intoxication_events_told_without_their_names(said: str, cat
     assert (category, (1,)) in disclosed(f"Client: {said}"), said
 
 
+def test_a_sentence_dating_the_one_before_makes_it_history() -> None:
+    transcript = "Client: I cut my arms for a few months. That was nine years ago. It stopped."
+    assert {(f.category, f.status) for f in detect_risks(transcript)} == {
+        ("self_harm", "historical")
+    }
+
+
+def test_what_will_you_do_is_not_a_plan_question_but_what_would_you_do_there_is() -> None:
+    opener = "Client: I keep thinking about ending it.\n"
+    weekend = f"{opener}Therapist: What will you do when it's handed in?\nClient: Sleep for a week."
+    assert ("plan_or_means", (2, 3)) not in disclosed(weekend)
+    there = f"{opener}Therapist: What would you do at the quarry?\nClient: Drive off the edge."
+    assert ("plan_or_means", (2, 3)) in disclosed(there)
+
+
 def test_wanting_to_sleep_and_not_come_round_is_a_wish_to_be_dead() -> None:
     assert disclosed("Client: I just wanted to go to sleep and not come round.") == {
         ("suicidal_ideation", (1,))
@@ -251,6 +275,9 @@ def test_wanting_to_sleep_and_not_come_round_is_a_wish_to_be_dead() -> None:
         "I work nights on a prison wing and on the wing one lad tried to hang himself.",
         "I had to take three children into care from a flat where mum was passed out drunk.",
         "In the play I have a monologue where she reads her goodbye letter to her son.",
+        "It was a hanging in a garage. When we got there I had to cut him down.",
+        "My essay is on a novel whose heroine throws herself under a train.",
+        "One caller last night told me exactly which bridge he'd picked.",
     ],
 )
 def test_someone_elses_story_is_not_the_clients_disclosure(said: str) -> None:
@@ -271,6 +298,10 @@ def test_someone_elses_story_is_not_the_clients_disclosure(said: str) -> None:
         "The rehab nurse is trying to kill me on the treadmill.",
         "My wife says I'll kill us all with the salt.",
         "I handed in my rifle to the police last spring, I don't want it in the house.",
+        "Sea swimming in January, it'd kill you, but I love it.",
+        "She could choke me out in a second, she's a black belt.",
+        "My mum will worry herself into an early grave.",
+        "My husband says I'll kill myself doing all these extra shifts.",
     ],
 )
 def test_an_idiom_is_not_a_disclosure(said: str) -> None:
