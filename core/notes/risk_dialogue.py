@@ -264,7 +264,7 @@ _REPEAT = compile_phrases(
     r"how long (?:have|has) (?:that|this)|the last time|how many times|and today",
 )
 _YES = re.compile(
-    r"(?i)^\W*(?:(?!no\b|nah\b|never\b|not\b|nope\b)\w+\W+){0,5}?"
+    r"(?i)^\W*(?:(?!no\b|nah\b|never\b|nope\b)\w+\W+){0,5}?"
     r"(?:yes|yeah|yep|yup|yea|ya|ye|aye|mm+(?=\W*$)|I'?m (?:thinking|"
     r"considering|planning) (?:about )?(?:it|that)|I'?ve (?:thought|been thinking) (?:about|"
     r"of) (?:it|that)|might (?:do|be)|sure|sometimes|some (?:days|nights|"

@@ -96,7 +96,7 @@ def test_an_affirmation_of_a_direct_question_is_a_disclosure_quoting_both_lines(
 @pytest.mark.parametrize(
     "answer", ["Yes.", "A bit.", "I have.", "Yeah, most nights.", "Sí.", "ye", "Mm.",
                "I'm thinking about it. Not doing it.", "I've thought about it a good deal.",
-               "Might do."]
+               "Might do.", "Not a plan. Just that thought, late at night."]
 )  # fmt: skip
 def test_each_affirmation_counts(answer: str) -> None:
     transcript = f"Therapist: Do you think about killing yourself?\nClient: {answer}"
