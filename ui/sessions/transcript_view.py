@@ -8,7 +8,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.notes.risk import RiskFlag
-from core.notes.speakers import split_speaker
+from core.notes.speakers import is_clinician, split_speaker
 from ui.theme import POSSIBLE_AMBER, RISK_RED, SPEAKER_COLOURS
 
 # A disclosure underlined in red; a possible risk (second screen) with a dotted amber line.
@@ -28,21 +28,22 @@ class TranscriptView(QTextBrowser):
 
     def show_transcript(self, transcript: str, flags: list[RiskFlag]) -> None:
         colours: dict[str, str] = {}
-        marked: dict[int, RiskFlag] = {}
+        marked: dict[int, tuple[str, str]] = {}  # line -> (status, the words to mark)
         for flag in flags:  # a disclosure's mark wins over a possible risk's on its line
-            if flag.status in STYLES and (flag.line not in marked or flag.status == "disclosed"):
-                marked[flag.line] = flag
+            for number, words in _marks(flag):
+                if flag.status in STYLES and (number not in marked or flag.status == "disclosed"):
+                    marked[number] = (flag.status, words)
         blocks = []
         lines = transcript.splitlines()
         for number, line in enumerate(lines, start=1):
             speaker, text = split_speaker(line)
             text = text.strip()
             body = html.escape(text)
-            shown = marked.get(number)
-            if shown is not None and shown.quote and shown.quote in text:
-                quote = html.escape(shown.quote)
-                style = STYLES[shown.status]
-                body = body.replace(quote, f'<span style="{style}">{quote}</span>', 1)
+            status, words = marked.get(number, ("", ""))
+            words = text if words == WHOLE_LINE else words
+            if words and words in text and not is_clinician(speaker):
+                quote = html.escape(words)
+                body = body.replace(quote, f'<span style="{STYLES[status]}">{quote}</span>', 1)
             if speaker:
                 colour = colours.setdefault(
                     speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)]
@@ -60,3 +61,17 @@ class TranscriptView(QTextBrowser):
         cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+
+WHOLE_LINE = "\0"  # marks the line's whole text
+
+
+def _marks(flag: RiskFlag) -> list[tuple[int, str]]:
+    """The lines a flag rests on, each with its part of the quote: a question and its
+    answer are quoted "Therapist: ... / ...", two client lines "... / ..."."""
+    if len(flag.lines) < 2:
+        return [(flag.line, flag.quote)]
+    parts = flag.quote.split(" / ")
+    if len(parts) != len(flag.lines):  # a statement read over two lines: both, whole
+        return [(n, WHOLE_LINE) for n in flag.lines]
+    return [(n, split_speaker(part)[1].strip()) for n, part in zip(flag.lines, parts, strict=True)]
