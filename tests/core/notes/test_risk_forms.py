@@ -244,6 +244,18 @@ def test_neglect_and_intoxication_events_told_without_their_names(said: str, cat
     assert (category, (1,)) in disclosed(f"Client: {said}"), said
 
 
+@pytest.mark.parametrize(
+    "said",
+    [
+        "He said he would kill me if I left.",
+        "He sent me a text saying he'd kill me if I told anyone.",
+        "He will kill me if I leave him.",
+    ],
+)
+def test_a_threat_to_kill_over_leaving_or_telling_is_abuse_not_an_idiom(said: str) -> None:
+    assert ("abuse", (1,)) in disclosed(f"Client: {said}"), said
+
+
 def test_a_sentence_dating_the_one_before_makes_it_history() -> None:
     transcript = "Client: I cut my arms for a few months. That was nine years ago. It stopped."
     assert {(f.category, f.status) for f in detect_risks(transcript)} == {
