@@ -34,11 +34,6 @@ _HOSPITAL = (
     r"(?:hospital|a&e|the er|the e\.?r\.?|emergency|intensive care|icu|itu|resus|"
     r"the ambulance|an ambulance|the back of an ambulance|a hospital bed|recovery)"
 )
-_CARER = (
-    r"(?:he|she|they|my (?:husband|wife|partner|boyfriend|girlfriend|son|daughter|"
-    r"brother|sister|mum|mom|dad|carer|ex|stepdad|stepmum|uncle|aunt|nephew|niece|"
-    r"grandson|granddaughter|in-laws?))"
-)
 _MONEY = (
     r"(?:pay|paycheck|pay ?cheque|wages?|salary|pension|pension card|benefits|money|savings|"
     r"bank card|card|cards|pin|account|allowance|universal credit|giro|disability money)"

@@ -288,12 +288,6 @@ _NO = re.compile(
 )
 
 
-def asked(text: str) -> _Question | None:
-    """The risk a clinician's turn asks about (its last question), if any."""
-    found = asked_all(text)
-    return found[0] if found else None
-
-
 _SENTENCE_START = re.compile(r"[.?!…]\s+")
 
 

@@ -211,7 +211,8 @@ class Line:
         self, phrases: Sequence[lex.Phrase], sentence: tuple[int, int], seg: tuple[int, int]
     ) -> Iterator[_Hit]:
         said = self.text[sentence[0] : sentence[1]]
-        reported: bool | None = None  # read once, at the first match
+        story: bool | None = None  # read once, at the first match
+        reported = False
         for phrase in phrases:
             if phrase.language not in self.languages:
                 continue
@@ -220,11 +221,14 @@ class Line:
                 subject = _nearest_subject(prefix)
                 if subject in _SKIP_SUBJECTS[phrase.subject]:
                     continue
-                if reported is None:
-                    reported = self._reported(sentence)
+                if story is None:
+                    story = self._story(sentence)
+                    # the whole sentence is the story's when it says nothing of the client
+                    # ("I", "my" outside the story's own words)
+                    reported = story and not _first_person(lex.REPORTED.sub(" ", said))
                 if reported or (phrase.category == "abuse" and not self.first_person):
                     continue  # someone else's story, not the client's own
-                if subject == "third" and self._story(sentence) and not _first_person(m[0]):
+                if subject == "third" and story and not _first_person(m[0]):
                     continue  # "I had to remove two kids from a home where mom was ..."
                 status = self.status(phrase, seg, m.span())
                 if status == "disclosed" and (
@@ -233,18 +237,9 @@ class Line:
                     status = "possible"  # for a clinician to weigh, not a disclosure
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
 
-    def _reported(self, sentence: tuple[int, int]) -> bool:
-        """Whether the sentence tells someone else's story ("an old gentleman on my
-        caseload ..."): it, or an earlier sentence of the line, sets one up, and it says
-        nothing of the client ("I", "my" outside the story's own words)."""
-        said = self.text[sentence[0] : sentence[1]]
-        if _first_person(lex.REPORTED.sub(" ", said)):
-            return False
-        return self._story(sentence)
-
     def _story(self, sentence: tuple[int, int]) -> bool:
         """Whether the sentence, or an earlier one of the line, sets up someone else's
-        story (a case, a film, a patient), whoever else it also speaks of."""
+        story ("an old gentleman on my caseload ...", a film, a call-out)."""
         for start, end in self.sentences:
             if lex.REPORTED.search(self.text[start:end]):
                 return True
