@@ -67,11 +67,9 @@ WHOLE_LINE = "\0"  # marks the line's whole text
 
 
 def _marks(flag: RiskFlag) -> list[tuple[int, str]]:
-    """The lines a flag rests on, each with its part of the quote: a question and its
-    answer are quoted "Therapist: ... / ...", two client lines "... / ..."."""
+    """The lines a flag rests on, each with the words to mark: the quote on its own line;
+    every line, whole, of a flag over several (a question and the answer that makes the
+    disclosure, a statement read over two lines; a clinician's line is never marked)."""
     if len(flag.lines) < 2:
         return [(flag.line, flag.quote)]
-    parts = flag.quote.split(" / ")
-    if len(parts) != len(flag.lines):  # a statement read over two lines: both, whole
-        return [(n, WHOLE_LINE) for n in flag.lines]
-    return [(n, split_speaker(part)[1].strip()) for n, part in zip(flag.lines, parts, strict=True)]
+    return [(number, WHOLE_LINE) for number in flag.lines]
