@@ -278,6 +278,13 @@ _YES = re.compile(
     r"\b"
 )
 _LONG_AGO = re.compile(r"(?i)\bago\b|\bhace\b|years back|when I was")
+# "When did you last...?" "Not since 2018.": a risk of the past, not of now.
+_NOT_SINCE = re.compile(
+    r"(?i)^\W*(?:no,?\s+)?(?:not since|not for (?:years|ages|a long time|a good while)|"
+    r"desde hace años no|hace años que no)\b"
+)
+# "No one. Totally safe.": "no one" hurts the client, which is not "no, I am not safe".
+_NOBODY = re.compile(r"(?i)^\W*(?:no[- ]one|nobody|nadie)\b")
 _NO = re.compile(
     # "No despertarme" (not to wake up) is an answer, not a denial: a Spanish "no" before
     # an infinitive negates the verb
@@ -397,7 +404,8 @@ def _answered(
         follows = last is not None and reply.number - last.line <= 4
         follow_up = _REPEAT.search(question.text) or _OPEN_FOLLOW_UP.search(question.text)
         if last is not None and follows and follow_up and said != "no":
-            return RiskFlag(last.category, "disclosed", "", 0, reply.speaker, last.construct)
+            then: RiskStatus = "historical" if _NOT_SINCE.match(reply.text) else "disclosed"
+            return RiskFlag(last.category, then, "", 0, reply.speaker, last.construct)
         return None
     kind = asked_for.kind
     if kind == "open_in_context":
@@ -406,7 +414,13 @@ def _answered(
         kind = "open"
     status: RiskStatus | None = None
     if kind == "inverted":
-        status = "disclosed" if said == "no" else None
+        later = question.text[_last_end(asked_for, question.text) :]
+        plain = not _NOBODY.match(reply.text) and later.count("?") <= 1
+        # a "no" answers the last question asked: after "are you safe at home? Is anyone
+        # hurting you?" it means safe
+        status = "disclosed" if said == "no" and plain else None
+    elif kind == "open" and _NOT_SINCE.match(reply.text):
+        status = "historical"
     elif said == "yes" or (kind == "open" and said == "other"):
         past = asked_for.construct == "past_attempt" and _LONG_AGO.search(reply.text)
         status = "historical" if past else "disclosed"
@@ -415,6 +429,11 @@ def _answered(
     if status is None:
         return None
     return RiskFlag(asked_for.category, status, "", 0, reply.speaker, asked_for.construct)
+
+
+def _last_end(question: _Question, text: str) -> int:
+    """Where the last mention of ``question`` in ``text`` ends."""
+    return max((m.end() for m in question.pattern.finditer(text)), default=0)
 
 
 LOOK_BACK_LINES = 6  # how far before a disclosure its preparation may have been told

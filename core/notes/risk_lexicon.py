@@ -25,7 +25,8 @@ Subject = Literal["any", "self", "agent"]
 def compile_phrases(*phrases: str) -> re.Pattern[str]:
     """One case-insensitive pattern matching any of ``phrases`` as whole words."""
     body = "|".join(p.replace("'", "['’]?") for p in phrases)
-    return re.compile(rf"(?<![\w'’])(?:{body})(?![\w’]|'\w)", re.IGNORECASE)
+    # not inside a word or after a contraction's apostrophe; after a quotation mark, yes
+    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{body})(?![\w’]|'\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,13 @@ IDIOM = compile_phrases(
     r"literally (?:going to |gonna )?(?:die|dying|dead)|(?:going to|gonna) die (?:of|if|when|"
     r"because|laughing)",
     r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
+    # a chore as the condition: "she'll kill me if I don't bring the trifle"
+    r"(?:she|he|they|mum|mom|mam|dad)(?:'ll|'d| will| would)(?: have to| actually)? kill me "
+    r"if I (?:don't|didn't|do not|forget|make|miss|spill|eat|wear|bring|lose|break)",
+    # the thing, not a person, will kill: "the worry will kill me", "this heat will"
+    r"(?:the|this|that) (?!man\b|guy\b|bloke\b|boyfriend\b|husband\b|partner\b|dealer\b|"
+    r"lad\b|woman\b|girl\b)\w+ (?:will|'ll|is going to|is gonna) (?:kill|finish) me(?: off)?",
+    r"(?:(?<=[.!?] )|^)kill me(?=[.!])",
     r"it(?:'d| would|'ll| will) kill you|choke (?:me|him|her|them|you) out|(?:worry|work|"
     r"drink|eat|smoke|drive) (?:herself|himself|myself|themselves|yourself|me|her|him) "
     r"into an early grave",
@@ -204,9 +212,13 @@ VENTING_VERB = compile_phrases(
     r"(?:one more time|again)[,.]? I'?ll (?:kill|murder) (?:him|her|them)|nearly killed (?:him|"
     r"her|them)",
     r"(?:I'?ll|I could) swing for (?:him|her|them)",
+    r"I'?ll (?:kill|murder) (?:him|her|them|you)(?:,? \w+)? if (?:he|she|they|you)\b[^.!?]{0,60}"
+    r"\bagain",
 )
 # Said outright to be no literal statement: a disclosure becomes a possible risk.
 NOT_LITERAL = compile_phrases(
+    r"not literally|figuratively|metaphorically|(?:just |only )?an expression|(?:en )?plan "
+    r"metáfora|en sentido figurado|"
     r"not literally|(?:only|just) (?:joking|kidding|messing)|I'?m (?:joking|kidding)|"
     r"figure of speech|(?:no|not) (?:en serio|literal(?:mente)?)|es broma|(?:solo|sólo) "
     r"bromeaba",

@@ -21,6 +21,7 @@ from core.notes import risk_constructs, risk_phrases, risk_phrases_es
 from core.notes import risk_lexicon as lex
 from core.notes.risk_flags import RANK, RiskFlag, RiskStatus
 from core.notes.risk_lexicon import RiskCategory
+from core.notes.risk_quotes import others_quotes, quotations
 from core.notes.speakers import split_speaker
 
 _MAX_QUOTE = 240
@@ -67,6 +68,10 @@ def _first_person(text: str) -> bool:
     return any(w in lex.FIRST_PERSON for w in _words(text))
 
 
+def _you(text: str) -> bool:
+    return any(w in lex.YOU_WORDS for w in _words(text))
+
+
 def _words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
@@ -107,9 +112,16 @@ _SKIP_SUBJECTS: dict[lex.Subject, frozenset[str]] = {
 def _nearest_subject(prefix: str) -> str | None:
     """The kind of the last person word before a phrase: self, you, thing or third."""
     for word in reversed(_words(prefix)):
-        for kind, words in _PERSON_KINDS:
-            if word in words:
-                return kind
+        if (kind := _person(word)) is not None:
+            return kind
+    return None
+
+
+def _person(word: str) -> str | None:
+    """The kind of a person word (self, you, thing or third), or None."""
+    for kind, words in _PERSON_KINDS:
+        if word in words:
+            return kind
     return None
 
 
@@ -142,6 +154,28 @@ class Line:
         self.sentences = [
             s for s in _spans(text, 0, len(text), SENTENCE_END) if text[s[0] : s[1]].strip()
         ]
+
+    @functools.cached_property
+    def quotations(self) -> list[tuple[int, int]]:
+        return quotations(self.text)
+
+    def _opening(self, at: int) -> int:
+        """Where the quotation holding ``at`` starts (after its mark), or 0."""
+        return max((a + 1 for a, b in self.quotations if a < at < b), default=0)
+
+    @functools.cached_property
+    def others_quotes(self) -> list[tuple[int, int]]:
+        """Spans quoting someone other than the client ("she goes, 'I want to die'")."""
+        return others_quotes(self.text, _person)
+
+    def _others_words(self, span: tuple[int, int], category: RiskCategory) -> bool:
+        """Whether ``span`` is someone else's quoted words. A threat quoted at "you"
+        ("he said, 'I'll kill you if you leave'") stays: it may be made to the client."""
+        for start, end in self.others_quotes:
+            if start <= span[0] and span[1] <= end:
+                said = self.text[start:end]
+                return not (category in ("violence", "abuse") and _you(said))
+        return False
 
     def is_question(self, start: int, end: int) -> bool:
         """A question to the listener: ends with "?", says nothing of "I" or "my", and is
@@ -217,8 +251,9 @@ class Line:
             if phrase.language not in self.languages:
                 continue
             for m in phrase.pattern.finditer(self.masked, seg[0], seg[1]):
-                prefix = self.masked[max(seg[0], m.start() - _WINDOW) : m.start()]
-                subject = _nearest_subject(prefix)
+                # words in a quotation have their subject inside it
+                opening = max(seg[0], m.start() - _WINDOW, self._opening(m.start()))
+                subject = _nearest_subject(self.masked[opening : m.start()])
                 if subject in _SKIP_SUBJECTS[phrase.subject]:
                     continue
                 if story is None:
@@ -230,6 +265,8 @@ class Line:
                     continue  # someone else's story, not the client's own
                 if subject == "third" and story and not _first_person(m[0]):
                     continue  # "I had to remove two kids from a home where mom was ..."
+                if self._others_words(m.span(), phrase.category):
+                    continue  # "my sister goes, 'I just want to die'"
                 status = self.status(phrase, seg, m.span())
                 if status == "disclosed" and (
                     self._hyperbole(phrase, said) or lex.NOT_LITERAL.search(self.text)

@@ -323,3 +323,69 @@ def test_an_idiom_is_not_a_disclosure(said: str) -> None:
 def test_only_a_plan_or_means_is_still_a_disclosure() -> None:
     transcript = "Therapist: Have you done anything to get ready?\nClient: I gave my dog away."
     assert disclosed(transcript) == {("plan_or_means", (1, 2))}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She rang me sobbing and she goes, 'I just want to die, Jo, I can't do this any more.'",
+        "His mate had texted, 'I'm going to end it tonight, tell mum I'm sorry.'",
+        "When I was doing her obs she told me, 'I took all my pills, all of them.'",
+        'He kept saying, "I jumped, I wanted it over, why am I still here?"',
+        "Y me dijo, tal cual: «Me corto cuando ya no puedo más».",
+        "My brother told me last month, 'I thought about ending it, but gaming kept me going.'",
+    ],
+)
+def test_someone_elses_quoted_words_are_not_the_clients_disclosure(said: str) -> None:
+    assert disclosed(f"Client: {said}") == set(), said
+
+
+@pytest.mark.parametrize(
+    ("said", "category"),
+    [
+        ("I told my sister, 'I want to die, I can't do this any more.'", "suicidal_ideation"),
+        ("He grabbed my arm and said, 'I'll kill you if you leave.'", "violence"),
+        ("She says it's nothing, but I said, 'I've been cutting again.'", "self_harm"),
+    ],
+)
+def test_the_clients_own_quoted_words_and_a_threat_at_them_stay(said: str, category: str) -> None:
+    assert (category, (1,)) in disclosed(f"Client: {said}"), said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "And my sister says she'll kill me if I don't bring the trifle to Christmas.",
+        "Mam says the worry will kill me.",
+        "I'll kill him if he leaves the lid off the toothpaste again.",
+    ],
+)
+def test_a_chore_threat_and_a_thing_that_will_kill_are_idioms(said: str) -> None:
+    assert ("violence", (1,)) not in disclosed(f"Client: {said}"), said
+    assert ("abuse", (1,)) not in disclosed(f"Client: {said}"), said
+
+
+def test_said_to_be_figurative_is_a_possible_risk_not_a_disclosure() -> None:
+    flags = detect_risks("Client: Sometimes I want to kill them all. Figuratively. I love them.")
+    assert [(f.category, f.status) for f in flags] == [("violence", "possible")]
+
+
+def test_a_no_answers_the_last_question_asked() -> None:
+    safe = (
+        "Therapist: Are you safe at home? Is anyone hurting you, or controlling you?\n"
+        "Client: No, not at all. I live alone with my cat."
+    )
+    assert "abuse" not in categories(safe)
+    nobody = "Therapist: Are you safe at home, no one hurting you?\nClient: No one. Totally safe."
+    assert "abuse" not in categories(nobody)
+
+
+def test_not_since_a_year_long_gone_is_history() -> None:
+    transcript = (
+        "Client: I had thoughts of suicide after the redundancy, years ago.\n"
+        "Therapist: And when did you last have any?\n"
+        "Client: Not since early 2018."
+    )
+    assert ("suicidal_ideation", "disclosed") not in {
+        (f.category, f.status) for f in detect_risks(transcript)
+    }
