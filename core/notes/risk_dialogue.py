@@ -288,10 +288,11 @@ _NOBODY = re.compile(r"(?i)^\W*(?:no[- ]one|nobody|nadie)\b")
 _NO = re.compile(
     # "No despertarme" (not to wake up) is an answer, not a denial: a Spanish "no" before
     # an infinitive negates the verb
-    r"(?i)^\W*(?:(?:oh|god|gosh|lord|good lord|christ|hell|well|um+|uh+|er+|honestly|look|"
-    r"ha|haha|lol|dios|ay)\W+)*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
+    r"(?i)^\W*(?:(?:oh|god|gosh|goodness|heavens|good heavens|lord|good lord|christ|hell|"
+    r"well|um+|uh+|er+|hmm+|honestly|look|ha|haha|lol|dios|ay|uy|pues|mira|bueno|qué va|"
+    r"dear|love|mate|man|ma'am|sir|miss)\W+)*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
     r"not really|not at all|no way|i (?:don't(?! know)|haven't|wouldn't|won't|didn't)|i'd never|"
-    r"not like that|(?:i )?can'?t promise|nunca|jamás|para nada|de ninguna manera)"
+    r"not like that|(?:i )?can'?t promise|nunca|jamás|para nada|de ninguna manera|qué va)"
 )
 
 

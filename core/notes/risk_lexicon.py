@@ -72,8 +72,11 @@ IDIOM = compile_phrases(
     r"choked (?:me )?up|kicked me (?:out|off)",
     r"(?:career|social|political|professional|financial) suicide|kill(?:ed|ing)? myself laughing",
     r"suicide (?:prevention|awareness|rates?|statistics|research|training)",
-    r"suicide (?:risk )?(?:screen|screening|liaison|team)|self[- ]harm (?:liaison|team|"
-    r"service|nurse|training)",
+    r"(?:suicide|self[- ]harm|overdose|risk) (?:risk )?(?:screen|screening|liaison|team|"
+    r"assessments?|service|nurse|training|clinic|unit|pathway|protocol|policy|audit|"
+    r"helpline|questions?|forms?|paperwork|referrals?|exclusions?|prevention|awareness)",
+    r"drown(?:ing|ed)? (?:myself|my sorrows) in (?!the\b|a\b|an\b|my bath\b)\w+",
+    r"(?:she|he|they)(?:'ll|'d| will| would) kill me if I \w+(?: \w+)? again",
     r"domestic violence (?:training|awareness|prevention|research|programs?|course|workshop)",
     r"suicide (?:squad|doors|sprints?|drills?|mission)",
     r"overdos(?:e|ed|ing) on (?:coffee|caffeine|chocolate|sugar|netflix|tv|candy|junk food|"
@@ -112,6 +115,10 @@ IDIOM = compile_phrases(
     r"literally (?:going to |gonna )?(?:die|dying|dead)|(?:going to|gonna) die (?:of|if|when|"
     r"because|laughing)",
     r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
+    r"sick to death|bored to death|scared to death|frightened to death|worried to death",
+    r"(?:'d|would|will|'ll) kill me otherwise",
+    r"me cort[ée] (?:\w+ )?(?:picando|pelando|cortando|afeitándome|rebanando|cocinando)|(?:esta |la |"
+    r"el |este )?(?:corbata|camisa|cuello|pantal[óo]n|cintur[óo]n) me (?:ahorca|aprieta|mata)",
     # a chore as the condition: "she'll kill me if I don't bring the trifle"
     r"(?:she|he|they|mum|mom|mam|dad)(?:'ll|'d| will| would)(?: have to| actually)? kill me "
     r"if I (?:don't|didn't|do not|forget|make|miss|spill|eat|wear|bring|lose|break)",
@@ -217,7 +224,8 @@ VENTING_VERB = compile_phrases(
 )
 # Said outright to be no literal statement: a disclosure becomes a possible risk.
 NOT_LITERAL = compile_phrases(
-    r"not literally|figuratively|metaphorically|(?:just |only )?an expression|(?:en )?plan "
+    r"(?:(?<=[.!?] )|^)(?:joking|kidding|joke only|only joking|just joking|(?:es )?(?:una )?"
+    r"broma)(?=[.!,])|figuratively|metaphorically|(?:just |only )?an expression|(?:en )?plan "
     r"metáfora|en sentido figurado|"
     r"not literally|(?:only|just) (?:joking|kidding|messing)|I'?m (?:joking|kidding)|"
     r"figure of speech|(?:no|not) (?:en serio|literal(?:mente)?)|es broma|(?:solo|sólo) "
@@ -260,8 +268,11 @@ NEGATION_RAISERS = frozenset(
 POST_NEGATION = re.compile(
     r"(?i)[\s,]*(?:(?:is|was|'s|’s|would be)\s+(?:not|never)\s+|isn['’]?t\s+|wasn['’]?t\s+)"
     r"(?:an option|the answer|something I(?:['’]?d| would)?\s+(?:ever\s+)?(?:do|consider))"
-    r"|[\s,]*is (?:off the table|out of the question)",
+    r"|[\s,]*is (?:off the table|out of the question)"
+    r"|\s+no(?=[.!;]|$)",  # "nostalgia sí, ganas de morirme no."
 )
+# A question the client asks themselves and answers "no": "Do I want to die? No."
+ANSWERED_NO = re.compile(r"(?i)\W*(?:no|nah|nope|never|not at all|nunca|para nada)\b")
 # Past-time adverbials: anywhere in the phrase's clause ("years ago I tried ...").
 PAST_TIME_CUE = compile_phrases(
     r"(?:\d+|a few|few|several|many|some|two|three|four|five|six|seven|eight|nine|ten|"

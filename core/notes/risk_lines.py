@@ -268,11 +268,20 @@ class Line:
                 if self._others_words(m.span(), phrase.category):
                     continue  # "my sister goes, 'I just want to die'"
                 status = self.status(phrase, seg, m.span())
+                if status == "disclosed" and self._answered_no(sentence):
+                    status = "denied"  # "But do I want to die? No."
                 if status == "disclosed" and (
                     self._hyperbole(phrase, said) or lex.NOT_LITERAL.search(self.text)
                 ):
                     status = "possible"  # for a clinician to weigh, not a disclosure
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
+
+    def _answered_no(self, sentence: tuple[int, int]) -> bool:
+        """Whether ``sentence`` is a question the next sentence answers "no"."""
+        if not self.text[sentence[0] : sentence[1]].rstrip().endswith("?"):
+            return False
+        after = [s for s in self.sentences if s[0] >= sentence[1]]
+        return bool(after) and bool(lex.ANSWERED_NO.match(self.text, after[0][0], after[0][1]))
 
     def _story(self, sentence: tuple[int, int]) -> bool:
         """Whether the sentence, or an earlier one of the line, sets up someone else's

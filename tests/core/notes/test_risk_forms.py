@@ -389,3 +389,41 @@ def test_not_since_a_year_long_gone_is_history() -> None:
     assert ("suicidal_ideation", "disclosed") not in {
         (f.category, f.status) for f in detect_risks(transcript)
     }
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I think about death like anyone. But do I want to die? No. I have my mother to look after.",
+        "Nostalgia sí, ganas de morirme no. Quiero volver un día.",
+    ],
+)
+def test_a_question_the_client_answers_no_is_a_denial(said: str) -> None:
+    flags = detect_risks(f"Client: {said}")
+    assert flags and {f.status for f in flags} == {"denied"}, said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I'm going to drown myself in mojitos this weekend.",
+        "I do the self-harm assessments all day, I know the questions by heart.",
+        "Mi vieja would kill me otherwise, jaja.",
+        "Esta corbata me ahorca, tengo que aflojarla.",
+        "Me corté picando cebolla el sábado, dos puntadas.",
+    ],
+)
+def test_more_idioms_and_work_talk_are_not_disclosures(said: str) -> None:
+    assert disclosed(f"Client: {said}") == set(), said
+
+
+def test_joking_said_outright_makes_a_possible_risk() -> None:
+    flags = detect_risks("Client: I want to die every time I see that lechon. Joke only.")
+    assert {f.status for f in flags} == {"possible"}
+
+
+@pytest.mark.parametrize("reply", ["Oh, goodness, no. I'm eighty-three.", "Qué va, para nada."])
+def test_a_no_after_an_interjection_is_a_denial(reply: str) -> None:
+    question = "Therapist: Have you had any thoughts of ending your life?"
+    flags = detect_risks(f"{question}\nClient: {reply}")
+    assert {(f.category, f.status) for f in flags} == {("suicidal_ideation", "denied")}, reply
