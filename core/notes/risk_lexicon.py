@@ -117,8 +117,9 @@ IDIOM = compile_phrases(
     r"kill me,? but|kill me now|shoot me now|(?:just )?shoot me(?=[.!])",
     r"sick to death|bored to death|scared to death|frightened to death|worried to death",
     r"(?:'d|would|will|'ll) kill me otherwise",
-    r"me cort[ée] (?:\w+ )?(?:picando|pelando|cortando|afeitándome|rebanando|cocinando)|(?:esta |la |"
-    r"el |este )?(?:corbata|camisa|cuello|pantal[óo]n|cintur[óo]n) me (?:ahorca|aprieta|mata)",
+    r"me cort[ée] (?:\w+ )?(?:picando|pelando|cortando|afeitándome|rebanando|cocinando)",
+    r"(?:esta |la |el |este )?(?:corbata|camisa|cuello|pantal[óo]n|cintur[óo]n) me (?:ahorca|"
+    r"aprieta|mata)",
     # a chore as the condition: "she'll kill me if I don't bring the trifle"
     r"(?:she|he|they|mum|mom|mam|dad)(?:'ll|'d| will| would)(?: have to| actually)? kill me "
     r"if I (?:don't|didn't|do not|forget|make|miss|spill|eat|wear|bring|lose|break)",

@@ -394,7 +394,7 @@ def test_not_since_a_year_long_gone_is_history() -> None:
 @pytest.mark.parametrize(
     "said",
     [
-        "I think about death like anyone. But do I want to die? No. I have my mother to look after.",
+        "I think about death like anyone. But do I want to die? No. I have my mother to mind.",
         "Nostalgia sí, ganas de morirme no. Quiero volver un día.",
     ],
 )
