@@ -6,10 +6,12 @@ together with that question ("Therapist: ... Client: ..."). A sentence encoder
 (all-MiniLM-L6-v2, run by llama.cpp: ``core.llm.embedder``) turns each window into a
 vector; a small classifier (``core.notes.risk_screen_head``, trained by
 ``lab/train_risk_screen.py`` on utterances and transcripts written for it, never on the
-evaluation set) gives the probability of each screened construct and of none. A window
-whose probability of some risk passes the head's threshold becomes a "possible" flag,
-unless the lexicon already flagged that line (disclosed, historical or denied): it is
-shown for review already.
+evaluation set) gives the probability of each screened construct and of none, and a word
+reader (``core.notes.risk_screen_words``) a second probability of some risk from the
+window's wording; the two are averaged. A window whose probability of some risk passes
+the head's threshold (a lower one within a few lines after a lexicon flag) becomes a
+"possible" flag, unless the lexicon already flagged that line (disclosed, historical or
+denied): it is shown for review already.
 
 The net never depends on it: with no encoder installed ``detect_risks`` is the whole net.
 Stateless apart from the encoder it is given; numpy only; never imports Qt.
@@ -62,10 +64,16 @@ def windows(transcript: str) -> list[Window]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A line's likeliest risk reading and how likely the screen finds some risk there."""
+    """A line's likeliest risk reading and how likely the screen finds some risk there;
+    ``context``: whether the lexicon flagged one of the few lines before it."""
 
     risk: float
     flag: RiskFlag
+    context: bool = False
+
+
+CONTEXT_LINES = 4  # a line this close after a lexicon flag is read in that context
+_CONTEXT_STATUSES = ("disclosed", "historical", "possible")
 
 
 class RiskScreen:
@@ -75,20 +83,22 @@ class RiskScreen:
         self._embed = embed
         self.head = head
         self._risk_labels = [i for i, label in enumerate(head.labels) if label != NONE]
-        self._none = head.labels.index(NONE)
 
     def candidates(self, transcript: str, flags: Sequence[RiskFlag]) -> list[Candidate]:
         """Each client line's likeliest risk reading, with its probability, whatever the
         threshold, in line order; lines the lexicon's ``flags`` rest on are not read
         again (they are already shown for review)."""
         seen = {line for flag in flags for line in flag.lines}  # already for review
+        raised = {line for flag in flags if flag.status in _CONTEXT_STATUSES for line in flag.lines}
         readings = windows(transcript)
         if not readings:
             return []
-        probabilities = self.head.probabilities(self._embed([w.text for w in readings]))
+        texts = [w.text for w in readings]
+        probabilities = self.head.probabilities(self._embed(texts))
+        risks = self.head.risks(texts, probabilities)
         best: dict[int, Candidate] = {}
-        for window, row in zip(readings, probabilities, strict=True):
-            risk = 1.0 - float(row[self._none])
+        for window, row, reading in zip(readings, probabilities, risks, strict=True):
+            risk = float(reading)
             label = self.head.labels[max(self._risk_labels, key=lambda i: row[i])]
             category = CONSTRUCT_CATEGORY[label]
             number = window.turn.number
@@ -98,9 +108,16 @@ class RiskScreen:
             if kept is None or risk > kept.risk:
                 quote = window.turn.text.strip()
                 flag = RiskFlag(category, "possible", quote, number, window.turn.speaker, label)
-                best[number] = Candidate(risk, flag)
+                context = any(number - CONTEXT_LINES <= line < number for line in raised)
+                best[number] = Candidate(risk, flag, context)
         return [best[number] for number in sorted(best)]
 
     def findings(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
-        """ "Possible risk" flags, one per line at most, in line order."""
-        return [c.flag for c in self.candidates(transcript, flags) if c.risk >= self.head.threshold]
+        """ "Possible risk" flags, one per line at most, in line order. A line just after
+        one the lexicon flagged is held to the head's context threshold (lower: what
+        follows a disclosure often continues it in words that say nothing alone)."""
+        return [
+            c.flag
+            for c in self.candidates(transcript, flags)
+            if c.risk >= (self.head.context_threshold if c.context else self.head.threshold)
+        ]

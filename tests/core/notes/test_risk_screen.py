@@ -6,6 +6,7 @@ are checked too."""
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from core.notes.risk_flags import CONSTRUCT_CATEGORY
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import SCREEN_MODEL_NAME, RiskScreen, windows
 from core.notes.risk_screen_head import HEAD_FILE, NONE, HeadError, load_head
+from core.notes.risk_screen_words import WordReader, features
 
 TRANSCRIPT = """Therapist: How was the week?
 Client: Long. Work was busy and the car broke down again.
@@ -36,6 +38,8 @@ def test_the_shipped_classifier_loads_and_knows_every_construct() -> None:
     assert head.encoder == SCREEN_MODEL_NAME
     assert set(head.labels) == set(CONSTRUCT_CATEGORY) | {NONE}
     assert head.mean.shape == (384,) and 0.5 <= head.threshold < 1.0
+    assert head.words is not None and head.words.buckets == 1 << 18
+    assert 0.25 <= head.context_threshold <= head.threshold
     probabilities = head.probabilities(np.zeros((2, 384), np.float32))
     assert probabilities.shape == (2, len(head.labels))
     assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
@@ -154,3 +158,76 @@ def test_the_real_screen_leaves_small_talk_alone_and_reads_a_paraphrase() -> Non
     candidates = screen.candidates(small_talk, [])
     risky = "Client: I keep thinking everyone would be better off if I just wasn't around.\n"
     assert max(c.risk for c in screen.candidates(risky, [])) > max(c.risk for c in candidates)
+
+
+def test_the_word_reader_hashes_the_same_way_every_time_and_within_its_buckets() -> None:
+    first = features("I took ALL my pills, the whole box", 1 << 12)
+    assert np.array_equal(first, features("i took all my pills, the whole box", 1 << 12))
+    assert first.size and first.min() >= 0 and first.max() < 1 << 12
+    assert list(first) == sorted(set(first))
+    assert features("", 1 << 12).size == 0
+
+
+def test_the_word_reader_weighs_the_buckets_of_what_it_learnt() -> None:
+    buckets = 1 << 14
+    weights = np.zeros(buckets, np.float32)
+    weights[features("pills drawer", buckets)] = 1.0
+    reader = WordReader(weights, -2.0)
+    risky, plain = reader.risks(["the pills in the drawer", "the bread in the oven"])
+    assert risky > 0.5 > plain
+    assert reader.risks([""])[0] == pytest.approx(1 / (1 + np.exp(2.0)))
+
+
+def test_the_screen_averages_the_network_and_the_word_reader(tiny_encoder: Path) -> None:
+    embed = Embedder(tiny_encoder)
+    doubtful = WordReader(np.zeros(1 << 10, np.float32), -30.0)  # sure there is no risk
+    network_only = head_for("nssi", threshold=0.4)
+    averaged = replace(network_only, words=doubtful)
+    risks = [c.risk for c in RiskScreen(embed, averaged).candidates(TRANSCRIPT, [])]
+    assert risks and all(r == pytest.approx(0.5, abs=1e-3) for r in risks)
+    assert RiskScreen(embed, averaged).findings(TRANSCRIPT, [])  # 0.5 passes 0.4
+    assert not RiskScreen(embed, replace(averaged, threshold=0.6)).findings(TRANSCRIPT, [])
+
+
+def test_a_head_with_a_word_reader_round_trips_and_one_without_still_loads(
+    tmp_path: Path,
+) -> None:
+    rng = np.random.default_rng(2)
+    words = WordReader(rng.normal(size=1 << 10).astype(np.float32), 0.25)
+    head = replace(head_for("nssi"), words=words)
+    path = tmp_path / "head.json"
+    path.write_text(json.dumps(head.to_json()), encoding="utf-8")
+    again = load_head(path)
+    assert again.words is not None and again.words.bias == 0.25
+    texts = ["I keep the blades in my pencil case", "We went to the beach"]
+    assert np.allclose(again.words.risks(texts), words.risks(texts), atol=1e-2)
+    older = {k: v for k, v in head_for("nssi").to_json().items() if k != "words"}
+    path.write_text(json.dumps({**older, "format": 2}), encoding="utf-8")
+    assert load_head(path).words is None
+    broken = {**head.to_json(), "words": {"weights": older["mean"], "bias": older["mean"]}}
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(HeadError):
+        load_head(path)
+
+
+def test_a_line_just_after_a_lexicon_flag_is_held_to_the_lower_threshold(
+    tiny_encoder: Path,
+) -> None:
+    transcript = (
+        "Client: I want to kill myself.\n"
+        "Client: The chain is still on the boat, in the shed.\n"
+        "Therapist: And the weekend?\n"
+        "Client: We went to the coast, the weather was lovely.\n"
+        "Therapist: Good.\n"
+        "Therapist: Anything else this week?\n"
+        "Client: My sister visited and we cooked a big dinner together.\n"
+    )
+    doubtful = WordReader(np.zeros(1 << 10, np.float32), -30.0)
+    head = replace(head_for("nssi", threshold=0.6), words=doubtful)  # every window reads 0.5
+    screen = RiskScreen(Embedder(tiny_encoder), head)
+    flags = detect_risks(transcript)
+    assert [f.lines for f in flags] == [(1,)]
+    assert screen.findings(transcript, flags) == []
+    after = RiskScreen(Embedder(tiny_encoder), replace(head, after_flag=0.4))
+    assert [f.line for f in after.findings(transcript, flags)] == [2, 4]  # not 7: too far
+    assert [c.context for c in after.candidates(transcript, flags)] == [True, True, False]
