@@ -36,6 +36,7 @@ from core.llm.embedder import Embedder
 from core.notes.risk import RiskCategory, detect_risks
 from core.notes.risk_dialogue import asked_all
 from core.notes.risk_lines import read_line
+from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import SCREEN_MODEL_NAME, RiskScreen, load_head, windows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -74,10 +75,11 @@ def transcripts(part: str | Path, show: bool) -> None:
         print(f"(no second screen: {ENCODER} is not installed; `make` installs it)")
         return
 
+    net = RiskNet(screen=screen)
+
     def both(text: str) -> list[risk_transcripts.Flag]:
-        flags = detect_risks(text)
-        flags += screen.findings(text, flags)
-        return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in flags]
+        # the lexicon's flags (those the screen doubts shown as possible) and the screen's
+        return [risk_transcripts.Flag(f.category, f.status, f.lines) for f in net.flags(text)]
 
     print()
     name = f"{label} part, lexicon + second screen (threshold {screen.head.threshold})"
@@ -121,7 +123,7 @@ def speed() -> None:
         return
     flags = detect_risks(text)
     screen.findings("Client: warm-up line for the encoder", [])
-    took = _best_of(1, lambda: screen.findings(text, flags))
+    took = _best_of(1, lambda: screen.review(text, flags))
     print(f"  second screen ({len(windows(text))} windows): {took:.1f} s, "
           f"{took / best:.0f} times the lexicon's time")  # fmt: skip
 

@@ -12,7 +12,7 @@ transcripts at or under the allowed rate, and the pair that finds the most discl
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import risk_transcripts
@@ -27,11 +27,13 @@ CONTEXT_FLOOR = 0.25  # just after a flag, never below one chance in four
 
 @dataclass(frozen=True)
 class Reading:
-    """A transcript, the lexicon's flags and a screen's candidates for it."""
+    """A transcript, the lexicon's flags, a screen's candidates for it and its reading
+    of every client line (those the lexicon flagged too)."""
 
     transcript: dict[str, Any]
     flags: tuple[RiskFlag, ...]
     candidates: tuple[Candidate, ...]
+    line_risks: dict[int, float] = field(default_factory=dict)
 
 
 def read(screen: RiskScreen, transcripts: Sequence[dict[str, Any]]) -> list[Reading]:
@@ -39,8 +41,51 @@ def read(screen: RiskScreen, transcripts: Sequence[dict[str, Any]]) -> list[Read
     for item in transcripts:
         text = "\n".join(item["lines"])
         flags = detect_risks(text)
-        readings.append(Reading(item, tuple(flags), tuple(screen.candidates(text, flags))))
+        every = {c.flag.line: c.risk for c in screen.candidates(text, [])}
+        readings.append(Reading(item, tuple(flags), tuple(screen.candidates(text, flags)), every))
     return readings
+
+
+@dataclass(frozen=True)
+class Doubts:
+    """What a doubt level does to the lexicon's disclosures: how many it would show as
+    possible, of those on risk-free transcripts (false) and of those that are a labelled
+    disclosure (true)."""
+
+    false: int
+    false_total: int
+    true: int
+    true_total: int
+
+
+def doubts(readings: Sequence[Reading], doubt: float) -> Doubts:
+    false = false_total = true = true_total = 0
+    for reading in readings:
+        for flag in reading.flags:
+            if flag.status != "disclosed":
+                continue
+            risks = [reading.line_risks[n] for n in flag.lines if n in reading.line_risks]
+            doubted = bool(risks) and max(risks) < doubt
+            if reading.transcript["risk_free"]:
+                false_total += 1
+                false += doubted
+            elif _labelled(flag, reading.transcript):
+                true_total += 1
+                true += doubted
+    return Doubts(false, false_total, true, true_total)
+
+
+def _labelled(flag: RiskFlag, transcript: dict[str, Any]) -> bool:
+    """Whether ``flag`` is on the lines of a labelled disclosure of its category."""
+    for disclosure in transcript["disclosures"]:
+        construct = disclosure["construct"]
+        categories = {
+            risk_transcripts.CATEGORY[construct],
+            *risk_transcripts.ALSO.get(construct, ()),
+        }
+        if flag.category in categories and set(flag.lines) & set(disclosure["lines"]):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

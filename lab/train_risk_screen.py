@@ -202,6 +202,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--buckets", type=int, default=1 << 18, help="the word reader's")
     parser.add_argument("--folds", type=int, default=5, help="groups of writers held out")
+    parser.add_argument(
+        "--doubt", type=float, default=0.10,
+        help="a lexicon disclosure the screen reads below this is shown as possible",
+    )  # fmt: skip
     parser.add_argument("--words-l2", type=float, default=1e-4)
     args = parser.parse_args()
     if not ENCODER.is_file():
@@ -253,7 +257,8 @@ def main() -> int:
         readings += thresholds.read(RiskScreen(embed, without), read)
         print(f"  without writers {', '.join(group)}: {len(read)} transcripts read")
     chosen = thresholds.choose(readings, args.max_possible)
-    head = replace(head, threshold=chosen.plain, after_flag=chosen.after_flag)
+    head = replace(head, threshold=chosen.plain, after_flag=chosen.after_flag, doubt=args.doubt)
+    doubted = thresholds.doubts(readings, args.doubt)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(head.to_json()) + "\n", encoding="utf-8")
     risk_free = sum(r.transcript["risk_free"] for r in readings)
@@ -262,6 +267,9 @@ def main() -> int:
     print(f"  read as strangers: recall {chosen.recall:.3f}, with possible "
           f"{chosen.with_possible:.3f} (a development figure: the lexicon was tuned on some "
           "of these writers)")  # fmt: skip
+    print(f"  doubt {args.doubt}: of the lexicon's disclosures, {doubted.false} of "
+          f"{doubted.false_total} false ones and {doubted.true} of {doubted.true_total} true "
+          "ones would be shown as possible")  # fmt: skip
     print(f"written to {args.out}")
     return 0
 

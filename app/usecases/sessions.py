@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from app.usecases.transaction import audited
 from core.notes.risk import RiskFlag
 from core.notes.risk_net import RiskNet
+from core.notes.risk_screen import ScreenReview
 from core.notes.transcript import Transcript, parse_transcript, read_transcript_file
 from core.store import sessions as store
 from core.store.sessions import Session, SessionSummary
@@ -23,8 +24,8 @@ __all__ = [
     "import_session",
     "list_sessions",
     "open_session",
-    "possible_risks",
     "read_session",
+    "screen_review",
 ]
 
 PASTED = "The pasted transcript"
@@ -84,7 +85,7 @@ def list_sessions(
 
 def open_session(db: Database, session_id: int, risk_net: RiskNet | None = None) -> OpenedSession:
     """The session a clinician opens, with its transcript's risk flags from the lexicon
-    (audited); ``possible_risks`` adds the second screen's, which takes longer."""
+    (audited); ``screen_review`` adds the second screen's, which takes longer."""
     with audited(db, "The audit entry") as tx:
         session = store.get_session(db, session_id)
         tx.record("view", "session", session_id)
@@ -97,8 +98,9 @@ def read_session(db: Database, session_id: int, risk_net: RiskNet | None = None)
     return OpenedSession(session, (risk_net or RiskNet()).detect(session.transcript))
 
 
-def possible_risks(risk_net: RiskNet, opened: OpenedSession) -> list[RiskFlag]:
-    """The second screen's "possible risk, please review" flags for an opened session's
-    transcript (none without a screen): seconds for a long session, so the window runs
-    it off its GUI thread. Uses no database."""
-    return risk_net.possible(opened.session.transcript, opened.risk_flags)
+def screen_review(risk_net: RiskNet, opened: OpenedSession) -> ScreenReview:
+    """The second screen's reading of an opened session's transcript: its "possible risk,
+    please review" flags and the listed phrases it reads as unlikely (nothing without a
+    screen). Seconds for a long session, so the window runs it off its GUI thread. Uses
+    no database."""
+    return risk_net.review(opened.session.transcript, opened.risk_flags)

@@ -8,7 +8,8 @@ from typing import Literal
 
 from core.notes.risk_lexicon import RiskCategory
 
-# "possible": the second screen's finding, for a clinician to review; never a disclosure.
+# "possible": the second screen's finding, or a listed phrase it doubts, for a clinician to
+# review; never a disclosure.
 RiskStatus = Literal["disclosed", "denied", "historical", "possible"]
 
 RANK: dict[RiskStatus, int] = {"possible": 0, "denied": 1, "historical": 2, "disclosed": 3}
@@ -52,6 +53,7 @@ class RiskFlag:
     speaker: str | None  # the line's speaker label, if any
     construct: str = ""  # what clinicians screen for, e.g. "nssi", "abuse_financial"
     lines: tuple[int, ...] = ()  # every line it rests on (a question and its answer)
+    doubted: bool = False  # a listed phrase the second screen reads as unlikely: possible
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -66,7 +68,8 @@ class RiskFlag:
         where += f", {self.speaker}" if self.speaker else ""
         quote = " ".join(self.quote.split())
         if self.status == "possible":
-            return f'Possible risk, please review: {label.lower()} ({where}): "{quote}"'
+            doubted = " (a listed risk phrase, read as unlikely here)" if self.doubted else ""
+            return f'Possible risk, please review: {label.lower()} ({where}): "{quote}"{doubted}'
         if self.status == "disclosed":
             return f'{label} (disclosed, {where}): "{quote}"'
         prefix = "Denied" if self.status == "denied" else "Historical"

@@ -1,8 +1,9 @@
 """The whole risk safety net as configured: the lexicon with a clinic's own words, and the
 second screen when its encoder is installed.
 
-``detect`` is the lexicon (instant, never fails); ``possible`` is the screen's findings
-("possible risk, please review"), empty without a screen and when the screen fails; a
+``detect`` is the lexicon (instant, never fails); ``review`` is the screen's findings
+("possible risk, please review") and the lexicon's disclosures it reads as unlikely
+(shown as possible risks too), empty without a screen and when the screen fails; a
 failure is logged without any text of the transcript. ``flags`` is both, in line order.
 
 Safe from any thread (the screen's encoder takes one call at a time); never imports Qt.
@@ -16,7 +17,7 @@ from core.logs import log_event
 from core.notes.risk import detect_risks
 from core.notes.risk_flags import RiskFlag
 from core.notes.risk_lexicon import Phrase
-from core.notes.risk_screen import RiskScreen
+from core.notes.risk_screen import RiskScreen, ScreenReview
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +36,23 @@ class RiskNet:
         """The lexicon's flags (disclosed, denied, historical; violent venting possible)."""
         return detect_risks(transcript, self.clinic_words)
 
-    def possible(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
-        """The second screen's "possible risk" flags on lines ``flags`` leave alone."""
+    def review(self, transcript: str, flags: Sequence[RiskFlag]) -> ScreenReview:
+        """The second screen's "possible risk" flags on lines ``flags`` leave alone, and the
+        disclosures among ``flags`` it reads as unlikely (empty without a screen)."""
         if self.screen is None:
-            return []
+            return ScreenReview()
         try:
-            return self.screen.findings(transcript, flags)
+            return self.screen.review(transcript, flags)
         except Exception as exc:  # the lexicon's flags stand whatever the screen does
             log_event(logger, "risk.screen_failed", level=logging.WARNING, error=type(exc).__name__)
-            return []
+            return ScreenReview()
+
+    def possible(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
+        """The second screen's "possible risk" flags on lines ``flags`` leave alone."""
+        return list(self.review(transcript, flags).possible)
 
     def flags(self, transcript: str) -> list[RiskFlag]:
-        """Every flag: the lexicon's, then the screen's, in line order."""
+        """Every flag, in line order: the lexicon's (those the screen doubts shown as
+        possible), then the screen's."""
         found = self.detect(transcript)
-        return sorted([*found, *self.possible(transcript, found)], key=lambda f: f.lines)
+        return self.review(transcript, found).applied(found)

@@ -18,7 +18,7 @@ Stateless apart from the encoder it is given; numpy only; never imports Qt.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -88,36 +88,77 @@ class RiskScreen:
         """Each client line's likeliest risk reading, with its probability, whatever the
         threshold, in line order; lines the lexicon's ``flags`` rest on are not read
         again (they are already shown for review)."""
-        seen = {line for flag in flags for line in flag.lines}  # already for review
-        raised = {line for flag in flags if flag.status in _CONTEXT_STATUSES for line in flag.lines}
+        return _unflagged(self._lines(transcript), flags)
+
+    def review(self, transcript: str, flags: Sequence[RiskFlag]) -> "ScreenReview":
+        """What the screen adds to the lexicon's ``flags``: "possible risk" flags, one per
+        line at most, in line order (a line just after one the lexicon flagged is held to
+        the head's lower threshold: what follows a disclosure often continues it in words
+        that say nothing alone), and the lexicon's disclosures whose every line it reads
+        as less likely than the head's ``doubt``."""
+        lines = self._lines(transcript)
+        possible = [
+            c.flag
+            for c in _unflagged(lines, flags)
+            if c.risk >= (self.head.context_threshold if c.context else self.head.threshold)
+        ]
+        doubted = [f for f in flags if f.status == "disclosed" and self._doubts(f, lines)]
+        return ScreenReview(tuple(possible), tuple(doubted))
+
+    def findings(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
+        """ "Possible risk" flags, one per line at most, in line order."""
+        return list(self.review(transcript, flags).possible)
+
+    def _doubts(self, flag: RiskFlag, lines: dict[int, Candidate]) -> bool:
+        risks = [lines[n].risk for n in flag.lines if n in lines]
+        return self.head.doubt is not None and bool(risks) and max(risks) < self.head.doubt
+
+    def _lines(self, transcript: str) -> dict[int, Candidate]:
+        """Every client line's likeliest risk reading, by line number."""
         readings = windows(transcript)
         if not readings:
-            return []
+            return {}
         texts = [w.text for w in readings]
         probabilities = self.head.probabilities(self._embed(texts))
         risks = self.head.risks(texts, probabilities)
         best: dict[int, Candidate] = {}
         for window, row, reading in zip(readings, probabilities, risks, strict=True):
             risk = float(reading)
-            label = self.head.labels[max(self._risk_labels, key=lambda i: row[i])]
-            category = CONSTRUCT_CATEGORY[label]
             number = window.turn.number
-            if number in seen:
-                continue
             kept = best.get(number)
             if kept is None or risk > kept.risk:
+                label = self.head.labels[max(self._risk_labels, key=lambda i: row[i])]
+                category = CONSTRUCT_CATEGORY[label]
                 quote = window.turn.text.strip()
                 flag = RiskFlag(category, "possible", quote, number, window.turn.speaker, label)
-                context = any(number - CONTEXT_LINES <= line < number for line in raised)
-                best[number] = Candidate(risk, flag, context)
-        return [best[number] for number in sorted(best)]
+                best[number] = Candidate(risk, flag)
+        return best
 
-    def findings(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
-        """ "Possible risk" flags, one per line at most, in line order. A line just after
-        one the lexicon flagged is held to the head's context threshold (lower: what
-        follows a disclosure often continues it in words that say nothing alone)."""
-        return [
-            c.flag
-            for c in self.candidates(transcript, flags)
-            if c.risk >= (self.head.context_threshold if c.context else self.head.threshold)
-        ]
+
+def _unflagged(lines: dict[int, Candidate], flags: Sequence[RiskFlag]) -> list[Candidate]:
+    """The readings of lines no flag rests on, in line order, each marked when the
+    lexicon flagged one of the few lines before it."""
+    seen = {line for flag in flags for line in flag.lines}  # already for review
+    raised = {line for flag in flags if flag.status in _CONTEXT_STATUSES for line in flag.lines}
+    return [
+        replace(c, context=any(number - CONTEXT_LINES <= line < number for line in raised))
+        for number, c in sorted(lines.items())
+        if number not in seen
+    ]
+
+
+@dataclass(frozen=True)
+class ScreenReview:
+    """What the second screen adds to the lexicon's flags: its own "possible risk"
+    findings, and the lexicon's disclosures it reads as unlikely. Those are shown as
+    possible risks too, for a clinician to weigh: never dropped."""
+
+    possible: tuple[RiskFlag, ...] = ()
+    doubted: tuple[RiskFlag, ...] = ()
+
+    def applied(self, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
+        """``flags`` with the doubted ones shown as possible, and the findings, in line
+        order."""
+        doubted = set(self.doubted)
+        shown = [replace(f, status="possible", doubted=True) if f in doubted else f for f in flags]
+        return sorted([*shown, *self.possible], key=lambda f: f.lines)

@@ -40,6 +40,7 @@ class ScreenHead:
     encoder: str  # the encoder file it was trained on
     words: WordReader | None = None  # averaged in when there is one
     after_flag: float | None = None  # the threshold just after a lexicon flag, if another
+    doubt: float | None = None  # a lexicon disclosure read below this is shown as possible
 
     @property
     def context_threshold(self) -> float:
@@ -77,6 +78,8 @@ class ScreenHead:
         }
         if self.after_flag is not None:
             data["after_flag"] = self.after_flag
+        if self.doubt is not None:
+            data["doubt"] = self.doubt
         if self.words is not None:
             bias = np.array([self.words.bias])
             data["words"] = {"weights": _packed(self.words.weights), "bias": _packed(bias)}
@@ -107,6 +110,7 @@ def load_head(path: Path = HEAD_FILE) -> ScreenHead:
             encoder=str(data["encoder"]),
             words=_words(data.get("words")),
             after_flag=None if data.get("after_flag") is None else float(data["after_flag"]),
+            doubt=None if data.get("doubt") is None else float(data["doubt"]),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HeadError(f"The risk screen's classifier cannot be read ({exc}).") from exc
@@ -129,6 +133,8 @@ def _consistent(head: ScreenHead) -> bool:
     if NONE not in labels or labels - set(CONSTRUCT_CATEGORY) - {NONE} or not head.layers:
         return False
     if not 0.0 < head.threshold < 1.0 or not 0.0 < head.context_threshold < 1.0:
+        return False
+    if head.doubt is not None and not 0.0 < head.doubt < head.context_threshold:
         return False
     if head.mean.ndim != 1:
         return False

@@ -92,3 +92,16 @@ def test_a_disclosures_line_carries_its_construct_and_other_lines_none(train) ->
     assert alone["Some nights I lie there wishing I just wouldn't wake up."] == "wish_to_be_dead"
     pairs = [label for text, label in labelled if text.startswith("Therapist: And the low")]
     assert pairs == ["wish_to_be_dead"]
+
+
+def test_doubts_count_the_false_and_true_disclosures_a_doubt_level_would_show_as_possible() -> None:
+    said = RiskFlag("suicidal_ideation", "disclosed", "I want to kill myself.", 2, "Client")
+    labelled = {**_transcript(False), "disclosures": [
+        {"construct": "active_ideation", "lines": [2], "time": "current"}]}  # fmt: skip
+    readings = [
+        thresholds.Reading(labelled, (said,), (), {2: 0.95}),
+        thresholds.Reading(_transcript(True), (said,), (), {2: 0.05}),
+        thresholds.Reading(_transcript(True), (said,), (), {2: 0.30}),
+    ]
+    assert thresholds.doubts(readings, 0.10) == thresholds.Doubts(1, 2, 0, 1)
+    assert thresholds.doubts(readings, 0.99) == thresholds.Doubts(2, 2, 1, 1)

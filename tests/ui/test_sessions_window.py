@@ -2,6 +2,7 @@
 
 import json
 import resource
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -17,6 +18,7 @@ from core.llm.embedder import Embedder
 from core.notes.drafting import note_answer_tokens
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import RiskScreen
+from core.notes.risk_screen_head import NONE
 from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 from core.store.notes import note_history
@@ -259,6 +261,22 @@ def test_the_risk_tab_says_when_the_second_screen_is_switched_off(
     risks = window.sessions.view.risks
     assert "Second screen switched off" in risks.screening.text()  # as the tests' settings say
     assert "possible" not in risks.summary.text()
+
+
+def test_a_listed_phrase_the_second_screen_doubts_is_shown_as_possible(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, tiny_encoder: Path
+) -> None:
+    window = make_window()
+    doubting = replace(head_for(NONE), doubt=0.5)  # reads every line as no risk at all
+    window.context.risk_net = RiskNet(screen=RiskScreen(Embedder(tiny_encoder), doubting))
+    _patient_with_session(window, qtbot, tmp_path)
+    view = window.sessions.view
+    qtbot.waitUntil(lambda: "read as unlikely" in view.risks.screening.text(), timeout=60_000)
+    items = [view.risks.list.item(i).text() for i in range(view.risks.list.count())]
+    assert not any("(disclosed" in item for item in items)  # amber now, not red
+    doubted = [t for t in items if t.startswith("Possible risk, please review: suicidal")]
+    assert doubted and doubted[0].endswith("read as unlikely here)")
+    assert POSSIBLE_AMBER in view.transcript.toHtml()
 
 
 def test_the_second_screens_findings_join_the_risk_tab_as_possible_risks(

@@ -26,10 +26,10 @@ from app.context import AppContext
 from app.risk_net import why_no_screen
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteResult, current_note, save_edit
-from app.usecases.sessions import OpenedSession, possible_risks
+from app.usecases.sessions import OpenedSession, screen_review
 from app.usecases.summaries import PatientSummary
 from app.usecases.templates import list_templates
-from core.notes.risk import RiskFlag
+from core.notes.risk_screen import ScreenReview
 from core.notes.templates import TemplateError
 from ui.async_jobs import async_slot
 from ui.dialogs import ask_yes_no
@@ -66,7 +66,7 @@ class SessionView(QWidget):
         self._confirm: QMessageBox | None = None
         self._opened: OpenedSession | None = None
         # The second screen's findings by session (its transcript does not change).
-        self._possible: dict[int, list[RiskFlag]] = {}
+        self._reviews: dict[int, ScreenReview] = {}  # the second screen's, by session
 
         self.title = QLabel("Choose a session, or add one.")
         self.title.setAccessibleName("Session")
@@ -175,27 +175,25 @@ class SessionView(QWidget):
             self.risks.show_screening(
                 f"{reason[0].upper()}{reason[1:]}: only the listed risk phrases are looked for."
             )
-        elif session.id not in self._possible and _event_loop_running():
+        elif session.id not in self._reviews and _event_loop_running():
             self.risks.show_screening("Second screen: reading the transcript…")
             self._screen(opened)
         self._show_note()
 
     def _show_flags(self, opened: OpenedSession) -> None:
-        possible = self._possible.get(opened.session.id, [])
-        flags = sorted([*opened.risk_flags, *possible], key=lambda flag: flag.lines)
+        review = self._reviews.get(opened.session.id, ScreenReview())
+        flags = review.applied(opened.risk_flags)
         self.transcript.show_transcript(opened.session.transcript, flags)
         self.risks.show_flags(flags)
-        if opened.session.id in self._possible:
-            found = f"{len(possible)} possible risk{'s' if len(possible) != 1 else ''}"
-            self.risks.show_screening(f"Second screen: {found} to review." if possible else
-                                      "Second screen: nothing further found.")  # fmt: skip
+        if opened.session.id in self._reviews:
+            self.risks.show_screening(_screening(review))
 
     @async_slot
     async def _screen(self, opened: OpenedSession) -> None:
         """The second screen, off the GUI thread: its findings join the flags shown."""
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(None, possible_risks, self.context.risk_net, opened)
-        self._possible[opened.session.id] = found
+        review = await loop.run_in_executor(None, screen_review, self.context.risk_net, opened)
+        self._reviews[opened.session.id] = review
         if self._opened is not None and self._opened.session.id == opened.session.id:
             self._show_flags(self._opened)
 
@@ -375,3 +373,19 @@ class SessionView(QWidget):
     def _restored(self, _version_id: int) -> None:
         self._show_note()
         self.note_changed.emit()
+
+
+def _screening(review: ScreenReview) -> str:
+    """What the second screen found, in a line for the Risk tab."""
+    if not review.possible and not review.doubted:
+        return "Second screen: nothing further found."
+    parts = []
+    if review.possible:
+        count = len(review.possible)
+        parts.append(f"{count} possible risk{'s' if count != 1 else ''} to review")
+    if review.doubted:
+        count = len(review.doubted)
+        parts.append(
+            f"{count} listed phrase{'s' if count != 1 else ''} read as unlikely, shown as possible"
+        )
+    return f"Second screen: {'; '.join(parts)}."

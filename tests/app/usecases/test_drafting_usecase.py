@@ -2,6 +2,7 @@
 limit, and the save (an AI version, audited) back on the database's thread."""
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from core.llm.rules import RuleEngine
 from core.notes.drafting import NoteDraft, note_answer_tokens
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import RiskScreen
+from core.notes.risk_screen_head import NONE
 from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 
@@ -114,3 +116,19 @@ def test_the_risk_section_lists_the_second_screens_findings_as_possible(
         'and I sleep badly."'
     ) in risk.splitlines()
     assert "{{RED:I feel low" not in risk  # possible, never marked as a disclosure
+
+
+def test_a_disclosure_the_second_screen_doubts_is_listed_as_possible_not_red(
+    fresh_db: Database, tiny_encoder: Path
+) -> None:
+    transcript = "Client: I want to kill myself.\nClient: I slept badly all week."
+    session = add_pasted_session(fresh_db, add_patient(fresh_db, "Ada").id, transcript).session
+    doubting = replace(head_for(NONE), doubt=0.5)  # reads every line as no risk at all
+    net = RiskNet(screen=RiskScreen(Embedder(tiny_encoder), doubting))
+    drafting = start_note(fresh_db, session.id, "default", INFERENCE, risk_net=net)
+    _, draft = _run(drafting.job())
+    assert [(f.status, f.doubted) for f in draft.risk_flags] == [("possible", True)]
+    risk = draft.sections["risk"]
+    assert "Possible risk, please review: suicidal ideation (line 1, Client)" in risk
+    assert "read as unlikely here" in risk
+    assert "{{RED:I want to kill myself" not in risk

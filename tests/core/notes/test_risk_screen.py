@@ -40,6 +40,7 @@ def test_the_shipped_classifier_loads_and_knows_every_construct() -> None:
     assert head.mean.shape == (384,) and 0.5 <= head.threshold < 1.0
     assert head.words is not None and head.words.buckets == 1 << 18
     assert 0.25 <= head.context_threshold <= head.threshold
+    assert head.doubt is not None and 0.0 < head.doubt < head.context_threshold
     probabilities = head.probabilities(np.zeros((2, 384), np.float32))
     assert probabilities.shape == (2, len(head.labels))
     assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
@@ -231,3 +232,37 @@ def test_a_line_just_after_a_lexicon_flag_is_held_to_the_lower_threshold(
     after = RiskScreen(Embedder(tiny_encoder), replace(head, after_flag=0.4))
     assert [f.line for f in after.findings(transcript, flags)] == [2, 4]  # not 7: too far
     assert [c.context for c in after.candidates(transcript, flags)] == [True, True, False]
+
+
+def test_a_disclosure_the_screen_reads_as_unlikely_is_shown_as_possible_never_dropped(
+    tiny_encoder: Path,
+) -> None:
+    embed = Embedder(tiny_encoder)
+    doubting = replace(head_for(NONE), doubt=0.5)  # every line reads as no risk at all
+    flags = detect_risks(TRANSCRIPT)
+    disclosed = [f for f in flags if f.status == "disclosed"]
+    review = RiskScreen(embed, doubting).review(TRANSCRIPT, flags)
+    assert review.possible == () and set(review.doubted) == set(disclosed)
+    shown = review.applied(flags)
+    assert len(shown) == len(flags) and [f.lines for f in shown] == sorted(f.lines for f in shown)
+    assert all(f.status == "possible" and f.doubted for f in shown if f.lines in
+               {d.lines for d in disclosed})  # fmt: skip
+    assert shown[0].describe().endswith("(a listed risk phrase, read as unlikely here)")
+    # a screen that finds risk doubts nothing, and one without a doubt level never does
+    assert (
+        RiskScreen(embed, replace(head_for("nssi"), doubt=0.5)).review(TRANSCRIPT, flags).doubted
+        == ()
+    )
+    assert RiskScreen(embed, head_for(NONE)).review(TRANSCRIPT, flags).doubted == ()
+    net = RiskNet(screen=RiskScreen(embed, doubting))
+    assert [f.status for f in net.flags(TRANSCRIPT)].count("disclosed") == 0
+
+
+def test_a_doubt_level_above_the_thresholds_is_refused(tmp_path: Path) -> None:
+    data = {**replace(head_for("nssi", threshold=0.8), after_flag=0.6).to_json(), "doubt": 0.7}
+    path = tmp_path / "head.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(HeadError):
+        load_head(path)
+    path.write_text(json.dumps({**data, "doubt": 0.1}), encoding="utf-8")
+    assert load_head(path).doubt == pytest.approx(0.1)
