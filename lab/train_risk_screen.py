@@ -123,18 +123,30 @@ def fit(
         error = (prob - target) / len(x)
         back = (error @ w2.T) * (h > 0)
         grads = [x.T @ back + l2 * w1, back.sum(axis=0), h.T @ error + l2 * w2, error.sum(axis=0)]
-        for param, grad, moment, square in zip(params, grads, moments, squares, strict=True):
-            moment *= 0.9
-            moment += 0.1 * grad
-            square *= 0.999
-            square += 0.001 * grad * grad
-            corrected = moment / (1 - 0.9**step)
-            param -= LEARNING_RATE * corrected / (np.sqrt(square / (1 - 0.999**step)) + 1e-8)
+        _adam_step(params, grads, moments, squares, step, LEARNING_RATE)
     return mean, scale, ((params[0], params[1]), (params[2], params[3]))
 
 
 SEED = 0
 LEARNING_RATE = 1e-3
+
+
+def _adam_step(
+    params: list[np.ndarray],
+    grads: list[np.ndarray],
+    moments: list[np.ndarray],
+    squares: list[np.ndarray],
+    step: int,
+    rate: float,
+) -> None:
+    """One Adam update of ``params`` in place (beta 0.9 and 0.999)."""
+    for param, grad, moment, square in zip(params, grads, moments, squares, strict=True):
+        moment *= 0.9
+        moment += 0.1 * grad
+        square *= 0.999
+        square += 0.001 * grad * grad
+        corrected = moment / (1 - 0.9**step)
+        param -= rate * corrected / (np.sqrt(square / (1 - 0.999**step)) + 1e-8)
 
 
 def fit_words(
@@ -160,13 +172,7 @@ def fit_words(
             np.bincount(found, weights=value * error[row], minlength=buckets) + l2 * weights,
             np.array([error.sum()]),
         ]
-        for param, grad, moment, square in zip(params, grads, moments, squares, strict=True):
-            moment *= 0.9
-            moment += 0.1 * grad
-            square *= 0.999
-            square += 0.001 * grad * grad
-            corrected = moment / (1 - 0.9**step)
-            param -= WORDS_RATE * corrected / (np.sqrt(square / (1 - 0.999**step)) + 1e-8)
+        _adam_step(params, grads, moments, squares, step, WORDS_RATE)
     return WordReader(_stored(params[0]), float(_stored(params[1])[0]))
 
 
