@@ -123,9 +123,11 @@ IDIOM = compile_phrases(
     # a chore as the condition: "she'll kill me if I don't bring the trifle"
     r"(?:she|he|they|mum|mom|mam|dad)(?:'ll|'d| will| would)(?: have to| actually)? kill me "
     r"if I (?:don't|didn't|do not|forget|make|miss|spill|eat|wear|bring|lose|break)",
-    # the thing, not a person, will kill: "the worry will kill me", "this heat will"
-    r"(?:the|this|that) (?!man\b|guy\b|bloke\b|boyfriend\b|husband\b|partner\b|dealer\b|"
-    r"lad\b|woman\b|girl\b)\w+ (?:will|'ll|is going to|is gonna) (?:kill|finish) me(?: off)?",
+    # a thing, not a person, will kill: "the worry will kill me" ("that bastard will" stays)
+    r"(?:the|this|that) (?:worry|stress|heat|cold|commute|hill|walk|job|work|price|prices|"
+    r"traffic|wait|waiting|suspense|noise|diet|gym|training|shift|shifts|exam|exams|deadline|"
+    r"drive|rent|bills?|paperwork|course|module|cold snap|weather|queue|diesel) (?:will|'ll|"
+    r"is going to|is gonna) (?:kill|finish) me(?: off)?",
     r"(?:(?<=[.!?] )|^)kill me(?=[.!])",
     r"it(?:'d| would|'ll| will) kill you|choke (?:me|him|her|them|you) out|(?:worry|work|"
     r"drink|eat|smoke|drive) (?:herself|himself|myself|themselves|yourself|me|her|him) "

@@ -357,6 +357,7 @@ def test_the_clients_own_quoted_words_and_a_threat_at_them_stay(said: str, categ
     [
         "And my sister says she'll kill me if I don't bring the trifle to Christmas.",
         "Mam says the worry will kill me.",
+        "This heat will kill me, I swear.",
         "I'll kill him if he leaves the lid off the toothpaste again.",
     ],
 )
