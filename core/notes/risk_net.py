@@ -42,10 +42,16 @@ class RiskNet:
         if self.screen is None:
             return ScreenReview()
         try:
-            return self.screen.review(transcript, flags)
+            review = self.screen.review(transcript, flags)
         except Exception as exc:  # the lexicon's flags stand whatever the screen does
             log_event(logger, "risk.screen_failed", level=logging.WARNING, error=type(exc).__name__)
             return ScreenReview()
+        if review.doubted and self.clinic_words:
+            # a clinic's own words were chosen for its clients: the screen never doubts them
+            built_in = set(detect_risks(transcript))
+            kept = tuple(f for f in review.doubted if f in built_in)
+            review = ScreenReview(review.possible, kept)
+        return review
 
     def possible(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
         """The second screen's "possible risk" flags on lines ``flags`` leave alone."""

@@ -22,6 +22,7 @@ from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import SCREEN_MODEL_NAME, RiskScreen, windows
 from core.notes.risk_screen_head import HEAD_FILE, NONE, HeadError, load_head
 from core.notes.risk_screen_words import WordReader, features
+from core.notes.risk_words import risk_words_from_dict
 
 TRANSCRIPT = """Therapist: How was the week?
 Client: Long. Work was busy and the car broke down again.
@@ -266,3 +267,15 @@ def test_a_doubt_level_above_the_thresholds_is_refused(tmp_path: Path) -> None:
         load_head(path)
     path.write_text(json.dumps({**data, "doubt": 0.1}), encoding="utf-8")
     assert load_head(path).doubt == pytest.approx(0.1)
+
+
+def test_the_screen_never_doubts_a_clinics_own_words(tiny_encoder: Path) -> None:
+    words = risk_words_from_dict(
+        {"schema_version": 1, "phrases": [{"construct": "plan", "words": "up the viaduct"}]}
+    )
+    transcript = "Client: I keep thinking about going up the viaduct.\nClient: I want to die."
+    doubting = RiskScreen(Embedder(tiny_encoder), replace(head_for(NONE), doubt=0.5))
+    net = RiskNet(clinic_words=words.phrases, screen=doubting)
+    shown = {(f.category, f.status) for f in net.flags(transcript)}
+    assert ("plan_or_means", "disclosed") in shown  # the clinic's phrase stays red
+    assert ("suicidal_ideation", "possible") in shown  # a built-in one may be doubted
