@@ -271,10 +271,21 @@ class Line:
                 if status == "disclosed" and self._answered_no(sentence):
                     status = "denied"  # "But do I want to die? No."
                 if status == "disclosed" and (
-                    self._hyperbole(phrase, said) or lex.NOT_LITERAL.search(self.text)
+                    self._hyperbole(phrase, said)
+                    or lex.NOT_LITERAL.search(self.text)
+                    or self._bare_threat(phrase, m.span(), seg)
                 ):
                     status = "possible"  # for a clinician to weigh, not a disclosure
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
+
+    def _bare_threat(
+        self, phrase: lex.Phrase, span: tuple[int, int], seg: tuple[int, int]
+    ) -> bool:
+        """Whether an abuse phrase is "he'll kill me" said with nothing of why."""
+        if phrase.category != "abuse":
+            return False
+        threats = lex.BARE_THREAT.finditer(self.masked, seg[0], seg[1])
+        return any(t.start() < span[1] and span[0] < t.end() for t in threats)
 
     def _answered_no(self, sentence: tuple[int, int]) -> bool:
         """Whether ``sentence`` is a question the next sentence answers "no"."""

@@ -428,3 +428,15 @@ def test_a_no_after_an_interjection_is_a_denial(reply: str) -> None:
     question = "Therapist: Have you had any thoughts of ending your life?"
     flags = detect_risks(f"{question}\nClient: {reply}")
     assert {(f.category, f.status) for f in flags} == {("suicidal_ideation", "denied")}, reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["He will kill me one day.", "He is going to kill me.", "My husband will kill me one day.",
+     "She's trying to kill me.", "My agent is going to kill me."],
+)  # fmt: skip
+def test_he_will_kill_me_with_nothing_of_why_is_a_possible_risk_never_hidden(said: str) -> None:
+    # the fear it may say, or a figure of speech: for a clinician to weigh
+    assert [(f.category, f.status) for f in detect_risks(f"Client: {said}")] == [
+        ("abuse", "possible")
+    ], said
