@@ -278,9 +278,7 @@ class Line:
                     status = "possible"  # for a clinician to weigh, not a disclosure
                 yield _Hit(phrase.category, status, sentence, seg, m.span(), phrase.construct)
 
-    def _bare_threat(
-        self, phrase: lex.Phrase, span: tuple[int, int], seg: tuple[int, int]
-    ) -> bool:
+    def _bare_threat(self, phrase: lex.Phrase, span: tuple[int, int], seg: tuple[int, int]) -> bool:
         """Whether an abuse phrase is "he'll kill me" said with nothing of why."""
         if phrase.category != "abuse":
             return False
