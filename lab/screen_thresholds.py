@@ -19,7 +19,7 @@ import risk_transcripts
 
 from core.notes.risk import detect_risks
 from core.notes.risk_flags import RiskFlag
-from core.notes.risk_screen import Candidate, RiskScreen
+from core.notes.risk_screen import Candidate, RiskScreen, unflagged
 
 FLOOR = 0.5  # never below an even chance of some risk
 CONTEXT_FLOOR = 0.25  # just after a flag, never below one chance in four
@@ -41,8 +41,9 @@ def read(screen: RiskScreen, transcripts: Sequence[dict[str, Any]]) -> list[Read
     for item in transcripts:
         text = "\n".join(item["lines"])
         flags = detect_risks(text)
-        every = {c.flag.line: c.risk for c in screen.candidates(text, [])}
-        readings.append(Reading(item, tuple(flags), tuple(screen.candidates(text, flags)), every))
+        lines = screen.lines(text)  # read once: every line, and those no flag rests on
+        every = {number: c.risk for number, c in lines.items()}
+        readings.append(Reading(item, tuple(flags), tuple(unflagged(lines, flags)), every))
     return readings
 
 

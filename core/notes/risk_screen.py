@@ -88,7 +88,7 @@ class RiskScreen:
         """Each client line's likeliest risk reading, with its probability, whatever the
         threshold, in line order; lines the lexicon's ``flags`` rest on are not read
         again (they are already shown for review)."""
-        return _unflagged(self._lines(transcript), flags)
+        return unflagged(self.lines(transcript), flags)
 
     def review(self, transcript: str, flags: Sequence[RiskFlag]) -> "ScreenReview":
         """What the screen adds to the lexicon's ``flags``: "possible risk" flags, one per
@@ -96,10 +96,10 @@ class RiskScreen:
         the head's lower threshold: what follows a disclosure often continues it in words
         that say nothing alone), and the lexicon's disclosures whose every line it reads
         as less likely than the head's ``doubt``."""
-        lines = self._lines(transcript)
+        lines = self.lines(transcript)
         possible = [
             c.flag
-            for c in _unflagged(lines, flags)
+            for c in unflagged(lines, flags)
             if c.risk >= (self.head.context_threshold if c.context else self.head.threshold)
         ]
         doubted = [f for f in flags if f.status == "disclosed" and self._doubts(f, lines)]
@@ -113,7 +113,7 @@ class RiskScreen:
         risks = [lines[n].risk for n in flag.lines if n in lines]
         return self.head.doubt is not None and bool(risks) and max(risks) < self.head.doubt
 
-    def _lines(self, transcript: str) -> dict[int, Candidate]:
+    def lines(self, transcript: str) -> dict[int, Candidate]:
         """Every client line's likeliest risk reading, by line number."""
         readings = windows(transcript)
         if not readings:
@@ -135,7 +135,7 @@ class RiskScreen:
         return best
 
 
-def _unflagged(lines: dict[int, Candidate], flags: Sequence[RiskFlag]) -> list[Candidate]:
+def unflagged(lines: dict[int, Candidate], flags: Sequence[RiskFlag]) -> list[Candidate]:
     """The readings of lines no flag rests on, in line order, each marked when the
     lexicon flagged one of the few lines before it."""
     seen = {line for flag in flags for line in flag.lines}  # already for review
