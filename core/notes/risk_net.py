@@ -53,10 +53,6 @@ class RiskNet:
             review = ScreenReview(review.possible, kept)
         return review
 
-    def possible(self, transcript: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
-        """The second screen's "possible risk" flags on lines ``flags`` leave alone."""
-        return list(self.review(transcript, flags).possible)
-
     def flags(self, transcript: str) -> list[RiskFlag]:
         """Every flag, in line order: the lexicon's (those the screen doubts shown as
         possible), then the screen's."""

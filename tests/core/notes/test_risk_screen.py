@@ -116,7 +116,7 @@ def test_the_net_works_the_same_without_a_screen() -> None:
     net = RiskNet()
     assert not net.screens
     assert net.flags(TRANSCRIPT) == detect_risks(TRANSCRIPT)
-    assert net.possible(TRANSCRIPT, []) == []
+    assert net.review(TRANSCRIPT, []).possible == ()
 
 
 def test_the_net_adds_the_screens_findings_in_line_order(tiny_encoder: Path) -> None:
@@ -140,7 +140,7 @@ def test_a_failing_screen_leaves_the_lexicons_flags_and_logs_no_text(
 
 def test_a_classifier_made_for_another_encoder_finds_nothing(tiny_encoder: Path) -> None:
     net = RiskNet(screen=RiskScreen(Embedder(tiny_encoder), head_for("nssi", width=7)))
-    assert net.possible(TRANSCRIPT, []) == []
+    assert net.review(TRANSCRIPT, []).possible == ()
     assert net.flags(TRANSCRIPT) == detect_risks(TRANSCRIPT)
 
 
