@@ -16,20 +16,18 @@ import re
 from collections.abc import Callable
 
 # Verbs of saying whose form is third person: the speaker is not the client.
-_THIRD_PERSON_SAYING = re.compile(
-    r"\b(?:goes|says|tells|texts|writes|posts|messages|screams|yells|shouts|asks|"
+_THIRD_PERSON_VERBS = (
+    r"goes|says|tells|texts|writes|posts|messages|screams|yells|shouts|asks|"
     r"dijo|dice|decía|escribió|escribe|gritó|grita|soltó|suelta|mandó|manda|puso|pone|"
-    r"contestó|contesta|preguntó|pregunta)\b",
-    re.IGNORECASE,
+    r"contestó|contesta|preguntó|pregunta"
 )
+_THIRD_PERSON_SAYING = re.compile(rf"\b(?:{_THIRD_PERSON_VERBS})\b", re.IGNORECASE)
 # Any verb of saying (or a word that introduces a quotation), in any person.
 _SAYING = re.compile(
-    r"\b(?:said|say|says|saying|goes|go|went|going|told|tell|tells|telling|texted|texts|"
-    r"text|wrote|writes|written|posted|posts|messaged|messages|yelled|yelling|yells|"
-    r"screamed|screaming|screams|shouted|shouting|shouts|asked|asks|whispered|cried|sobbed|"
-    r"replied|answered|words|like|reads|read|dijo|dice|decía|dije|digo|escribió|escribe|"
-    r"escribí|gritó|grita|grité|soltó|suelta|mandó|manda|puso|pone|contestó|contesta|"
-    r"preguntó|pregunta|palabras)\b",
+    rf"\b(?:{_THIRD_PERSON_VERBS}|said|say|saying|go|went|going|told|tell|telling|texted|"
+    r"text|wrote|written|posted|messaged|yelled|yelling|screamed|screaming|shouted|"
+    r"shouting|asked|whispered|cried|sobbed|replied|answered|words|like|reads|read|dije|"
+    r"digo|escribí|grité|palabras)\b",
     re.IGNORECASE,
 )
 _SAYING_LAST = re.compile(_SAYING.pattern + r"$", re.IGNORECASE)
