@@ -5,9 +5,9 @@ thread that owns it (the inference thread); reading what to draft and saving the
 are the use cases' (``app.usecases``), on the database's thread.
 
 Every engine's answer goes through the same finishing: sections cleaned ("Not
-discussed" for an empty one), list styles applied, capped at 150 words, the risk safety
-net applied to the Risk section, and urgent risk words marked ``{{RED:...}}`` everywhere.
-Private notes of a session are never sent to any engine.
+discussed" for an empty one), list styles applied, capped at each section's word limit,
+the risk safety net applied to the Risk section, and urgent risk words marked
+``{{RED:...}}`` everywhere. Private notes of a session are never sent to any engine.
 """
 
 import time
@@ -23,15 +23,20 @@ from core.notes.render import cap_words, render_note, styled, word_count
 from core.notes.risk import RiskFlag, apply_risk_safety_net, mark_urgent_words
 from core.notes.risk_net import RiskNet
 from core.notes.tasks import MergedNoteTask, NoteSectionsTask, SessionsSummaryTask
-from core.notes.templates import NOT_DISCUSSED, WORD_CAP, Template
+from core.notes.templates import NOT_DISCUSSED, Template
 
 DEFAULT_MAX_CHUNK_CHARS = 100_000
-NOTE_TOKENS_PER_SECTION = 220  # about 150 words and the JSON around them
+TOKENS_PER_WORD = 1.3
+SECTION_OVERHEAD_TOKENS = 25  # the JSON around a section's text
 
 
 def note_answer_tokens(template: Template) -> int:
-    """The most tokens one answer of a note of ``template`` may have."""
-    return NOTE_TOKENS_PER_SECTION * len(template.sections)
+    """The most tokens one answer of a note of ``template`` may have: each section's word
+    cap in tokens (220 for a 150-word section), and the JSON around it."""
+    return sum(
+        int(spec.max_words * TOKENS_PER_WORD) + SECTION_OVERHEAD_TOKENS
+        for spec in template.sections
+    )
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,9 @@ def _finish_sections(
         text = styled(text, spec.style) or NOT_DISCUSSED
         if spec.is_risk:
             # The safety net may add quotes beyond the cap: risk is never cut short.
-            text = apply_risk_safety_net(cap_words(text, WORD_CAP), flags)
+            text = apply_risk_safety_net(cap_words(text, spec.max_words), flags)
         else:
-            text = mark_urgent_words(cap_words(text, WORD_CAP))
+            text = mark_urgent_words(cap_words(text, spec.max_words))
         sections[spec.key] = text
     return sections
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.llm.types import Message
-from core.notes.templates import NOT_DISCUSSED, WORD_GUIDANCE, Template
+from core.notes.templates import NOT_DISCUSSED, Template
 
 TRANSCRIPT_HEADER = "=== TRANSCRIPT ==="
 PARTIAL_NOTES_HEADER = "=== PARTIAL NOTES ==="
@@ -28,8 +28,7 @@ def _section_lines(template: Template) -> str:
     lines = []
     for spec in template.sections:
         style = "a short list, one item per line" if spec.style == "list" else "prose"
-        guidance = WORD_GUIDANCE[spec.length]
-        lines.append(f'- "{spec.key}" ({spec.title}): {spec.instruction} {guidance}, {style}.')
+        lines.append(f'- "{spec.key}" ({spec.title}): {spec.instruction} {spec.guidance}, {style}.')
     return "\n".join(lines)
 
 

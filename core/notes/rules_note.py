@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core.notes.render import cap_words
+from core.notes.rules_visit import SECTION_DRAFTERS, VISIT_KEYS, read_visit
 from core.notes.speakers import is_clinician, split_speaker
-from core.notes.templates import NOT_DISCUSSED
+from core.notes.templates import NOT_DISCUSSED, SectionSpec
 
 RULE_BASED_LABEL = "rule-based draft"
 _WORDS_PER_SECTION = 60
@@ -168,19 +169,23 @@ def _pick(
     return cap_words(quotes, _WORDS_PER_SECTION) if chosen else NOT_DISCUSSED
 
 
-def rule_note_sections(
-    transcript: str, keys_and_titles: Sequence[tuple[str, str]]
-) -> dict[str, str]:
-    """One extract per section: sentences whose cue words fit the section."""
+def rule_note_sections(transcript: str, specs: Sequence[SectionSpec]) -> dict[str, str]:
+    """One extract per section: the visit note's sections read the visit in order
+    (``core.notes.rules_visit``); the others take sentences whose cue words fit them."""
     sentences = _sentences(transcript)
+    visit = read_visit(transcript) if any(s.key in VISIT_KEYS for s in specs) else None
     used: set[str] = set()
     sections = {}
-    for key, title in keys_and_titles:
+    for spec in specs:
+        key = spec.key
         if key == "risk":
             sections[key] = NOT_DISCUSSED  # the risk safety net writes this section
             continue
+        if visit is not None and key in VISIT_KEYS:
+            sections[key] = SECTION_DRAFTERS[key](visit, spec.max_words) or NOT_DISCUSSED
+            continue
         cue_name, clinician = _SECTION_CUES.get(key, ("", None))
-        cues = _CUES.get(cue_name) or tuple(w for w in title.lower().split() if len(w) > 3)
+        cues = _CUES.get(cue_name) or tuple(w for w in spec.title.lower().split() if len(w) > 3)
         sections[key] = _pick(sentences, cues, clinician, used)
     return sections
 

@@ -16,6 +16,12 @@ _NOT_SPEAKERS = frozenset(
     "anyway okay ok yes no and but".split()
 )
 _PARTICLES = frozenset("van von der den de da di du del della la le bin al el".split())
+# "[doctor] hi", "[Patient]: hi", "[speaker 2] hi": a known role or a numbered speaker.
+_BRACKET_LABEL = re.compile(
+    r"\[\s*((?i:"
+    + "|".join(sorted(_ROLES, key=len, reverse=True))
+    + r")(?:\s+\d+)?)\s*\]:?(?=\s*\S)"
+)
 _NAME_WORD = re.compile(r"\(?[^\W\d_][\w.'’\-]*\)?")
 
 
@@ -37,8 +43,12 @@ def split_speaker(line: str) -> tuple[str | None, str]:
     A label is 1-4 words of at most 40 characters before the first colon, each word
     capitalised (or a number after the first, or a name particle such as "van" inside),
     or a known role in any case ("therapist", "t"); single words that end prose clauses
-    ("Note", "So", "I") are not labels; a label alone on its line is text.
+    ("Note", "So", "I") are not labels; a label alone on its line is text. A role in
+    square brackets is a label too (``"[doctor] hi"``, as ACI-Bench writes them), but a
+    sound or an aside is not (``"[laughs] yes"``).
     """
+    if bracketed := _BRACKET_LABEL.match(line):
+        return bracketed.group(1), line[bracketed.end() :]
     label, colon, rest = line.partition(":")
     # "At 10:30: coffee" and "http://" are not labels; a label alone on its line is text.
     split_time = rest[:1].isdigit() and label.rstrip()[-1:].isdigit()

@@ -30,8 +30,7 @@ class NoteSectionsTask:
         return self.template.schema()
 
     def rule_answer(self) -> dict[str, Any]:
-        sections = [(spec.key, spec.title) for spec in self.template.sections]
-        return rule_note_sections(self.transcript, sections)
+        return rule_note_sections(self.transcript, self.template.sections)
 
 
 @dataclass(frozen=True)

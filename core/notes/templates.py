@@ -17,13 +17,15 @@ from core.resources import load_schema
 Length = Literal["concise", "standard", "detailed"]
 Style = Literal["paragraph", "list"]
 
-# (guidance shown to the model, hard cap enforced on the result) in words
+# Guidance shown to the model, in words; the cap enforced on the result is the section's
+# ``max_words`` (WORD_CAP unless the template sets it).
 WORD_GUIDANCE: dict[Length, str] = {
     "concise": "under 50 words",
     "standard": "30 to 70 words",
     "detailed": "up to 150 words",
 }
 WORD_CAP = 150
+MAX_WORDS_LIMIT = 1000
 NOT_DISCUSSED = "Not discussed"
 RISK_TITLE = "Risk"
 NOTE_SCHEMA_PREFIX = "auralis/note/"
@@ -45,6 +47,14 @@ class SectionSpec:
     instruction: str = ""
     length: Length = "standard"
     style: Style = "paragraph"
+    max_words: int = WORD_CAP  # the most words a drafted section keeps (whole sentences)
+
+    @property
+    def guidance(self) -> str:
+        """How long the model is asked to write: the length's words, or the cap's."""
+        if self.max_words != WORD_CAP:
+            return f"up to {self.max_words} words"
+        return WORD_GUIDANCE[self.length]
 
     @property
     def key(self) -> str:
@@ -86,7 +96,7 @@ class Template:
         """The JSON schema an engine answers with: every section a required string.
 
         No ``maxLength``: llama.cpp expands a bounded repetition into nested grammar rules
-        and refuses long ones; the 150-word cap is applied to the answer instead."""
+        and refuses long ones; each section's word cap is applied to the answer instead."""
         properties = {
             s.key: {
                 "type": "string",
@@ -116,6 +126,7 @@ class Template:
                     "instruction": s.instruction,
                     "length": s.length,
                     "style": s.style,
+                    **({"max_words": s.max_words} if s.max_words != WORD_CAP else {}),
                 }
                 for s in self.sections
             ],
@@ -136,6 +147,7 @@ def template_from_dict(data: Any, *, builtin: bool = False) -> Template:
             instruction=s.get("instruction", ""),
             length=s.get("length", "standard"),
             style=s.get("style", "paragraph"),
+            max_words=s.get("max_words", WORD_CAP),
         )
         for s in data["sections"]
     )
@@ -149,9 +161,13 @@ def template_from_dict(data: Any, *, builtin: bool = False) -> Template:
 
 
 def _section(
-    title: str, instruction: str, length: Length = "standard", style: Style = "paragraph"
+    title: str,
+    instruction: str,
+    length: Length = "standard",
+    style: Style = "paragraph",
+    max_words: int = WORD_CAP,
 ) -> SectionSpec:
-    return SectionSpec(title, instruction, length, style)
+    return SectionSpec(title, instruction, length, style, max_words)
 
 
 _RISK = _section(
@@ -234,6 +250,54 @@ BUILTIN_TEMPLATES: dict[str, Template] = {
                 _RISK,
                 _PLAN,
             ),
+            builtin=True,
+        ),
+        Template(
+            "visit",
+            "Visit note",
+            (
+                _section(
+                    "Chief Complaint",
+                    "The reason for the visit, in a few words.",
+                    "concise",
+                    max_words=25,
+                ),
+                _section(
+                    "History of Present Illness",
+                    "The patient's history of the problem as they told it: onset, course, "
+                    "symptoms, treatments tried, relevant history.",
+                    "detailed",
+                    max_words=350,
+                ),
+                _section(
+                    "Review of Systems",
+                    "Symptoms asked about: what the patient reports and denies.",
+                    "concise",
+                    "list",
+                    max_words=120,
+                ),
+                _section(
+                    "Physical Examination",
+                    "The examination findings the clinician stated.",
+                    "standard",
+                    max_words=200,
+                ),
+                _section(
+                    "Results",
+                    "Tests, imaging and laboratory results discussed.",
+                    "concise",
+                    max_words=120,
+                ),
+                _section(
+                    "Assessment and Plan",
+                    "Each problem with the clinician's assessment, tests ordered, treatment "
+                    "and follow-up.",
+                    "detailed",
+                    max_words=350,
+                ),
+            ),
+            "A general clinical visit: chief complaint, history, review of systems, "
+            "examination, results, assessment and plan.",
             builtin=True,
         ),
     )

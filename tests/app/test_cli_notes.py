@@ -109,7 +109,7 @@ def test_generate_with_the_tiny_model(run_cli: CliRunner, vtt: Path, tiny_model:
 
 def test_templates(run_cli: CliRunner, tmp_path: Path) -> None:
     names = [t["name"] for t in _json(run_cli("templates", "list", "--json"))]
-    assert names[:6] == ["default", "soap", "dap", "birp", "girp", "summary"]
+    assert names[:7] == ["default", "soap", "dap", "birp", "girp", "visit", "summary"]
     definition = tmp_path / "t.json"
     definition.write_text(
         json.dumps(

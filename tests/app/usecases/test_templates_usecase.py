@@ -25,12 +25,13 @@ def test_a_users_template_is_added_listed_used_and_removed(
     template = add_template(fresh_db, _file(tmp_path, definition))
     assert [s.title for s in template.sections] == ["Sleep", "Risk"]  # Risk is always there
     listed = list_templates(fresh_db)
-    assert [e.name for e in listed.entries][:6] == [
+    assert [e.name for e in listed.entries][:7] == [
         "default",
         "soap",
         "dap",
         "birp",
         "girp",
+        "visit",
         "summary",
     ]
     assert listed.entries[-1].name == "sleep-review" and not listed.entries[-1].builtin

@@ -11,6 +11,9 @@ from core.notes.speakers import is_clinician, split_speaker
         ("Dr. Lee: how was the week?", "Dr. Lee", " how was the week?"),
         ("Speaker 1 (Therapist): go on", "Speaker 1 (Therapist)", " go on"),
         ("therapist: lower case role", "therapist", " lower case role"),
+        ("[doctor] hi , martha .", "doctor", " hi , martha ."),
+        ("[Patient]: yes", "Patient", " yes"),
+        ("[speaker 2] go on", "speaker 2", " go on"),
     ],
 )
 def test_labels(line: str, speaker: str, text: str) -> None:
@@ -19,7 +22,15 @@ def test_labels(line: str, speaker: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["I said: no", "At 10:30: coffee", "see http://x.org", "Note: bring the diary", "Therapist:"],
+    [
+        "I said: no",
+        "At 10:30: coffee",
+        "see http://x.org",
+        "Note: bring the diary",
+        "Therapist:",
+        "[laughs] yes",
+        "[doctor]",
+    ],
 )
 def test_not_labels(line: str) -> None:
     assert split_speaker(line) == (None, line)

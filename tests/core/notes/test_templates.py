@@ -78,3 +78,28 @@ def test_duplicate_section_names_are_refused() -> None:
 def test_summary_schema_is_valid() -> None:
     jsonschema.Draft7Validator.check_schema(SUMMARY_SCHEMA)
     assert isinstance(BUILTIN_TEMPLATES["girp"], Template)
+
+
+def test_a_sections_word_cap_is_a_template_setting() -> None:
+    definition = {"name": "long-hpi", "sections": [{"title": "History", "max_words": 400}]}
+    template = template_from_dict(definition)
+    assert template.sections[0].max_words == 400
+    assert template.sections[0].guidance == "up to 400 words"
+    assert template.sections[1].max_words == 150  # the Risk section keeps the default
+    assert template_from_dict(template.to_dict()) == template
+    with pytest.raises(TemplateError, match="sections/0/max_words"):
+        template_from_dict({"name": "x", "sections": [{"title": "A", "max_words": 5}]})
+
+
+def test_the_visit_note_has_the_sections_clinicians_write() -> None:
+    visit = BUILTIN_TEMPLATES["visit"]
+    assert [s.title for s in visit.sections] == [
+        "Chief Complaint",
+        "History of Present Illness",
+        "Review of Systems",
+        "Physical Examination",
+        "Results",
+        "Assessment and Plan",
+        "Risk",
+    ]
+    assert {s.key: s.max_words for s in visit.sections}["history_of_present_illness"] == 350
