@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from app.cli import notes_eval
 from app.cli.context import CliContext
 from app.cli.engine_args import (
     add_engine_options,
@@ -94,6 +95,8 @@ def register(commands: Subcommands) -> None:
     summarize.add_argument("--patient", type=int, required=True, metavar="ID")
     add_engine_options(summarize)
     summarize.set_defaults(handler=_summarize)
+
+    notes_eval.register(actions)
 
 
 def _draft_json(draft: NoteDraft) -> dict[str, Any]:

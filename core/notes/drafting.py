@@ -54,6 +54,8 @@ class NoteDraft:
     inference_time_s: float
     parts: int = 1  # more than one: built from a long transcript, map then reduce
     repairs: tuple[str, ...] = ()
+    # Sections the rules drafted in place of a model's unusable text (keys), and why.
+    rule_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,12 @@ def draft_note(
         inference_time_s=time.perf_counter() - started,
         parts=len(parts),
         repairs=_all_repairs(results),
+        rule_sections=_model_free_keys(template) if degraded and final.engine != "rules" else (),
     )
+
+
+def _model_free_keys(template: Template) -> tuple[str, ...]:
+    return tuple(spec.key for spec in template.sections if not spec.is_risk)
 
 
 # --- summaries ---------------------------------------------------------------------------
