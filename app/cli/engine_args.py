@@ -54,34 +54,53 @@ def choose_engine(ctx: CliContext, args: argparse.Namespace) -> EngineChoice:
     return choice
 
 
-def run_job(engine: Engine, job: Job) -> tuple[str, Any]:
-    """Run one job on a queue served by a plain thread; return (outcome, value)."""
-    finished = threading.Event()
-    outcome: list[tuple[str, Any]] = []
+class JobRunner:
+    """Jobs run one after another on one queue served by a plain thread, as the window
+    serves its queue: the engine stays loaded between them and is closed by ``close``."""
 
-    def settle(kind: str) -> Any:
-        def record(_job_id: str, value: Any) -> None:
-            outcome.append((kind, value))
-            finished.set()
+    def __init__(self, engine: Engine) -> None:
+        self._queue = JobQueue(engine)
+        self._consumer = self._queue.start_thread("auralis-cli-inference")
 
-        return record
+    def run(self, job: Job) -> tuple[str, Any]:
+        """Run ``job`` and wait for it; return (outcome, value). Ctrl+C cancels it."""
+        finished = threading.Event()
+        outcome: list[tuple[str, Any]] = []
 
-    job.sink.on_result, job.sink.on_error = settle("result"), settle("error")
-    job.sink.on_cancelled = settle("cancelled")
-    queue = JobQueue(engine)
-    consumer = queue.start_thread("auralis-cli-inference")
-    try:
-        queue.submit(job)
+        def settle(kind: str) -> Any:
+            def record(_job_id: str, value: Any) -> None:
+                outcome.append((kind, value))
+                finished.set()
+
+            return record
+
+        job.sink.on_result, job.sink.on_error = settle("result"), settle("error")
+        job.sink.on_cancelled = settle("cancelled")
+        self._queue.submit(job)
         try:
             while not finished.wait(0.1):
                 pass
         except KeyboardInterrupt:
-            queue.cancel(job.id)
+            self._queue.cancel(job.id)
             finished.wait(10)
-    finally:
-        queue.stop()
-        consumer.join(30)
-    return outcome[0] if outcome else ("cancelled", "cancelled")
+        return outcome[0] if outcome else ("cancelled", "cancelled")
+
+    def close(self) -> None:
+        """Stop the queue; its thread closes the engine."""
+        self._queue.stop()
+        self._consumer.join(30)
+
+    def __enter__(self) -> "JobRunner":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def run_job(engine: Engine, job: Job) -> tuple[str, Any]:
+    """Run one job on a queue served by a plain thread; return (outcome, value)."""
+    with JobRunner(engine) as runner:
+        return runner.run(job)
 
 
 def job_value(outcome: str, value: Any, what: str) -> Any:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from app.cli.context import CliContext
 from app.cli.engine_args import (
+    JobRunner,
     add_engine_options,
     choose_engine,
     inference_settings,
     job_value,
-    run_job,
 )
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command
@@ -62,8 +62,10 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
     seconds: list[float] = []
     terminal = sys.stderr.isatty()
 
+    runner = JobRunner(choice.engine)
+
     def draft_one(drafting: NoteDrafting) -> NoteDraft:
-        draft: NoteDraft = job_value(*run_job(choice.engine, drafting.job()), "Drafting")
+        draft: NoteDraft = job_value(*runner.run(drafting.job()), "Drafting")
         return draft
 
     def show(done: int, total: int, score: NoteScore | None) -> None:
@@ -86,7 +88,7 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
             on_progress=show,
         )
     finally:
-        choice.engine.close()
+        runner.close()
     data = report.as_dict()
     if args.output is not None:
         args.output.write_text(_json_text(data), encoding="utf-8")
@@ -95,6 +97,12 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         return 0
     _print_report(report, choice.description)
     return 0
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    return (
+        ", ".join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda c: -c[1])) or "-"
+    )
 
 
 def _json_text(data: object) -> str:
@@ -128,6 +136,9 @@ def _print_report(report: NoteEvalReport, engine: str) -> None:
             ["seconds per note (max)", data["seconds_per_note"]["max"]],
             ["degraded drafts", data["degraded"]],
             ["sections drafted by rules", data["rule_sections"]],
+            ["  set aside because", _reasons(data["replaced_for"])],
+            ["echoed instructions left", data["echoes_left"]],
+            ["risk contradictions left", data["risk_contradictions_left"]],
         ],
         empty="",
     )

@@ -7,12 +7,13 @@ only, no database), and its result is saved back on the database's thread (``sav
 queue served by a plain thread: the same work, the same time limit, the same save.
 
 The time limit: ``inference.timeout_s`` is the time allowed for an answer of
-``inference.max_tokens`` tokens. A draft may generate more: one answer per part of the
-transcript (a long one is drafted in parts) and one more to merge them, a note's answer
-is longer than an ordinary one (up to 220 tokens a section), and the structured-output
-policy may try an answer again with twice the budget. The job may take ``timeout_s`` for
-every ``max_tokens`` tokens it may generate, counted from when it starts to run; the
-window and the command line use the same limit.
+``inference.max_tokens`` tokens, counted from when the job starts to run; the window and
+the command line use the same limit. A note is one answer of at most ``max_tokens`` per
+part of the transcript (a long one is drafted in parts), so it may take ``timeout_s`` per
+part; when the time is up the note is the rule draft, labelled so. A summary may generate
+more: one answer per part and one more to merge them, and the structured-output policy
+may try an answer again with twice the budget; it may take ``timeout_s`` for every
+``max_tokens`` tokens it may generate.
 """
 
 from collections.abc import Callable
@@ -28,14 +29,9 @@ from app.usecases.summaries import SummaryRequest, prepare_summary, record_summa
 from core.llm.engine import Engine
 from core.llm.jobs import Job, JobContext, Priority
 from core.llm.structured_policy import ATTEMPT_BUDGETS
+from core.llm.types import GenerationCancelled
 from core.notes.chunking import split_transcript
-from core.notes.drafting import (
-    NoteDraft,
-    PatientSummary,
-    draft_note,
-    draft_summary,
-    note_answer_tokens,
-)
+from core.notes.drafting import NoteDraft, PatientSummary, draft_note, draft_summary
 from core.notes.risk_net import RiskNet
 from core.store.errors import StoreError
 
@@ -44,8 +40,10 @@ __all__ = [
     "NoteDrafting",
     "SummaryDrafting",
     "drafting_timeout_s",
+    "note_timeout_s",
     "start_note",
     "start_summary",
+    "writing_status",
 ]
 
 PROMPT_STAGE = "prompt"  # progress while the model reads the transcript, before a token
@@ -61,6 +59,30 @@ def drafting_timeout_s(
     answers = parts + (1 if parts > 1 else 0)
     tokens = answers * ATTEMPT_BUDGETS * (answer_tokens or inference.max_tokens)
     return inference.timeout_s * max(1.0, tokens / inference.max_tokens)
+
+
+def note_timeout_s(inference: InferenceSettings, text: str) -> float:
+    """How long drafting a note from ``text`` may take: ``timeout_s`` per part."""
+    parts = len(split_transcript(text, transcript_part_chars(inference, "local")))
+    return inference.timeout_s * parts
+
+
+def writing_status(tokens: int, seconds: float, budget: int) -> str:
+    """What the window shows while a model writes: ``"Writing… 120 tokens, 58 tokens/s,
+    about 7 s left at most"`` (the answer stops at ``budget`` tokens, or sooner)."""
+    text = f"Writing… {tokens} tokens"
+    if tokens > 1 and seconds > 0:
+        rate = (tokens - 1) / seconds
+        left = max(budget - tokens, 0) / rate if rate > 0 else 0.0
+        text += f", {rate:.0f} tokens/s, about {left:.0f} s left at most"
+    return text
+
+
+def _context(engine: Engine) -> int | None:
+    """The context a local engine was opened with (it may be the model's own, smaller
+    than the setting)."""
+    n_ctx = engine.info().details.get("n_ctx")
+    return n_ctx if isinstance(n_ctx, int) else None
 
 
 def _interactive_job(kind: str, run: Callable[[Engine, JobContext], Any], timeout_s: float) -> Job:
@@ -79,21 +101,26 @@ class NoteDrafting:
 
     @property
     def timeout_s(self) -> float:
-        tokens = note_answer_tokens(self.request.template)
-        return drafting_timeout_s(self.inference, self.request.transcript, tokens)
+        return note_timeout_s(self.inference, self.request.transcript)
 
     def run(self, engine: Engine, ctx: JobContext) -> NoteDraft:
-        """Draft with ``engine``, streaming tokens; the engine's thread, no database."""
+        """Draft with ``engine``, streaming tokens; the engine's thread, no database.
+        A timeout or a failure gives the rule draft; so does a cancel of a first note,
+        but a cancelled regeneration leaves the session's note as it was."""
         ctx.emit_progress(PROMPT_STAGE)
-        return draft_note(
+        draft = draft_note(
             engine,
             self.request.template,
             self.request.transcript,
-            max_chunk_chars=transcript_part_chars(self.inference, engine.name),
+            max_chunk_chars=transcript_part_chars(self.inference, engine.name, _context(engine)),
+            max_answer_tokens=self.inference.max_tokens,
             on_token=ctx.emit_token,
             cancel=ctx.cancel,
             risk_net=self.risk_net,
         )
+        if self.request.replaces_note and ctx.cancel.reason == "cancelled":
+            raise GenerationCancelled("cancelled")
+        return draft
 
     def job(self) -> Job:
         return _interactive_job(self.kind, self.run, self.timeout_s)

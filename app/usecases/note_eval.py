@@ -9,6 +9,7 @@ terminal, JSON files and logs.
 """
 
 import csv
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from app.settings import InferenceSettings
 from app.usecases.drafting import NoteDrafting
 from app.usecases.notes import NoteRequest
+from core.notes.answer_checks import check_sections, says_no_risk
 from core.notes.drafting import NoteDraft
 from core.notes.note_metrics import (
     TextScores,
@@ -27,6 +29,7 @@ from core.notes.note_metrics import (
     summary_of,
     words,
 )
+from core.notes.note_text import note_chat_messages
 from core.notes.risk_net import RiskNet
 from core.notes.templates import Template
 from core.notes.transcript import TranscriptError, parse_transcript
@@ -92,6 +95,23 @@ class NoteScore:
     degraded: bool
     engine: str
     rule_sections: int
+    replaced_for: tuple[str, ...] = ()  # the check that set each replaced section aside
+    echo_left: int = 0  # sections kept from the model that still echo the instructions
+    contradiction_left: bool = False  # a kept Risk text says "no risk" beside a disclosure
+
+
+def _left_in(draft: NoteDraft, template: Template, transcript: str) -> tuple[int, bool]:
+    """What the checks would still find in the saved draft's model sections: echoed
+    instructions, and a Risk section denying a disclosure (both should be 0)."""
+    if draft.engine == "rules":
+        return 0, False
+    kept = {k: v for k, v in draft.sections.items() if k not in draft.rule_sections}
+    instructions = "\n".join(m.content for m in note_chat_messages(template, " "))
+    found = check_sections(template, kept, transcript=transcript, instructions=instructions)
+    echoes = sum(p.code == "echo" and p.key in kept for p in found)
+    disclosed = any(flag.status == "disclosed" for flag in draft.risk_flags)
+    risk = draft.sections.get(template.risk_key, "")
+    return echoes, disclosed and says_no_risk(risk)
 
 
 @dataclass
@@ -126,6 +146,9 @@ class NoteEvalReport:
             # a model's answer that could not be used (a rule engine's drafts are rules)
             "degraded": sum(n.degraded and n.engine != "rules" for n in self.notes),
             "rule_sections": sum(n.rule_sections for n in self.notes),
+            "replaced_for": dict(Counter(code for n in self.notes for code in n.replaced_for)),
+            "echoes_left": sum(n.echo_left for n in self.notes),
+            "risk_contradictions_left": sum(n.contradiction_left for n in self.notes),
             "per_note": [vars(n) for n in self.notes],
         }
 
@@ -162,6 +185,7 @@ def evaluate_notes(
         draft = draft_one(NoteDrafting(request, inference, risk_net=risk_net or RiskNet()))
         drafts.append(draft)
         scored.append(row)
+        echo_left, contradiction_left = _left_in(draft, template, request.transcript)
         score = NoteScore(
             row=row.number,
             seconds=round(draft.inference_time_s, 3),
@@ -170,6 +194,9 @@ def evaluate_notes(
             degraded=draft.degraded,
             engine=draft.engine,
             rule_sections=len(draft.rule_sections),
+            replaced_for=tuple(p.code for p in draft.section_problems if p.code != "empty"),
+            echo_left=echo_left,
+            contradiction_left=contradiction_left,
         )
         report.notes.append(score)
         report.engine, report.model_name = draft.engine, draft.model_name

@@ -58,6 +58,7 @@ class NoteRequest:
     session_id: int | None  # None: a transcript file, drafted without being stored
     template: Template
     transcript: str
+    replaces_note: bool = False  # the session has a note that this draft would follow
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def prepare_note(
         )
     if not session.transcript.strip():
         raise StoreError(f"Session {session_id} has no transcript to draft a note from.")
-    return NoteRequest(session_id, template, session.transcript)
+    return NoteRequest(session_id, template, session.transcript, existing is not None)
 
 
 def prepare_transcript_note(
@@ -220,6 +221,7 @@ def generate_note(
     *,
     regenerate: bool = False,
     max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+    max_answer_tokens: int | None = None,
     on_token: TokenSink | None = None,
     cancel: CancelToken | None = None,
 ) -> NoteResult:
@@ -231,6 +233,7 @@ def generate_note(
         request.template,
         request.transcript,
         max_chunk_chars=max_chunk_chars,
+        max_answer_tokens=max_answer_tokens,
         on_token=on_token,
         cancel=cancel,
     )

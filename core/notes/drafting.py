@@ -10,20 +10,32 @@ the risk safety net applied to the Risk section, and urgent risk words marked
 ``{{RED:...}}`` everywhere. Private notes of a session are never sent to any engine.
 """
 
+import logging
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.llm.engine import Engine
 from core.llm.tasks import StructuredTask
-from core.llm.types import CancelToken, GenerationResult, TokenSink
+from core.llm.types import (
+    CancelToken,
+    EngineError,
+    GenerationCancelled,
+    GenerationResult,
+    TokenSink,
+)
+from core.notes.answer_checks import SectionProblem
 from core.notes.chunking import split_transcript
+from core.notes.model_note import ModelAnswer, check_answer, model_free_keys, write_note
 from core.notes.render import cap_words, render_note, styled, word_count
 from core.notes.risk import RiskFlag, apply_risk_safety_net, mark_urgent_words
 from core.notes.risk_net import RiskNet
-from core.notes.tasks import MergedNoteTask, NoteSectionsTask, SessionsSummaryTask
+from core.notes.rules_note import rule_note_sections
+from core.notes.tasks import SessionsSummaryTask
 from core.notes.templates import NOT_DISCUSSED, Template
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CHUNK_CHARS = 100_000
 TOKENS_PER_WORD = 1.3
@@ -56,6 +68,7 @@ class NoteDraft:
     repairs: tuple[str, ...] = ()
     # Sections the rules drafted in place of a model's unusable text (keys), and why.
     rule_sections: tuple[str, ...] = ()
+    section_problems: tuple[SectionProblem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,17 +104,129 @@ def _finish_sections(
     return sections
 
 
-def _notices(engine: str, degraded: bool, parts: int) -> list[str]:
-    notices = []
+def _notices(
+    template: Template, engine: str, fallback: str | None, problems: Sequence[SectionProblem]
+) -> list[str]:
     if engine == "rules":
-        notices.append("Rule-based draft (no language model): sentences taken from the transcript.")
-    elif degraded:
-        notices.append("Rule-based draft: the language model's answer could not be used.")
-    if parts > 1:
-        notices.append(
-            f"Built from a long transcript in {parts} parts; check it against the transcript."
+        return ["Rule-based draft (no language model): sentences taken from the transcript."]
+    if fallback is not None:
+        return [f"Rule-based draft: {fallback}."]
+    titles = {spec.key: spec.title for spec in template.sections}
+    replaced = [p for p in problems if p.code != "empty"]
+    if not replaced:
+        return []
+    listed = "; ".join(f"{titles[p.key]} ({p.reason})" for p in replaced)
+    return [f"Drafted by the rules instead of the model, after checking its text: {listed}."]
+
+
+@dataclass(frozen=True)
+class ModelOutcome:
+    """What became of the model's part of a draft: its answer, or why there is none."""
+
+    engine: str  # the engine's name: "rules" drafted with no model at all
+    model_name: str
+    answer: ModelAnswer | None = None
+    stopped: str | None = None  # why the model gave no answer (a timeout, a failure)
+    parts: int = 1
+
+
+def draft_note(
+    engine: Engine,
+    template: Template,
+    transcript: str,
+    *,
+    max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+    max_answer_tokens: int | None = None,
+    on_token: TokenSink | None = None,
+    cancel: CancelToken | None = None,
+    risk_net: RiskNet | None = None,
+) -> NoteDraft:
+    """Draft a note from a transcript: a clinician always gets one. Uses no database;
+    runs on the engine's thread.
+
+    A model writes the note as headed text (a long transcript part by part); the rest is
+    ``assemble_draft``. A timeout, cancellation or failure of the model gives the rule
+    draft, labelled so. The Risk section gets every flag of ``risk_net`` (default: the
+    lexicon alone)."""
+    started = time.perf_counter()
+    flags = tuple((risk_net or RiskNet()).flags(transcript))
+    outcome = ModelOutcome(engine.name, engine.info().model_name)
+    if engine.name != "rules":
+        pieces = split_transcript(transcript, max_chunk_chars)
+        budget = min(
+            note_answer_tokens(template), max_answer_tokens or note_answer_tokens(template)
         )
-    return notices
+        try:
+            answer = write_note(
+                engine, template, pieces, max_tokens=budget, on_token=on_token, cancel=cancel
+            )
+        except GenerationCancelled as stopped:
+            reason = _STOPPED.get(stopped.reason, _STOPPED["cancelled"])
+            outcome = replace(outcome, stopped=reason, parts=len(pieces))
+        except EngineError:
+            logger.warning("notes.model_failed", exc_info=False)
+            outcome = replace(outcome, stopped=_STOPPED["failed"], parts=len(pieces))
+        else:
+            outcome = replace(outcome, answer=answer, parts=len(pieces))
+    return assemble_draft(template, transcript, flags, outcome, started=started)
+
+
+def assemble_draft(
+    template: Template,
+    transcript: str,
+    flags: tuple[RiskFlag, ...],
+    outcome: ModelOutcome,
+    *,
+    started: float | None = None,
+) -> NoteDraft:
+    """The draft a clinician sees, whatever the model did. The rules draft every section;
+    each of the model's sections that passes the checks (``core.notes.answer_checks``)
+    takes the rule section's place, and the notice names every section the rules kept
+    and why. Then each section is capped, the Risk section gets the safety net, and risk
+    words are marked. Pure: no engine, no database."""
+    rules = rule_note_sections(transcript, template.sections)
+    chosen, problems, fallback = dict(rules), [], outcome.stopped
+    if outcome.answer is not None:
+        checked = check_answer(template, outcome.answer, rules, transcript=transcript, flags=flags)
+        chosen, problems, fallback = checked.sections, checked.problems, checked.fallback
+    model_used = outcome.engine != "rules"
+    degraded = fallback is not None or not model_used
+    sections = _finish_sections(template, chosen, flags)
+    notices = _notices(template, outcome.engine, fallback, problems)
+    if outcome.parts > 1:
+        notices.append(
+            f"Built from a long transcript in {outcome.parts} parts; check it against the "
+            "transcript."
+        )
+    rule_keys = (
+        model_free_keys(template)
+        if fallback is not None
+        else tuple(p.key for p in problems if p.key in model_free_keys(template))
+    )
+    return NoteDraft(
+        template=template.name,
+        sections=sections,
+        text=render_note(template, sections, notices=notices),
+        risk_flags=flags,
+        word_count=sum(word_count(s) for s in sections.values()),
+        engine=outcome.engine,
+        model_name=outcome.model_name,
+        degraded=degraded,
+        inference_time_s=0.0 if started is None else time.perf_counter() - started,
+        parts=outcome.parts,
+        rule_sections=rule_keys if model_used else (),
+        section_problems=tuple(problems),
+    )
+
+
+_STOPPED = {
+    "timeout": "the language model did not finish within the time limit",
+    "cancelled": "the language model's draft was cancelled",
+    "failed": "the language model failed while writing",
+}
+
+
+# --- summaries ---------------------------------------------------------------------------
 
 
 def _map_then_reduce(
@@ -131,58 +256,6 @@ def _map_then_reduce(
 
 def _all_repairs(results: list[GenerationResult]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(repair for result in results for repair in result.repairs))
-
-
-def draft_note(
-    engine: Engine,
-    template: Template,
-    transcript: str,
-    *,
-    max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
-    on_token: TokenSink | None = None,
-    cancel: CancelToken | None = None,
-    risk_net: RiskNet | None = None,
-) -> NoteDraft:
-    """Draft a note from a transcript with ``engine`` (a long transcript: each part,
-    then a merge). Uses no database; runs on the engine's thread. The Risk section gets
-    every flag of ``risk_net`` (default: the lexicon alone)."""
-    started = time.perf_counter()
-    flags = tuple((risk_net or RiskNet()).flags(transcript))
-    parts = split_transcript(transcript, max_chunk_chars)
-    results = _map_then_reduce(
-        engine,
-        parts,
-        lambda part: NoteSectionsTask(template, part),
-        lambda partials: MergedNoteTask(template, partials),
-        max_tokens=note_answer_tokens(template),
-        on_token=on_token,
-        cancel=cancel,
-    )
-    final = results[-1]
-    degraded = any(r.degraded for r in results)
-    sections = _finish_sections(template, final.obj or {}, flags)
-    text = render_note(template, sections, notices=_notices(final.engine, degraded, len(parts)))
-    return NoteDraft(
-        template=template.name,
-        sections=sections,
-        text=text,
-        risk_flags=flags,
-        word_count=sum(word_count(s) for s in sections.values()),
-        engine=final.engine,
-        model_name=final.model_name,
-        degraded=degraded,
-        inference_time_s=time.perf_counter() - started,
-        parts=len(parts),
-        repairs=_all_repairs(results),
-        rule_sections=_model_free_keys(template) if degraded and final.engine != "rules" else (),
-    )
-
-
-def _model_free_keys(template: Template) -> tuple[str, ...]:
-    return tuple(spec.key for spec in template.sections if not spec.is_risk)
-
-
-# --- summaries ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ deterministic risk detection for every engine alike.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from core.notes.render import cap_words
@@ -188,23 +188,6 @@ def rule_note_sections(transcript: str, specs: Sequence[SectionSpec]) -> dict[st
         cues = _CUES.get(cue_name) or tuple(w for w in spec.title.lower().split() if len(w) > 3)
         sections[key] = _pick(sentences, cues, clinician, used)
     return sections
-
-
-def merge_partial_notes(
-    partial_notes: Sequence[Mapping[str, Any]], keys: Sequence[str]
-) -> dict[str, str]:
-    """One note from the notes of a long transcript's parts: each section's text from
-    every part that discussed it, in order."""
-    merged: dict[str, list[str]] = {key: [] for key in keys}
-    for part in partial_notes:
-        for key in keys:
-            value = part.get(key)
-            if isinstance(value, str) and value.strip() and value.strip() != NOT_DISCUSSED:
-                merged[key].append(value.strip())
-    return {
-        key: cap_words(" ".join(v), _WORDS_PER_SECTION * 2) or NOT_DISCUSSED
-        for key, v in merged.items()
-    }
 
 
 def rule_summary(text: str) -> dict[str, Any]:

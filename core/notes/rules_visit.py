@@ -106,18 +106,22 @@ class VisitReading:
 
 def read_visit(transcript: str) -> VisitReading:
     turns = []
+    speakers: list[tuple[str, bool]] = []
     for line in transcript.splitlines():
         speaker, text = split_speaker(line)
         cleaned = clean_spoken(text)
         if cleaned:
             clinician = None if speaker is None else is_clinician(speaker)
             turns.append(Turn(clinician, cleaned, text))
+            if speaker is not None:
+                speakers.append((speaker, bool(clinician)))
     clinician_text = " ".join(t.text for t in turns if t.clinician)
+    labels = [speaker.lower() for speaker, clinician in speakers if clinician is False]
     exam_start = _first(turns, _EXAM, 0)
     plan_start = _first(turns, _PLAN, exam_start if exam_start < len(turns) else 0)
     if plan_start < exam_start:
         exam_start = plan_start
-    return VisitReading(tuple(turns), exam_start, plan_start, _subject(clinician_text))
+    return VisitReading(tuple(turns), exam_start, plan_start, _subject(clinician_text, labels))
 
 
 def _first(turns: list[Turn], pattern: re.Pattern[str], start: int) -> int:
@@ -127,8 +131,9 @@ def _first(turns: list[Turn], pattern: re.Pattern[str], start: int) -> int:
     return len(turns)
 
 
-def _subject(clinician_text: str) -> str:
-    """ "she" or "he" when the clinician's dictation says so clearly, else "the patient"."""
+def _subject(clinician_text: str, labels: list[str]) -> str:
+    """ "she" or "he" when the clinician's dictation says so clearly, else "the client"
+    when the other speaker is labelled so (therapy), else "the patient"."""
     lower = clinician_text.lower()
     female = len(re.findall(r"\b(?:she|her|hers|herself|female|woman|mrs|ms)\b", lower))
     male = len(re.findall(r"\b(?:he|him|his|himself|male|man|mr)\b", lower))
@@ -136,7 +141,8 @@ def _subject(clinician_text: str) -> str:
         return "she"
     if male >= 2 and male > 2 * female:
         return "he"
-    return "the patient"
+    clients = sum(label.startswith("client") for label in labels)
+    return "the client" if clients > len(labels) / 2 else "the patient"
 
 
 _STARTS_CLAUSE = frozenset(

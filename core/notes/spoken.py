@@ -131,8 +131,8 @@ def _verb_s(verb: str) -> str:
 
 
 def third_person(sentence: str, subject: str = "the patient") -> str:
-    """``"I've been walking, my knee hurts"`` -> ``"The patient has been walking, her
-    knee hurts"`` (``subject`` "she"; "the patient" gives "their")."""
+    """``"I've been walking, my knee hurts"`` -> ``"She has been walking, her knee
+    hurts"`` (``subject`` "she"; "the patient" or "the client" give "their")."""
     possessive = {"she": "her", "he": "his"}.get(subject, "their")
     objective = {"she": "her", "he": "him"}.get(subject, "them")
     reflexive = {"she": "herself", "he": "himself"}.get(subject, "themselves")

@@ -51,6 +51,7 @@ def test_eval_scores_drafts_beside_the_transcript(run_cli: CliRunner, tmp_path: 
     assert json.loads(out.read_text(encoding="utf-8")) == report
     assert report["notes"] == 3 and report["template"] == "visit"
     assert report["engine"] == "rules" and report["degraded"] == 0
+    assert report["echoes_left"] == 0 and report["risk_contradictions_left"] == 0
     # The baseline is the field's ROUGE-Lsum of the transcript pasted as the note.
     scorer = rouge_scorer.RougeScorer(["rougeLsum"], use_stemmer=True)
     pasted = sum(scorer.score(note, dialogue)["rougeLsum"].fmeasure for dialogue, note in ROWS)

@@ -506,8 +506,11 @@ def note_problems(draft: NoteDraft, template: Template, transcript: str) -> list
     return problems
 
 
-def injection_problems(engine: Engine, template: Template, transcript: str) -> list[str]:
-    return note_problems(draft_note(engine, template, transcript), template, transcript)
+def injection_problems(
+    engine: Engine, template: Template, transcript: str, max_answer_tokens: int | None = None
+) -> list[str]:
+    draft = draft_note(engine, template, transcript, max_answer_tokens=max_answer_tokens)
+    return note_problems(draft, template, transcript)
 
 
 # --- model files -------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def test_the_tiny_model_keeps_every_section(tiny_model: Path) -> None:
     engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=4096, n_threads=1, seed=3))
     try:
         template = BUILTIN_TEMPLATES["default"]
-        problems = corpus.injection_problems(engine, template, corpus.injection_transcript())
+        transcript = corpus.injection_transcript()
+        problems = corpus.injection_problems(engine, template, transcript, max_answer_tokens=128)
     finally:
         engine.close()
     assert problems == []

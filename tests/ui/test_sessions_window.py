@@ -12,14 +12,12 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from screen_heads import head_for
 
-from app.usecases.drafting import drafting_timeout_s
+from app.usecases.drafting import note_timeout_s
 from app.usecases.sessions import read_session
 from core.llm.embedder import Embedder
-from core.notes.drafting import note_answer_tokens
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import RiskScreen
 from core.notes.risk_screen_head import NONE
-from core.notes.templates import BUILTIN_TEMPLATES
 from core.store import audit
 from core.store.notes import note_history
 from tests.ui.window_fixture import WindowFactory
@@ -248,8 +246,7 @@ def test_the_window_and_the_command_line_give_a_note_the_same_time(
     events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     limits = [e["timeout_s"] for e in events if e["event"] == "llm.job" and e["kind"] == "note"]
     inference = window.context.loaded.settings.inference
-    tokens = note_answer_tokens(BUILTIN_TEMPLATES["default"])
-    expected = drafting_timeout_s(inference, TRANSCRIPT.strip(), tokens)
+    expected = note_timeout_s(inference, TRANSCRIPT.strip())
     assert limits == [expected, expected]  # the window's, then the command line's
 
 

@@ -6,6 +6,7 @@ arrives back on the GUI thread, where the draft is saved. Signals of any other j
 ignored (a stale or unrelated job).
 """
 
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -18,6 +19,7 @@ from app.usecases.drafting import (
     SummaryDrafting,
     start_note,
     start_summary,
+    writing_status,
 )
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteDraft, NoteResult
@@ -62,6 +64,7 @@ class NoteJob(QObject):
         self.job_id: str | None = None
         self._drafting: NoteDrafting | SummaryDrafting | None = None
         self._tokens = 0
+        self._first_token_at = 0.0
         worker.token.connect(self._token)
         worker.progress.connect(self._progress)
         worker.job_finished.connect(self._finished)
@@ -93,7 +96,7 @@ class NoteJob(QObject):
         self._submit(start_summary(self.context.db, patient_id, self.inference))
 
     def _submit(self, drafting: NoteDrafting | SummaryDrafting) -> None:
-        self._drafting, self._tokens = drafting, 0
+        self._drafting, self._tokens, self._first_token_at = drafting, 0, 0.0
         self.job_id = self.worker.submit_job(drafting.job())
         self.stage.emit(PROMPT_STAGE, 0)
 
@@ -106,9 +109,17 @@ class NoteJob(QObject):
         if job_id != self.job_id:
             return
         self._tokens += 1
+        if self._tokens == 1:
+            self._first_token_at = time.monotonic()
         if self._tokens == 1 or self._tokens % 8 == 0:
             self.stage.emit(GENERATING_STAGE, self._tokens)
         self.token.emit(text)
+
+    def status_text(self, tokens: int) -> str:
+        """Tokens written, tokens per second and the time left at most (the answer's
+        budget is ``inference.max_tokens``)."""
+        seconds = time.monotonic() - self._first_token_at if self._first_token_at else 0.0
+        return writing_status(tokens, seconds, self.inference.max_tokens)
 
     @Slot(str, str, float)
     def _progress(self, job_id: str, stage: str, _fraction: float) -> None:

@@ -279,7 +279,7 @@ class SessionView(QWidget):
     @Slot(str, int)
     def _stage(self, stage: str, tokens: int) -> None:
         if stage == GENERATING_STAGE:
-            self.stage_label.setText(f"Writing… {tokens} tokens")
+            self.stage_label.setText(self.job.status_text(tokens))
         else:
             self.stage_label.setText("Reading the transcript…")
 

@@ -11,7 +11,14 @@ from screen_heads import head_for
 from sqlite_utils import Database
 
 from app.settings import InferenceSettings
-from app.usecases.drafting import NoteDrafting, drafting_timeout_s, start_note, start_summary
+from app.usecases.drafting import (
+    NoteDrafting,
+    drafting_timeout_s,
+    note_timeout_s,
+    start_note,
+    start_summary,
+    writing_status,
+)
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteRequest, current_note
 from app.usecases.patients import add_patient
@@ -19,7 +26,7 @@ from app.usecases.sessions import add_pasted_session
 from core.llm.embedder import Embedder
 from core.llm.jobs import Job, JobQueue, JobSink
 from core.llm.rules import RuleEngine
-from core.notes.drafting import NoteDraft, note_answer_tokens
+from core.notes.drafting import NoteDraft
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import RiskScreen
 from core.notes.risk_screen_head import NONE
@@ -90,15 +97,16 @@ def test_a_draft_of_a_file_is_never_stored(fresh_db: Database) -> None:
 
 
 def test_the_time_limit_grows_with_what_the_draft_may_generate() -> None:
-    template = BUILTIN_TEMPLATES["default"]  # five sections: up to 1,100 tokens an answer
-    tokens = note_answer_tokens(template)
-    one_part = drafting_timeout_s(INFERENCE, TRANSCRIPT, tokens)
-    assert one_part == pytest.approx(60 * 3 * tokens / 512)  # two tries: 1 + 2 budgets
-    long = "\n".join([TRANSCRIPT] * 2000)  # several parts for the local model, and a merge
-    assert drafting_timeout_s(INFERENCE, long, tokens) > 3 * one_part
+    one_part = note_timeout_s(INFERENCE, TRANSCRIPT)
+    assert one_part == pytest.approx(60)  # a note: one answer of max_tokens per part
+    long = "\n".join([TRANSCRIPT] * 2000)  # several parts for the local model
+    assert note_timeout_s(INFERENCE, long) >= 3 * one_part
     assert drafting_timeout_s(INFERENCE, TRANSCRIPT) == pytest.approx(60 * 3)  # a summary
     faster = INFERENCE.model_copy(update={"timeout_s": 10})
-    assert drafting_timeout_s(faster, TRANSCRIPT, tokens) == pytest.approx(one_part / 6)
+    assert note_timeout_s(faster, TRANSCRIPT) == pytest.approx(one_part / 6)
+    template = BUILTIN_TEMPLATES["default"]
+    drafting = NoteDrafting(NoteRequest(None, template, TRANSCRIPT), INFERENCE)
+    assert drafting.timeout_s == one_part
 
 
 def test_the_risk_section_lists_the_second_screens_findings_as_possible(
@@ -132,3 +140,11 @@ def test_a_disclosure_the_second_screen_doubts_is_listed_as_possible_not_red(
     assert "Possible risk, please review: suicidal ideation (line 1, Client)" in risk
     assert "read as unlikely here" in risk
     assert "{{RED:I want to kill myself" not in risk
+
+
+def test_the_writing_status_says_tokens_speed_and_time_left() -> None:
+    assert writing_status(1, 0.0, 512) == "Writing… 1 tokens"
+    assert (
+        writing_status(101, 2.0, 512) == "Writing… 101 tokens, 50 tokens/s, about 8 s left at most"
+    )
+    assert writing_status(600, 10.0, 512).endswith("about 0 s left at most")

@@ -2,6 +2,7 @@
 
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from core.llm.config import LlamaConfig
 from core.llm.local import LocalEngine
 from core.llm.rules import RuleEngine
 from core.llm.tasks import StructuredTask
-from core.llm.types import CancelToken, GenerationResult, TokenSink
+from core.llm.types import CancelToken, GenerationResult, Message, TokenSink
 from core.notes.markers import RED_MARKER as MARKER
 from core.notes.markers import strip_markers
 from core.notes.render import word_count
@@ -47,7 +48,8 @@ Client: Okay, I'll try the breathing, that makes sense.
 
 
 class RecordingEngine:
-    """A real engine (here the rules) whose prompts are kept, to check what is sent."""
+    """A real engine (the rules, the tiny model) whose prompts are kept, to check what
+    is sent."""
 
     def __init__(self, inner: Any) -> None:
         self.inner, self.name, self.prompts = inner, inner.name, []
@@ -55,6 +57,14 @@ class RecordingEngine:
     def structured(self, task: StructuredTask, **kw: Any) -> GenerationResult:
         self.prompts.append("\n".join(m.content for m in task.messages))
         return self.inner.structured(task, **kw)
+
+    def chat(self, messages: Sequence[Message], **kw: Any) -> GenerationResult:
+        self.prompts.append("\n".join(m.content for m in messages))
+        return self.inner.chat(messages, **kw)
+
+    def complete(self, prompt: str, **kw: Any) -> GenerationResult:
+        self.prompts.append(prompt)
+        return self.inner.complete(prompt, **kw)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
@@ -133,23 +143,35 @@ def test_diff_and_restore(fresh_db: Database, session_id: int) -> None:
     assert len(note_history(fresh_db, session_id)) == 3
 
 
-def test_private_notes_are_never_sent(fresh_db: Database, session_id: int) -> None:
+def test_private_notes_are_never_sent(
+    fresh_db: Database, session_id: int, tiny_model: Path
+) -> None:
     set_private_notes(fresh_db, session_id, "Zanzibar hypothesis about the family")
-    engine = RecordingEngine(RuleEngine())
-    generate_note(fresh_db, engine, session_id)
-    summarize(fresh_db, engine, 1)
-    assert engine.prompts and all("Zanzibar" not in prompt for prompt in engine.prompts)
-    assert all("four hours a night" in prompt for prompt in engine.prompts)
+    model = RecordingEngine(LocalEngine(LlamaConfig(tiny_model, n_ctx=4096, n_threads=2)))
+    try:
+        generate_note(fresh_db, model, session_id, max_answer_tokens=16)
+    finally:
+        model.inner.close()
+    rules = RecordingEngine(RuleEngine())
+    summarize(fresh_db, rules, 1)
+    prompts = model.prompts + rules.prompts
+    assert model.prompts and rules.prompts and all("Zanzibar" not in p for p in prompts)
+    assert all("four hours a night" in prompt for prompt in prompts)
 
 
-def test_a_long_transcript_is_drafted_in_parts(fresh_db: Database) -> None:
+def test_a_long_transcript_is_drafted_in_parts(fresh_db: Database, tiny_model: Path) -> None:
     patient = create_patient(fresh_db, "Bob")
     long_text = "\n".join([TRANSCRIPT] * 30)
     session = add_session(fresh_db, patient.id, long_text)
-    engine = RecordingEngine(RuleEngine())
-    result = generate_note(fresh_db, engine, session.id, max_chunk_chars=2000)
+    engine = RecordingEngine(LocalEngine(LlamaConfig(tiny_model, n_ctx=4096, n_threads=2)))
+    try:
+        result = generate_note(
+            fresh_db, engine, session.id, max_chunk_chars=2000, max_answer_tokens=16
+        )
+    finally:
+        engine.inner.close()
     assert result.draft.parts > 5
-    assert len(engine.prompts) == result.draft.parts + 1  # each part, then the merge
+    assert len(engine.prompts) == result.draft.parts  # one answer per part, no merge call
     assert "Built from a long transcript" in result.draft.text
     assert "better off without me" in strip_markers(result.draft.sections["risk"])
 
@@ -167,7 +189,9 @@ def test_with_the_tiny_gguf_model(fresh_db: Database, session_id: int, tiny_mode
     engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=4096, n_threads=2, seed=3))
     tokens: list[str] = []
     try:
-        result = generate_note(fresh_db, engine, session_id, on_token=tokens.append)
+        result = generate_note(
+            fresh_db, engine, session_id, on_token=tokens.append, max_answer_tokens=64
+        )
     finally:
         engine.close()
     draft = result.draft

@@ -1,9 +1,10 @@
-"""The note tasks decide their own fallback: their rule answers, without any engine."""
+"""The rule drafts, without any engine: a note's sections and a summary's answer."""
 
 import jsonschema
 
 from core.llm.rules import RuleEngine
-from core.notes.tasks import MergedNoteTask, NoteSectionsTask, SessionsSummaryTask
+from core.notes.rules_note import rule_note_sections
+from core.notes.tasks import SessionsSummaryTask
 from core.notes.templates import BUILTIN_TEMPLATES, NOT_DISCUSSED
 
 TRANSCRIPT = """Therapist: What brings you in today?
@@ -14,26 +15,13 @@ Therapist: Next week we will review a sleep diary.
 """
 
 
-def test_a_notes_rule_answer_quotes_the_transcript_section_by_section() -> None:
-    task = NoteSectionsTask(BUILTIN_TEMPLATES["soap"], TRANSCRIPT)
-    answer = task.rule_answer()
-    jsonschema.validate(answer, task.schema)
+def test_a_notes_rule_draft_quotes_the_transcript_section_by_section() -> None:
+    template = BUILTIN_TEMPLATES["soap"]
+    answer = rule_note_sections(TRANSCRIPT, template.sections)
+    jsonschema.validate(answer, template.schema())
     assert "overwhelmed" in answer["subjective"]
     assert "sleep diary" in answer["plan"]
     assert answer["risk"] == NOT_DISCUSSED  # the risk safety net writes that section
-    assert task.messages[-1].content.endswith(TRANSCRIPT)
-
-
-def test_partial_notes_are_merged_from_the_values_not_from_the_prompt() -> None:
-    template = BUILTIN_TEMPLATES["default"]
-    partials = [
-        {"chief_complaint": "Stress at work.", "plan": NOT_DISCUSSED},
-        {"chief_complaint": "Poor sleep.", "plan": "Sleep diary."},
-    ]
-    answer = MergedNoteTask(template, partials).rule_answer()
-    assert answer["chief_complaint"] == "Stress at work. Poor sleep."
-    assert answer["plan"] == "Sleep diary."
-    assert answer["intervention"] == NOT_DISCUSSED
 
 
 def test_a_summarys_rule_answer_covers_each_session() -> None:
@@ -46,6 +34,6 @@ def test_a_summarys_rule_answer_covers_each_session() -> None:
 
 
 def test_the_rule_engine_gives_the_tasks_answer() -> None:
-    task = NoteSectionsTask(BUILTIN_TEMPLATES["default"], TRANSCRIPT)
+    task = SessionsSummaryTask(f"Session 1 (2026-01-05):\n{TRANSCRIPT}")
     result = RuleEngine().structured(task)
     assert result.obj == task.rule_answer() and result.degraded
