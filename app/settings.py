@@ -51,7 +51,12 @@ class InferenceSettings(BaseModel):
     model_path: Path | None = Field(
         None, description="GGUF file; none means: look in models/ and the user models dir"
     )
-    n_ctx: int = Field(4096, ge=512, le=131072, description="context window in tokens")
+    n_ctx: int = Field(
+        8192,
+        ge=512,
+        le=131072,
+        description="context window in tokens (at most the model's own: a smaller one is used)",
+    )
     n_threads: int = Field(
         default_factory=physical_cores, ge=1, le=256, description="CPU threads for inference"
     )

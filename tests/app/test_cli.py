@@ -217,7 +217,7 @@ def test_invalid_settings_warn_and_the_command_still_runs(run_cli: CliRunner) ->
     assert result.returncode == 0
     assert "AURALIS_INFERENCE__N_CTX" in result.stderr and "auralis: warning:" in result.stderr
     shown = _json(result)
-    assert shown["settings"]["inference"]["n_ctx"] == 4096
+    assert shown["settings"]["inference"]["n_ctx"] == 8192  # the default
     assert shown["problems"]
 
 

@@ -30,6 +30,8 @@ def test_user_folders_by_default() -> None:
 
 
 def test_models_are_looked_for_beside_the_program_first(tmp_path: Path) -> None:
-    paths = AppPaths.resolve(tmp_path)
+    paths = AppPaths.resolve(tmp_path, env={})
     assert paths.model_search_dirs() == [paths.bundled_models_dir, tmp_path / "models"]
     assert (paths.bundled_models_dir / "manifest.json").exists()
+    shared = AppPaths.resolve(tmp_path, env={"AURALIS_MODELS_DIR": str(tmp_path / "shared")})
+    assert shared.model_search_dirs() == [tmp_path / "shared", tmp_path / "models"]

