@@ -76,10 +76,15 @@ REASONS = {
     "contradicts_risk": "it says there is no risk, but the transcript has a disclosure",
     "thin": "it says too little of what the transcript holds",
     "off_topic": "it is not about risk",
+    "second_person": "it speaks to the patient instead of describing the visit",
 }
 # A section naming fewer than two of the transcript's own words, where the rules found
-# this many, says too little.
+# this many, says too little; so does a "detailed" one (a history, a plan) naming less
+# than this share of the rules' (a concise one may rightly say less than the rules).
 SPECIFIC_WORDS = 4
+SPECIFIC_SHARE = 0.5
+_YOU = re.compile(r"(?i)\b(?:you|your|you're|you've|yours)\b")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _RISK_TOPIC = re.compile(
     r"(?i)risk|harm|suicid|self-harm|kill|die\b|dead|death|hurt|violen|abus|overdos|weapon|"
     r"gun|safe|threat|denie|not discussed|none"
@@ -184,6 +189,10 @@ def check_sections(
     for spec in template.sections:
         text = sections.get(spec.key, "").strip()
         code, what = _first_problem(spec.key, text, normalised, echo_grams, grounding)
+        if code is None and _opens_with(text, spec.instruction):
+            code = "echo"
+        if code is None and len(_YOU.findall(_QUOTED.sub(" ", text))) >= 1:
+            code = "second_person"
         if code is None and spec.is_risk:
             if disclosed and says_no_risk(text):
                 code = "contradicts_risk"
@@ -192,7 +201,8 @@ def check_sections(
         elif code is None:
             own = _specific_words(text, grounding, told)
             rule = _specific_words((rule_sections or {}).get(spec.key, ""), grounding, told)
-            if own == 0 or (own < 2 and rule >= SPECIFIC_WORDS):
+            detailed = spec.length == "detailed" and own < SPECIFIC_SHARE * rule
+            if own == 0 or (own < 2 and rule >= SPECIFIC_WORDS) or detailed:
                 code = "thin"
         if code is not None:
             reason = REASONS[code].format(what=what or "something")
@@ -231,6 +241,12 @@ def says_no_risk(risk_section: str) -> bool:
     (``Transcript: ...``, which quote denials as denials)."""
     own = [line for line in risk_section.splitlines() if not line.startswith(LINE_PREFIX)]
     return bool(_NO_RISK.search("\n".join(own)))
+
+
+def _opens_with(text: str, instruction: str) -> bool:
+    """A section that begins with the first three words of its own instruction."""
+    start, told = _words(text)[:3], _words(instruction)[:3]
+    return len(told) == 3 and start == told
 
 
 def _specific_words(text: str, grounding: Grounding, told: set[str]) -> int:

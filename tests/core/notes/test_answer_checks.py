@@ -64,6 +64,10 @@ def test_a_faithful_note_passes() -> None:
          "and repaired the greenhouse roof yesterday.", "unsupported"),
         ("results", "Tests ordered.", "thin"),
         ("risk", "The patient is doing well with the inhaler.", "off_topic"),
+        ("history_of_present_illness", "You have had a cough for three weeks.",
+         "second_person"),
+        ("review_of_systems", "Symptoms asked about: cough.", "echo"),
+        ("history_of_present_illness", "She has a cough.", "thin"),
     ],
 )  # fmt: skip
 def test_each_problem_is_found(key: str, text: str, code: str) -> None:
