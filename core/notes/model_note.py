@@ -28,6 +28,7 @@ class ModelAnswer:
 
     sections: dict[str, str]
     instructions: str
+    wrote_text: bool = True  # False: the model wrote nothing at all
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def _part_answer(
     return ModelAnswer(
         parse_note_text(template, text, starts_in=starts_in),
         instructions.replace(part, " "),  # the transcript is not an instruction
+        bool(text.strip()),
     )
 
 
@@ -95,16 +97,16 @@ def write_note(
 ) -> ModelAnswer:
     """The model's note over every part: each section's texts joined in order."""
     joined: dict[str, list[str]] = {spec.key: [] for spec in template.sections}
-    instructions = ""
+    instructions, wrote = "", False
     for part in parts:
         answer = _part_answer(
             engine, template, part, max_tokens=max_tokens, on_token=on_token, cancel=cancel
         )
-        instructions = answer.instructions
+        instructions, wrote = answer.instructions, wrote or answer.wrote_text
         for key, text in answer.sections.items():
             if text and text.strip().rstrip(".").lower() != NOT_DISCUSSED.lower():
                 joined[key].append(text)
-    return ModelAnswer({k: "\n".join(v) for k, v in joined.items()}, instructions)
+    return ModelAnswer({k: "\n".join(v) for k, v in joined.items()}, instructions, wrote)
 
 
 def check_answer(
@@ -130,7 +132,12 @@ def check_answer(
     chosen = {k: (rules[k] if k in unusable else answer.sections[k]) for k in template.keys}
     fallback = None
     if all(k in unusable for k in model_free_keys(template)):
-        reasons = sorted({p.reason for p in problems if p.code != "empty"}) or ["it was empty"]
+        empty = (
+            "it did not write the note under its headings"
+            if answer.wrote_text
+            else ("it wrote nothing")
+        )
+        reasons = sorted({p.reason for p in problems if p.code != "empty"}) or [empty]
         fallback = f"the language model's text could not be used ({'; '.join(reasons)})"
     log_event(
         logger,

@@ -293,3 +293,20 @@ def test_the_second_screens_findings_join_the_risk_tab_as_possible_risks(
     # shown again (after a note change): the findings are kept, not read again
     window.sessions.view.show_session(read_session(window.context.db, view.session_id))
     assert "to review" in view.risks.screening.text()
+
+
+def test_a_visit_note_is_drafted_by_the_rules_and_regenerated_with_its_template(
+    make_window: WindowFactory, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window()
+    session_id = _patient_with_session(window, qtbot, tmp_path)
+    view = window.sessions.view
+    view.template.setCurrentIndex(view.template.findData("visit"))
+    _generate(window, qtbot)
+    text = view.editor.toPlainText()
+    assert "History of Present Illness:" in text and "Assessment and Plan:" in text
+    view.template.setCurrentIndex(view.template.findData("default"))
+    window.sessions.sessions.list.setCurrentRow(0)  # the session shown again
+    view.show_session(view._opened, view.patient_id)
+    assert view.template.currentData() == "visit"
+    assert note_history(window.context.db, session_id)[-1].template == "visit"

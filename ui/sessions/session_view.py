@@ -207,6 +207,9 @@ class SessionView(QWidget):
         if note is None:
             self.badges.setText("No note yet")
             return
+        # Regenerating keeps the note's own template unless the clinician picks another.
+        if (index := self.template.findData(note.version.template)) >= 0:
+            self.template.setCurrentIndex(index)
         parts = [note.version.provenance]
         if note.generated_at:
             parts.append(f"generated {note.generated_at[:16].replace('T', ' ')}")

@@ -44,7 +44,9 @@ def test_the_tiny_models_note_is_checked_and_labelled(model: LocalEngine) -> Non
     assert all(text.strip() for text in draft.sections.values())
     # Random weights write no headings: every section is the rules', and the note says so.
     assert draft.degraded and set(draft.rule_sections) == set(DEFAULT.keys) - {"risk"}
-    assert draft.text.startswith("[Rule-based draft: the language model's text could not be used")
+    first = draft.text.splitlines()[0]
+    assert first.startswith("[Rule-based draft: the language model's text could not be used")
+    assert "it did not write the note under its headings" in first
     assert "better off without me" in strip_markers(draft.sections["risk"])
 
 
