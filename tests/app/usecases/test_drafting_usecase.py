@@ -10,6 +10,7 @@ import pytest
 from screen_heads import head_for
 from sqlite_utils import Database
 
+from app.engines import transcript_part_chars
 from app.settings import InferenceSettings
 from app.usecases.drafting import (
     NoteDrafting,
@@ -23,9 +24,12 @@ from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteRequest, current_note
 from app.usecases.patients import add_patient
 from app.usecases.sessions import add_pasted_session
+from core.llm.config import LlamaConfig
 from core.llm.embedder import Embedder
 from core.llm.jobs import Job, JobQueue, JobSink
+from core.llm.local import LocalEngine
 from core.llm.rules import RuleEngine
+from core.notes.chunking import split_transcript
 from core.notes.drafting import NoteDraft
 from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import RiskScreen
@@ -148,3 +152,20 @@ def test_the_writing_status_says_tokens_speed_and_time_left() -> None:
         writing_status(101, 2.0, 512) == "Writing… 101 tokens, 50 tokens/s, about 8 s left at most"
     )
     assert writing_status(600, 10.0, 512).endswith("about 0 s left at most")
+
+
+def test_a_transcript_that_fits_the_models_context_is_not_split(tiny_model: Path) -> None:
+    # The longest ACI-Bench training visit is about 14,000 characters (some 3,500 tokens).
+    visit = "\n".join(
+        f"Doctor: question {n} about the knee?\nPatient: answer {n}." for n in range(300)
+    )
+    assert len(visit) > 14_000
+    defaults = InferenceSettings()  # n_ctx 8192
+    assert len(split_transcript(visit, transcript_part_chars(defaults, "local"))) == 1
+    engine = LocalEngine(LlamaConfig(tiny_model, n_ctx=defaults.n_ctx, n_threads=1))
+    try:  # the tiny model was trained on 4096 tokens: it is opened with that, and splits
+        opened = engine.info().details["n_ctx"]
+        parts = split_transcript(visit, transcript_part_chars(defaults, "local", opened))
+    finally:
+        engine.close()
+    assert opened == 4096 and len(parts) > 1
