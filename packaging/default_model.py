@@ -13,7 +13,6 @@ its rules and says how to add a model. ``--require`` makes that an error.
 """
 
 import argparse
-import hashlib
 import json
 import subprocess
 import sys
@@ -22,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.llm.model_file import ChecksumCache  # noqa: E402
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return ChecksumCache(None).sha256(path)
 
 
 def default_entry(models: Path) -> dict[str, Any]:

