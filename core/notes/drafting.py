@@ -39,12 +39,12 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_CHUNK_CHARS = 100_000
 TOKENS_PER_WORD = 1.3
-SECTION_OVERHEAD_TOKENS = 25  # the JSON around a section's text
+SECTION_OVERHEAD_TOKENS = 25  # the heading and spacing around a section's text
 
 
 def note_answer_tokens(template: Template) -> int:
     """The most tokens one answer of a note of ``template`` may have: each section's word
-    cap in tokens (220 for a 150-word section), and the JSON around it."""
+    cap in tokens (220 for a 150-word section, with its heading)."""
     return sum(
         int(spec.max_words * TOKENS_PER_WORD) + SECTION_OVERHEAD_TOKENS
         for spec in template.sections
@@ -64,7 +64,7 @@ class NoteDraft:
     model_name: str
     degraded: bool
     inference_time_s: float
-    parts: int = 1  # more than one: built from a long transcript, map then reduce
+    parts: int = 1  # more than one: a long transcript, drafted part by part
     repairs: tuple[str, ...] = ()
     # Sections the rules drafted in place of a model's unusable text (keys), and why.
     rule_sections: tuple[str, ...] = ()
@@ -112,10 +112,9 @@ def _notices(
     if fallback is not None:
         return [f"Rule-based draft: {fallback}."]
     titles = {spec.key: spec.title for spec in template.sections}
-    replaced = [p for p in problems if p.code != "empty"]
-    if not replaced:
+    if not problems:
         return []
-    listed = "; ".join(f"{titles[p.key]} ({p.reason})" for p in replaced)
+    listed = "; ".join(f"{titles[p.key]} ({p.reason})" for p in problems)
     return [f"Drafted by the rules instead of the model, after checking its text: {listed}."]
 
 
