@@ -119,13 +119,15 @@ class Grounding:
     words: frozenset[str]
     stems: frozenset[str]
     numbers: frozenset[str]
+    roots: frozenset[str] = frozenset()  # first four letters: "anxiety" ~ "anxious"
 
     @classmethod
     def of(cls, transcript: str) -> "Grounding":
         words = _words(transcript)
         numbers = set(_NUMBER.findall(transcript))
         numbers |= {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
-        return cls(frozenset(words), frozenset(w[:5] for w in words), frozenset(numbers))
+        stems = frozenset(w[:5] for w in words)
+        return cls(frozenset(words), stems, frozenset(numbers), frozenset(w[:4] for w in words))
 
     def knows(self, word: str) -> bool:
         return word in self.words or word[:5] in self.stems
@@ -141,7 +143,7 @@ def _ungrounded(text: str, grounding: Grounding) -> str | None:
         if not grounding.knows(match.group(0).lower()):
             return f'a medication ("{match.group(0)}")'
     for word in _words(text):
-        if word in _DIAGNOSES and not grounding.knows(word):
+        if word in _DIAGNOSES and not grounding.knows(word) and word[:4] not in grounding.roots:
             return f'a diagnosis ("{word}")'
     return None
 

@@ -82,3 +82,10 @@ def test_a_risk_section_that_denies_a_disclosure_contradicts_the_safety_net() ->
 
 def test_numbers_said_in_words_are_grounded() -> None:
     assert "chief_complaint" not in _problems({"chief_complaint": "Cough for 3 weeks."})
+
+
+def test_a_diagnosis_said_in_another_form_is_grounded() -> None:
+    anxious = TRANSCRIPT + "Patient: I feel anxious about it.\n"
+    assert "history_of_present_illness" not in _problems(
+        {"history_of_present_illness": "Cough for three weeks, with anxiety about it."}, anxious
+    )
