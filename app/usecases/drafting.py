@@ -70,7 +70,7 @@ def note_timeout_s(inference: InferenceSettings, text: str) -> float:
 def writing_status(tokens: int, seconds: float, budget: int) -> str:
     """What the window shows while a model writes: ``"Writing… 120 tokens, 58 tokens/s,
     about 7 s left at most"`` (the answer stops at ``budget`` tokens, or sooner)."""
-    text = f"Writing… {tokens} tokens"
+    text = f"Writing… {tokens} token{'' if tokens == 1 else 's'}"
     if tokens > 1 and seconds > 0:
         rate = (tokens - 1) / seconds
         left = max(budget - tokens, 0) / rate if rate > 0 else 0.0

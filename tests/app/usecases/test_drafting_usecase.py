@@ -147,7 +147,7 @@ def test_a_disclosure_the_second_screen_doubts_is_listed_as_possible_not_red(
 
 
 def test_the_writing_status_says_tokens_speed_and_time_left() -> None:
-    assert writing_status(1, 0.0, 512) == "Writing… 1 tokens"
+    assert writing_status(1, 0.0, 512) == "Writing… 1 token"
     assert (
         writing_status(101, 2.0, 512) == "Writing… 101 tokens, 50 tokens/s, about 8 s left at most"
     )
