@@ -77,6 +77,7 @@ REASONS = {
     "thin": "it says too little of what the transcript holds",
     "off_topic": "it is not about risk",
     "second_person": "it speaks to the patient instead of describing the visit",
+    "patient_voice": "it is written in the patient's own voice, not as a note",
 }
 # A section naming fewer than two of the transcript's own words, where the rules found
 # this many, says too little; so does a "detailed" one (a history, a plan) naming less
@@ -85,6 +86,12 @@ SPECIFIC_WORDS = 4
 SPECIFIC_SHARE = 0.5
 _YOU = re.compile(r"(?i)\b(?:you|your|you're|you've|yours)\b")
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+# "I am feeling dizzy", "I've had pain in my back": the patient speaking, not a note (a
+# clinician's "I advised", "I will order" is not caught).
+_PATIENT_VOICE = re.compile(
+    r"(?i)(?:^\s*-?\s*|[.!?]\s+|\n\s*-?\s*)i\s*(?:am|'m|feel|felt|'ve\s+had|have\s+had|have\s+been|"
+    r"was|think|don't|can't|hurt|get)\b"
+)
 _RISK_TOPIC = re.compile(
     r"(?i)risk|harm|suicid|self-harm|kill|die\b|dead|death|hurt|violen|abus|overdos|weapon|"
     r"gun|safe|threat|denie|not discussed|none"
@@ -193,8 +200,11 @@ def check_sections(
         code, what = _first_problem(spec.key, text, normalised, echo_grams, grounding)
         if code is None and _opens_with(text, spec.instruction):
             code = "echo"
-        if code is None and len(_YOU.findall(_QUOTED.sub(" ", text))) >= 1:
+        unquoted = _QUOTED.sub(" ", text)
+        if code is None and len(_YOU.findall(unquoted)) >= 1:
             code = "second_person"
+        if code is None and _PATIENT_VOICE.search(unquoted):
+            code = "patient_voice"
         if code is None and spec.is_risk:
             if disclosed and says_no_risk(text):
                 code = "contradicts_risk"

@@ -67,6 +67,9 @@ def test_a_faithful_note_passes() -> None:
         ("history_of_present_illness", "You have had a cough for three weeks.",
          "second_person"),
         ("review_of_systems", "Symptoms asked about: cough.", "echo"),
+        ("physical_examination", "Lungs with some wheezing. I have had wheezing.",
+         "patient_voice"),
+        ("history_of_present_illness", "- I've had a cough for three weeks.", "patient_voice"),
         ("history_of_present_illness", "She has a cough.", "thin"),
     ],
 )  # fmt: skip
@@ -78,6 +81,11 @@ def test_a_risk_section_that_denies_a_disclosure_contradicts_the_safety_net() ->
     disclosed = TRANSCRIPT + "Patient: Some nights I think about killing myself.\n"
     assert _problems({"risk": "No suicidal ideation."}, disclosed)["risk"] == "contradicts_risk"
     assert "risk" not in _problems({"risk": "No suicidal ideation."})  # a true denial
+
+
+def test_a_clinicians_own_i_is_not_the_patients_voice() -> None:
+    plan = "Bronchitis. I advised her to use the inhaler twice a day."
+    assert "assessment_and_plan" not in _problems({"assessment_and_plan": plan})
 
 
 def test_numbers_said_in_words_are_grounded() -> None:
