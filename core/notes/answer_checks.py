@@ -112,7 +112,9 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-_words = words_of
+def says_nothing(text: str) -> bool:
+    """An empty section, or one that only says "Not discussed"."""
+    return not text.strip() or text.strip().rstrip(".").lower() == NOT_DISCUSSED.lower()
 
 
 def _grams(words: Sequence[str], size: int) -> list[tuple[str, ...]]:
@@ -130,7 +132,7 @@ class Grounding:
 
     @classmethod
     def of(cls, transcript: str) -> "Grounding":
-        words = _words(transcript)
+        words = words_of(transcript)
         numbers = set(_NUMBER.findall(transcript))
         numbers |= {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
         stems = frozenset(w[:5] for w in words)
@@ -149,32 +151,32 @@ def _ungrounded(text: str, grounding: Grounding) -> str | None:
     for match in _MEDICATION.finditer(text):
         if not grounding.knows(match.group(0).lower()):
             return f'a medication ("{match.group(0)}")'
-    for word in _words(text):
+    for word in words_of(text):
         if word in _DIAGNOSES and not grounding.knows(word) and word[:4] not in grounding.roots:
             return f'a diagnosis ("{word}")'
     return None
 
 
 def _supported_share(text: str, grounding: Grounding) -> float:
-    content = [w for w in _words(text) if len(w) > 3 and w not in _STOPWORDS]
+    content = [w for w in words_of(text) if len(w) > 3 and w not in _STOPWORDS]
     if len(content) < 4:
         return 1.0
     return sum(grounding.knows(w) for w in content) / len(content)
 
 
 def _repeats(text: str) -> bool:
-    words = _words(text)
+    words = words_of(text)
     counts = Counter(_grams(words, REPEAT_WORDS))
     if counts and max(counts.values()) >= REPEATS:
         return True
-    sentences = [" ".join(_words(s)) for s in re.split(r"(?<=[.!?])\s+|\n", text)]
+    sentences = [" ".join(words_of(s)) for s in re.split(r"(?<=[.!?])\s+|\n", text)]
     long = [s for s in sentences if len(s.split()) >= 4]
     return len(long) != len(set(long))
 
 
 def _debris(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
-    return len(_words(text)) < 2 or letters < 0.5 * len(text.replace(" ", ""))
+    return len(words_of(text)) < 2 or letters < 0.5 * len(text.replace(" ", ""))
 
 
 def check_sections(
@@ -190,10 +192,10 @@ def check_sections(
     ``rule_sections`` (the rule draft) lets a section that says next to nothing be told
     from one about which the transcript indeed says little."""
     grounding = Grounding.of(transcript)
-    told = set(_words(instructions))
-    echo_grams = set(_grams(_words(instructions), ECHO_WORDS))
+    told = set(words_of(instructions))
+    echo_grams = set(_grams(words_of(instructions), ECHO_WORDS))
     disclosed = any(flag.status == "disclosed" for flag in flags)
-    normalised = {key: " ".join(_words(text)) for key, text in sections.items()}
+    normalised = {key: " ".join(words_of(text)) for key, text in sections.items()}
     problems = []
     for spec in template.sections:
         text = sections.get(spec.key, "").strip()
@@ -229,9 +231,9 @@ def _first_problem(
     echo_grams: set[tuple[str, ...]],
     grounding: Grounding,
 ) -> tuple[str | None, str | None]:
-    if not text or text.strip().rstrip(".").lower() == NOT_DISCUSSED.lower():
+    if says_nothing(text):
         return "empty", None
-    words = _words(text)
+    words = words_of(text)
     if echo_grams.intersection(_grams(words, ECHO_WORDS)):
         return "echo", None
     if _PLACEHOLDER.search(text) or _debris(text):
@@ -257,14 +259,14 @@ def says_no_risk(risk_section: str) -> bool:
 
 def _opens_with(text: str, instruction: str) -> bool:
     """A section that begins with the first three words of its own instruction."""
-    start, told = _words(text)[:3], _words(instruction)[:3]
+    start, told = words_of(text)[:3], words_of(instruction)[:3]
     return len(told) == 3 and start == told
 
 
 def _specific_words(text: str, grounding: Grounding, told: set[str]) -> int:
     """How many different content words of ``text`` come from the transcript and not
     from the instructions: what the section actually says about this visit."""
-    content = {w for w in _words(text) if len(w) > 3 and w not in _STOPWORDS and w not in told}
+    content = {w for w in words_of(text) if len(w) > 3 and w not in _STOPWORDS and w not in told}
     return sum(grounding.knows(w) for w in content)
 
 

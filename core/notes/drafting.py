@@ -152,9 +152,9 @@ def draft_note(
     outcome = ModelOutcome(engine.name, engine.info().model_name)
     if engine.name != "rules":
         pieces = split_transcript(transcript, max_chunk_chars)
-        budget = min(
-            note_answer_tokens(template), max_answer_tokens or note_answer_tokens(template)
-        )
+        budget = note_answer_tokens(template)
+        if max_answer_tokens:
+            budget = min(budget, max_answer_tokens)
         try:
             answer = write_note(
                 engine, template, pieces, max_tokens=budget, on_token=on_token, cancel=cancel

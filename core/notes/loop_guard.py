@@ -20,6 +20,7 @@ class LoopGuard(CancelToken):
         self._job = job
         self._text: list[str] = []
         self._checked_at = 0
+        self._size = 0  # characters read so far
         self.looping = False
 
     @property
@@ -37,9 +38,9 @@ class LoopGuard(CancelToken):
 
         def read(piece: str) -> None:
             self._text.append(piece)
-            size = sum(map(len, self._text))
-            if size - self._checked_at >= CHECK_EVERY_CHARS:
-                self._checked_at = size
+            self._size += len(piece)
+            if self._size - self._checked_at >= CHECK_EVERY_CHARS:
+                self._checked_at = self._size
                 runs = Counter(_runs(words_of("".join(self._text))))
                 self.looping = bool(runs) and max(runs.values()) >= REPEATS
             if sink is not None:

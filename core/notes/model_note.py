@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from core.llm.engine import Engine
 from core.llm.types import CancelToken, GenerationCancelled, TokenSink
 from core.logs import log_event
-from core.notes.answer_checks import SectionProblem, check_sections
+from core.notes.answer_checks import SectionProblem, check_sections, says_nothing
 from core.notes.loop_guard import LoopGuard
 from core.notes.note_text import note_chat_messages, note_completion_prompt, parse_note_text
 from core.notes.risk_flags import RiskFlag
@@ -104,7 +104,7 @@ def write_note(
         )
         instructions, wrote = answer.instructions, wrote or answer.wrote_text
         for key, text in answer.sections.items():
-            if text and text.strip().rstrip(".").lower() != NOT_DISCUSSED.lower():
+            if not says_nothing(text):
                 joined[key].append(text)
     return ModelAnswer({k: "\n".join(v) for k, v in joined.items()}, instructions, wrote)
 

@@ -11,7 +11,6 @@ Only transcripts are ever put in a prompt: never a session's private notes.
 """
 
 import re
-from collections.abc import Sequence
 
 from core.llm.types import Message
 from core.notes.templates import NOT_DISCUSSED, Template
@@ -93,10 +92,3 @@ def _norm(name: str) -> str:
 def _tidy(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
     return "\n".join(line for line in lines if line)
-
-
-def written_headings(template: Template, text: str) -> Sequence[str]:
-    """The keys of the headings an answer wrote, in order (for the echo checks)."""
-    by_name = {_norm(spec.title): spec.key for spec in template.sections}
-    by_name.update({_norm(spec.key.replace("_", " ")): spec.key for spec in template.sections})
-    return [by_name[_norm(m.group(1))] for m in _heading_pattern(template).finditer(text)]

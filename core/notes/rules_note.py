@@ -12,11 +12,11 @@ from typing import Any
 from core.notes.render import cap_words
 from core.notes.rules_visit import SECTION_DRAFTERS, VISIT_KEYS, read_visit
 from core.notes.speakers import is_clinician, split_speaker
+from core.notes.spoken import SENTENCE_BREAK
 from core.notes.templates import NOT_DISCUSSED, SectionSpec
 
 RULE_BASED_LABEL = "rule-based draft"
 _WORDS_PER_SECTION = 60
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 _CUES: dict[str, tuple[str, ...]] = {
     "complaint": (
@@ -136,7 +136,7 @@ def _sentences(transcript: str) -> list[tuple[str | None, str]]:
     found = []
     for line in transcript.splitlines():
         speaker, text = split_speaker(line)
-        found += [(speaker, s) for s in _SENTENCES.split(text.strip()) if len(s.split()) >= 3]
+        found += [(speaker, s) for s in SENTENCE_BREAK.split(text.strip()) if len(s.split()) >= 3]
     return found
 
 

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.notes.speakers import is_clinician, split_speaker
-from core.notes.spoken import clean_spoken, is_question, sentences, third_person
+from core.notes.spoken import (
+    SENTENCE_BREAK,
+    clean_spoken,
+    is_question,
+    sentences,
+    third_person,
+    third_person_verb,
+)
 
 VISIT_KEYS = frozenset(
     {
@@ -81,7 +88,6 @@ _HISTORY_MIN_WORDS = 5  # "Probably two days ago." means nothing without its que
 class Turn:
     clinician: bool | None  # None: the line has no speaker label
     text: str  # cleaned
-    raw: str
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ def read_visit(transcript: str) -> VisitReading:
         cleaned = clean_spoken(text)
         if cleaned:
             clinician = None if speaker is None else is_clinician(speaker)
-            turns.append(Turn(clinician, cleaned, text))
+            turns.append(Turn(clinician, cleaned))
             if speaker is not None:
                 speakers.append((speaker, bool(clinician)))
     clinician_text = " ".join(t.text for t in turns if t.clinician)
@@ -162,7 +168,6 @@ def _second_to_third(sentence: str, subject: str) -> str:
         before = sentence[: match.start()].rstrip()
         previous = before.split()[-1].lower() if before.split() else ""
         starts_clause = not previous or previous in _STARTS_CLAUSE or before[-1:] in ",;:"
-        following = sentence[match.end() :].split()
         if word in ("you're", "you are"):
             return f"{subject} is"
         if word in ("you've", "you have"):
@@ -173,23 +178,15 @@ def _second_to_third(sentence: str, subject: str) -> str:
             return possessive
         if word == "yours":
             return {"she": "hers", "he": "his"}.get(subject, "theirs")
-        if not starts_clause:
-            return objective
-        if following and following[0].lower() in ("do", "don't", "go"):
-            return subject  # the verb is mended below
-        return subject
+        return subject if starts_clause else objective  # a verb after it is mended below
 
     text = _SECOND_PERSON.sub(swap, sentence)
     text = re.sub(
         rf"(?i)\b({re.escape(subject)}) (do|don't|go|need|want|feel|get|seem|look|take|keep)\b",
-        lambda m: f"{m.group(1)} {_third(m.group(2))}",
+        lambda m: f"{m.group(1)} {third_person_verb(m.group(2))}",
         text,
     )
     return text[:1].upper() + text[1:]
-
-
-def _third(verb: str) -> str:
-    return {"do": "does", "don't": "doesn't", "go": "goes"}.get(verb.lower(), verb + "s")
 
 
 def _statements(turns: tuple[Turn, ...], clinician: bool) -> list[str]:
@@ -249,7 +246,7 @@ def review_of_systems(reading: VisitReading, cap: int) -> str:
     for question, answer in itertools.pairwise(turns):
         if not question.clinician or answer.clinician is not False:
             continue
-        asked = [s for s in _SENTENCE_SPLIT.split(question.text) if s.endswith("?")]
+        asked = [s for s in SENTENCE_BREAK.split(question.text) if s.endswith("?")]
         found = _QUESTION_SUBJECT.search(asked[-1]) if asked else None
         if not found:
             continue
@@ -262,9 +259,6 @@ def review_of_systems(reading: VisitReading, cap: int) -> str:
         elif _YES.match(answer.text):
             items.append(f"Reports {_second_to_third(what, reading.subject).lower()}.")
     return "\n".join(_join(items, cap).replace(". ", ".\n").splitlines())
-
-
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
 def _clinician_findings(

@@ -38,7 +38,8 @@ def _drop_you_know(match: re.Match[str]) -> str:
 _TAG_QUESTION = re.compile(r"(?i)\s*,\s*\b(?:okay|ok|all right|alright|right|yeah|you know)\s*\?")
 _REPEATED = re.compile(r"(?i)\b([\w']+(?:\s+[\w']+)?)(?:\s*,\s*|\s+)\1\b")
 _CUT_WORD = re.compile(r"\b\w+-\s+(?=\w)")  # "l- let you know"
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# Where one sentence ends and the next begins (shared by the rule drafts).
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=\S)")
 _LEADING = re.compile(
     r"(?i)^(?:(?:so|and|but|well|okay|ok|all right|alright|yeah|yes|now|then|right|oh|"
     r"like|just|anyway|actually|great|good|perfect|alrighty)\s*[,.]?\s+)+"
@@ -75,7 +76,7 @@ def clean_spoken(text: str) -> str:
 
 
 def _capitalise_sentences(text: str) -> str:
-    parts = _SENTENCE.split(text)
+    parts = SENTENCE_BREAK.split(text)
     return " ".join(_capitalise(part) for part in parts if part.strip())
 
 
@@ -88,7 +89,7 @@ def sentences(text: str) -> list[str]:
     """The sentences of cleaned text, each without its leading "so, okay, and"; a bare
     "okay." or "yes." is not a sentence worth keeping."""
     found = []
-    for part in _SENTENCE.split(text):
+    for part in SENTENCE_BREAK.split(text):
         part = _LEADING.sub("", part.strip()).strip(" ,")
         if part and not _AFFIRMATIONS.match(part) and len(part.split()) >= 2:
             found.append(_capitalise(part))
@@ -119,7 +120,8 @@ _FIRST_PERSON = re.compile(
 )
 
 
-def _verb_s(verb: str) -> str:
+def third_person_verb(verb: str) -> str:
+    """``"feel"`` -> ``"feels"``, ``"do"`` -> ``"does"``, ``"don't"`` -> ``"doesn't"``."""
     lower = verb.lower()
     if lower in _IRREGULAR:
         return _IRREGULAR[lower]
@@ -144,7 +146,7 @@ def third_person(sentence: str, subject: str = "the patient") -> str:
         if pronoun == "i":
             verb = following.lower()
             if (verb in _THIRD_PERSON_VERBS or verb in _IRREGULAR) and verb not in _NOT_VERBS:
-                return f"{subject} {_verb_s(following)}"
+                return f"{subject} {third_person_verb(following)}"
             return subject + tail
         replacement = {
             "i'm": f"{subject} is",
@@ -167,7 +169,7 @@ def third_person(sentence: str, subject: str = "the patient") -> str:
     def agree(match: re.Match[str]) -> str:
         verb = match.group(3)
         if verb.lower() in _THIRD_PERSON_VERBS or verb.lower() in _IRREGULAR:
-            verb = _verb_s(verb)
+            verb = third_person_verb(verb)
         return f"{match.group(1)} {match.group(2)} {verb}"
 
     return _capitalise_sentences(adverb_verb.sub(agree, swapped))
@@ -182,8 +184,3 @@ _ASKS = re.compile(
 def is_question(sentence: str) -> bool:
     """A question by its mark or by its first word ("What does that mean.")."""
     return sentence.rstrip().endswith("?") or bool(_ASKS.match(sentence))
-
-
-def is_small_talk(sentence: str) -> bool:
-    """Greetings, thanks and acknowledgements: nothing a note records."""
-    return bool(_AFFIRMATIONS.match(sentence.strip()))
