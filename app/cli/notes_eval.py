@@ -24,9 +24,7 @@ from app.usecases.note_eval import (
     load_eval_csv,
     progress_line,
 )
-from app.usecases.notes import NoteDraft
-from app.usecases.templates import get_template
-from core.notes.templates import BUILTIN_TEMPLATES
+from app.usecases.notes import NoteDraft, template_named
 
 
 def register(actions: Subcommands) -> None:
@@ -54,9 +52,7 @@ def register(actions: Subcommands) -> None:
 
 def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
     rows = load_eval_csv(args.csv, args.transcript_column, args.note_column, limit=args.limit)
-    template = BUILTIN_TEMPLATES.get(args.template.strip().lower()) or get_template(
-        ctx.db, args.template
-    )
+    template = template_named(args.template, lambda: ctx.db)
     inference = inference_settings(ctx, args)
     choice = choose_engine(ctx, args)
     seconds: list[float] = []

@@ -43,6 +43,7 @@ __all__ = [
     "save_draft",
     "save_edit",
     "show_note",
+    "template_named",
     "version_id",
 ]
 
@@ -89,12 +90,17 @@ def prepare_note(
 def prepare_transcript_note(
     path: Path, template_name: str, open_db: Callable[[], Database]
 ) -> NoteRequest:
-    """A note of a transcript file that is not stored. A built-in template needs no
-    database: ``open_db`` is called only for the user's own template."""
+    """A note of a transcript file that is not stored (see ``template_named``)."""
+    return NoteRequest(
+        None, template_named(template_name, open_db), read_transcript_file(path).as_text()
+    )
+
+
+def template_named(template_name: str, open_db: Callable[[], Database]) -> Template:
+    """A template by name. A built-in one needs no database: ``open_db`` is called only
+    for the user's own template."""
     template = BUILTIN_TEMPLATES.get(template_name.strip().lower())
-    if template is None:
-        template = get_template(open_db(), template_name)
-    return NoteRequest(None, template, read_transcript_file(path).as_text())
+    return template if template is not None else get_template(open_db(), template_name)
 
 
 def save_draft(db: Database, session_id: int, draft: NoteDraft) -> NoteResult:
