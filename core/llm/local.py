@@ -22,16 +22,11 @@ import llama_cpp
 from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
 
 from core.llm import llama_log
-from core.llm.chat_format import (
-    ChatPrompt,
-    EndMarkerFilter,
-    fallback_template,
-    is_gemma,
-    strip_end_markers,
-)
+from core.llm.chat_format import EndMarkerFilter, strip_end_markers
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
 from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
+from core.llm.prompt_tokens import PromptTokens
 from core.llm.rules import RuleEngine
 from core.llm.structured_policy import degraded_answer, two_attempts
 from core.llm.tasks import StructuredTask
@@ -129,7 +124,7 @@ class LocalEngine:
         self._current: CancelToken | None = None
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self._grammars: dict[str, tuple[LlamaGrammar, bool]] = {}
-        self._chat = self._chat_prompt()
+        self._chat = PromptTokens(self._llm, header.architecture)
         self._closed = False
         log_event(
             logger,
@@ -143,22 +138,6 @@ class LocalEngine:
         )
 
     # --- model facts ---------------------------------------------------------------------
-
-    def _token_text(self, token: int) -> str:
-        return self._llm.detokenize([token], special=True).decode("utf-8", errors="replace")
-
-    def _chat_prompt(self) -> ChatPrompt:
-        header = self.report.header
-        template = self._llm.metadata.get("tokenizer.chat_template")
-        if not template:
-            probe = self._llm.tokenize(b"<|eot_id|>", add_bos=False, special=True)
-            template = fallback_template(header.architecture, len(probe) == 1)
-        return ChatPrompt(
-            template=template,
-            bos_token=self._token_text(self._llm.token_bos()),
-            eos_token=self._token_text(self._llm.token_eos()),
-            merge_system=is_gemma(header.architecture, template),
-        )
 
     def info(self) -> EngineInfo:
         header = self.report.header
@@ -200,14 +179,6 @@ class LocalEngine:
 
     # --- generation ----------------------------------------------------------------------
 
-    def _tokens(self, prompt: str) -> list[int]:
-        bos = self._chat.bos_token
-        add_bos = not (bos and prompt.startswith(bos))
-        tokens: list[int] = self._llm.tokenize(
-            prompt.encode("utf-8"), add_bos=add_bos, special=True
-        )
-        return tokens
-
     def _generate(
         self,
         prompt: str,
@@ -222,7 +193,7 @@ class LocalEngine:
         if self._closed:
             raise EngineError("The model has been unloaded; load it again.")
         token = cancel or CancelToken()
-        tokens = self._tokens(prompt)
+        tokens = self._chat.prompt(prompt)
         room = self.config.n_ctx - len(tokens)
         if room < 16:
             raise EngineError(
