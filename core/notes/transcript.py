@@ -131,6 +131,12 @@ def parse_transcript(data: bytes, *, filename: str | None = None) -> Transcript:
     return Transcript(tuple(segments), source_format, encoding)
 
 
+def decode_text(data: bytes, name: str) -> str:
+    """The text of a file as a transcript's is read (UTF-8 or UTF-16 with or without a
+    BOM, cp1252 for Western 8-bit text), or a TranscriptError naming ``name``."""
+    return _decode(data, name)[0]
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """The text of ``data`` and the codec that reads it back, or a TranscriptError."""
     if not data.strip():
