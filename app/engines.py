@@ -91,9 +91,25 @@ def checksum_cache(paths: AppPaths) -> ChecksumCache:
     return ChecksumCache(paths.cache_dir / "model-checksums.json")
 
 
+def find_adapter(inference: InferenceSettings, model: Path) -> tuple[Path | None, str | None]:
+    """The adapter to load on ``model`` and the sha256 it must have: the configured one,
+    else the one the model's manifest entry names (a bundle ships it beside the model)."""
+    if inference.adapter_path is not None:
+        return inference.adapter_path.expanduser(), None
+    entry = manifest_entry(model) or {}
+    listed = entry.get("adapter")
+    if isinstance(listed, dict) and isinstance(listed.get("file"), str):
+        sha = listed.get("sha256")
+        return model.parent / listed["file"], sha if isinstance(sha, str) else None
+    return None, None
+
+
 def llama_config(inference: InferenceSettings, model: Path) -> LlamaConfig:
+    adapter, adapter_sha256 = find_adapter(inference, model)
     return LlamaConfig(
         model_path=model,
+        adapter_path=adapter,
+        adapter_sha256=adapter_sha256,
         n_ctx=inference.n_ctx,
         n_threads=inference.n_threads,
         n_gpu_layers=inference.n_gpu_layers,
@@ -146,7 +162,9 @@ def build_engine(
                     checksums=checksum_cache(paths),
                     progress=progress,
                 )
-                return EngineChoice(local, f"local model {local.info().model_name}", problems)
+                adapter = f" with adapter {local.adapter.name}" if local.adapter else ""
+                description = f"local model {local.info().model_name}{adapter}"
+                return EngineChoice(local, description, problems)
             except EngineError as exc:
                 problems.append(str(exc))
     if mode in ("auto", "remote"):

@@ -51,6 +51,9 @@ class InferenceSettings(BaseModel):
     model_path: Path | None = Field(
         None, description="GGUF file; none means: look in models/ and the user models dir"
     )
+    adapter_path: Path | None = Field(
+        None, description="a GGUF LoRA adapter (from `auralis lab export`) loaded on the model"
+    )
     n_ctx: int = Field(
         8192,
         ge=512,

@@ -1,11 +1,13 @@
 """Complete a PyInstaller build of Auralis: ``python packaging/finish_bundle.py dist/auralis
-[--model FILE.gguf]``.
+[--model FILE.gguf [--adapter ADAPTER.gguf]]``.
 
 Beside the executable (never inside its archive) it puts ``models/`` with ``README.md`` and
 a ``manifest.json`` listing the bundled model's sha256, size and facts, the risk net's
 second screen (``models/screen/``) when ``make`` installed it, ``samples/`` and
-``INSTALL.md``. A model that fails the app's own checks (not GGUF, truncated...) is refused
-here rather than shipped.
+``INSTALL.md``. With ``--adapter``, the model's manifest entry also names a LoRA adapter
+(from ``auralis lab export``) shipped beside it, with its sha256; the app loads it on the
+model. A model or adapter that fails the app's own checks (not GGUF, truncated, an adapter
+for another architecture...) is refused here rather than shipped.
 """
 
 import argparse
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from app.risk_net import SCREEN_DIR
+from core.llm.adapter_file import check_adapter_file
 from core.llm.model_file import MANIFEST_NAME, ChecksumCache, check_model_file
 from core.llm.types import ModelFileError
 from core.notes.risk_screen import SCREEN_MODEL_NAME
@@ -42,7 +45,13 @@ def manifest_entry_for(model: Path) -> dict[str, object]:
     }
 
 
-def finish(bundle: Path, model: Path | None) -> None:
+def adapter_entry_for(adapter: Path, model: Path) -> dict[str, object]:
+    report = check_model_file(model, n_ctx=CHECK_CONTEXT, available_memory=sys.maxsize)
+    checked = check_adapter_file(adapter, report.header)
+    return {"file": adapter.name, "sha256": checked.sha256, "name": checked.name}
+
+
+def finish(bundle: Path, model: Path | None, adapter: Path | None = None) -> None:
     if not (bundle / "_internal").is_dir():
         raise SystemExit(f"finish_bundle: {bundle} is not a PyInstaller one-folder build")
     models = bundle / "models"
@@ -54,6 +63,12 @@ def finish(bundle: Path, model: Path | None) -> None:
             entry = manifest_entry_for(model)
         except ModelFileError as exc:
             raise SystemExit(f"finish_bundle: {exc}") from None
+        if adapter is not None:
+            try:
+                entry["adapter"] = adapter_entry_for(adapter, model)
+            except ModelFileError as exc:
+                raise SystemExit(f"finish_bundle: {exc}") from None
+            shutil.copy2(adapter, models / adapter.name)
         shutil.copy2(model, models / model.name)
         licence = model.with_name(model.name + ".LICENSE.txt")  # packaging/default_model.py
         if licence.is_file():
@@ -73,9 +88,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path)
     parser.add_argument("--model", type=Path, help="a GGUF file to ship in models/")
+    parser.add_argument(
+        "--adapter", type=Path, help="a GGUF LoRA adapter (auralis lab export) for the model"
+    )
     args = parser.parse_args()
-    finish(args.bundle, args.model)
+    if args.adapter is not None and args.model is None:
+        raise SystemExit("finish_bundle: --adapter needs the --model it was trained on")
+    finish(args.bundle, args.model, args.adapter)
     shipped = f"with {args.model.name}" if args.model else "without a model (rule engine)"
+    if args.adapter is not None:
+        shipped += f" and the adapter {args.adapter.name}"
     print(f"finish_bundle: {args.bundle} is complete, {shipped}")
 
 

@@ -57,7 +57,8 @@ now_ms() { date +%s%3N; }
 
 step "build the bundle with the tiny test model"
 $PY packaging/make_test_model.py "$WORK/$MODEL_NAME" >/dev/null
-make --no-print-directory bundle DIST="$DIST" MODEL="$WORK/$MODEL_NAME"
+PYTHONPATH="$PWD" $PY packaging/make_test_model.py --adapter "$WORK/smoke-adapter.gguf" "$WORK/$MODEL_NAME" >/dev/null
+make --no-print-directory bundle DIST="$DIST" MODEL="$WORK/$MODEL_NAME" ADAPTER="$WORK/smoke-adapter.gguf"
 INSTALLED="$BUNDLE/models/$MODEL_NAME"
 [ -f "$INSTALLED" ] || fail "the model is not in $BUNDLE/models"
 size_mb=$(($(du -sk --exclude='*.gguf' "$BUNDLE" | cut -f1) / 1024))
@@ -70,7 +71,7 @@ run smoke --smoke-test
 start_ms=$(($(now_ms) - started))
 cat "$WORK/smoke.out"
 [ "$RC" -eq 0 ] || fail "--smoke-test exited $RC"
-expect_in smoke "engine: local model auralis-tiny-test answered"
+expect_in smoke "engine: local model auralis-tiny-test with adapter smoke-adapter answered"
 expect_in smoke "smoke test passed"
 
 step "a note from the sample transcript, with the bundled model"

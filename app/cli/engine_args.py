@@ -29,6 +29,12 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--engine", choices=["auto", "local", "remote", "rules"], help="which engine (auto)"
     )
+    parser.add_argument(
+        "--adapter",
+        type=Path,
+        metavar="PATH",
+        help="a LoRA adapter (.gguf from `auralis lab export`) to load on the local model",
+    )
 
 
 def inference_settings(ctx: CliContext, args: argparse.Namespace) -> InferenceSettings:
@@ -40,6 +46,8 @@ def inference_settings(ctx: CliContext, args: argparse.Namespace) -> InferenceSe
         update = {"remote_url": args.remote, "engine": "remote"}
     elif args.engine is not None:
         update = {"engine": args.engine}
+    if getattr(args, "adapter", None) is not None:
+        update["adapter_path"] = args.adapter
     return ctx.loaded.settings.inference.model_copy(update=update)
 
 

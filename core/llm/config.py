@@ -7,6 +7,8 @@ from pathlib import Path
 @dataclass(frozen=True)
 class LlamaConfig:
     model_path: Path
+    adapter_path: Path | None = None  # a GGUF LoRA adapter loaded on top of the model
+    adapter_sha256: str | None = None  # what the adapter must hash to (a bundle's manifest)
     n_ctx: int = 4096
     n_threads: int = 4
     n_gpu_layers: int = 0

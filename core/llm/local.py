@@ -22,6 +22,7 @@ import llama_cpp
 from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
 
 from core.llm import llama_log
+from core.llm.adapter_file import AdapterReport, check_adapter_file
 from core.llm.chat_format import EndMarkerFilter, strip_end_markers
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
@@ -83,6 +84,11 @@ class LocalEngine:
             progress=(lambda fraction: progress("verifying", fraction)) if progress else None,
         )
         header = self.report.header
+        self.adapter = (
+            check_adapter_file(config.adapter_path, header, expected_sha256=config.adapter_sha256)
+            if config.adapter_path
+            else None
+        )
         trained = header.arch_value("context_length")
         if isinstance(trained, int) and 0 < trained < config.n_ctx:
             # A context beyond what the model was trained on only degrades its text.
@@ -109,6 +115,7 @@ class LocalEngine:
                 else config.n_gpu_layers != 0,
                 # Gemma 3's sliding-window cache must be full-size for prefix reuse.
                 swa_full=True if (header.architecture or "").startswith("gemma3") else None,
+                lora_path=str(config.adapter_path) if config.adapter_path else None,
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
@@ -159,8 +166,19 @@ class LocalEngine:
                 "n_threads": self.config.n_threads,
                 "n_gpu_layers": self.config.n_gpu_layers,
                 "load_s": round(self.load_s, 3),
+                **self._adapter_details(),
             },
         )
+
+    def _adapter_details(self) -> dict[str, Any]:
+        adapter: AdapterReport | None = self.adapter
+        if adapter is None:
+            return {}
+        return {
+            "adapter": adapter.name,
+            "adapter_file": adapter.path.name,
+            "adapter_sha256": adapter.sha256,
+        }
 
     # --- cancellation --------------------------------------------------------------------
 

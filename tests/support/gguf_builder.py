@@ -144,3 +144,94 @@ def write_llama_gguf(
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+GEMMA_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}<start_of_turn>"
+    "{{ 'model' if message['role'] == 'assistant' else 'user' }}\n"
+    "{{ message['content'] }}<end_of_turn>\n{% endfor %}"
+    "{% if add_generation_prompt %}<start_of_turn>model\n{% endif %}"
+)
+
+
+def write_gemma3_gguf(
+    path: Path,
+    *,
+    seed: int = 0,
+    n_embd: int = 64,
+    n_layer: int = 2,
+    n_ff: int = 128,
+    n_head: int = 2,
+    n_head_kv: int = 1,
+    head_dim: int = 256,
+    chat_template: str | None = GEMMA_CHAT_TEMPLATE,
+) -> Path:
+    """Write a random-weight Gemma 3 (text) GGUF: grouped-query attention with Q/K norms,
+    norms around attention and feed-forward, tied embeddings. Head size 256, as in the
+    real 270M model, so llama.cpp's attention scale and transformers' agree."""
+    rng = np.random.default_rng(seed)
+    tokens, scores, types = vocabulary()
+    tokens += ["<start_of_turn>", "<end_of_turn>"]
+    scores += [0.0, 0.0]
+    types += [int(gguf.TokenType.CONTROL)] * 2
+    arch = "gemma3"
+    writer = gguf.GGUFWriter(str(path), arch)
+    writer.add_name("auralis-tiny-gemma3")
+    writer.add_context_length(4096)
+    writer.add_embedding_length(n_embd)
+    writer.add_block_count(n_layer)
+    writer.add_feed_forward_length(n_ff)
+    writer.add_head_count(n_head)
+    writer.add_head_count_kv(n_head_kv)
+    writer.add_key_length(head_dim)
+    writer.add_value_length(head_dim)
+    writer.add_layer_norm_rms_eps(1e-6)
+    writer.add_rope_freq_base(1_000_000.0)
+    writer.add_sliding_window(512)
+    writer.add_file_type(gguf.LlamaFileType.ALL_F32)
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(tokens)
+    writer.add_token_scores(scores)
+    writer.add_token_types(types)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_unk_token_id(0)
+    writer.add_add_bos_token(True)
+    writer.add_add_eos_token(False)
+    if chat_template is not None:
+        writer.add_chat_template(chat_template)
+
+    def weight(*dims: int, scale: float = 0.05) -> np.ndarray:
+        return rng.standard_normal(dims, dtype=np.float32) * scale
+
+    def norm(size: int) -> np.ndarray:  # stored as 1 + w, as the converter writes it
+        return (1.0 + rng.standard_normal(size, dtype=np.float32) * 0.05).astype(np.float32)
+
+    q_dim, kv_dim = n_head * head_dim, n_head_kv * head_dim
+    tensors: dict[str, np.ndarray] = {
+        "token_embd.weight": weight(len(tokens), n_embd),
+        "output_norm.weight": norm(n_embd),
+    }
+    for i in range(n_layer):
+        tensors |= {
+            f"blk.{i}.attn_norm.weight": norm(n_embd),
+            f"blk.{i}.attn_q.weight": weight(q_dim, n_embd),
+            f"blk.{i}.attn_k.weight": weight(kv_dim, n_embd),
+            f"blk.{i}.attn_v.weight": weight(kv_dim, n_embd),
+            f"blk.{i}.attn_q_norm.weight": norm(head_dim),
+            f"blk.{i}.attn_k_norm.weight": norm(head_dim),
+            f"blk.{i}.attn_output.weight": weight(n_embd, q_dim),
+            f"blk.{i}.post_attention_norm.weight": norm(n_embd),
+            f"blk.{i}.ffn_norm.weight": norm(n_embd),
+            f"blk.{i}.ffn_gate.weight": weight(n_ff, n_embd),
+            f"blk.{i}.ffn_up.weight": weight(n_ff, n_embd),
+            f"blk.{i}.ffn_down.weight": weight(n_embd, n_ff),
+            f"blk.{i}.post_ffw_norm.weight": norm(n_embd),
+        }
+    for tensor_name, data in tensors.items():
+        writer.add_tensor(tensor_name, data)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return path

@@ -297,3 +297,36 @@ def test_no_model_installed_is_not_announced(qtbot: QtBot, auralis_home: Path) -
     with _window_after_startup_load(qtbot, auralis_home) as window:
         assert window.findChild(QMessageBox, "engineProblem") is None
         assert "No model file found" in window.degraded_badge.toolTip()
+
+
+def test_a_fine_tuned_adapter_is_checked_named_loaded_and_saved(
+    make_window: WindowFactory, qtbot: QtBot, tiny_model: Path, tmp_path: Path
+) -> None:
+    from lora_builder import write_adapter
+
+    adapter = write_adapter(tiny_model, tmp_path / "clinic.gguf", name="clinic-notes")
+    window = make_window(AURALIS_INFERENCE__N_CTX="2048", AURALIS_INFERENCE__N_THREADS="2")
+    models_dir = window.context.paths.models_dir
+    models_dir.mkdir(parents=True)
+    shutil.copy(tiny_model, models_dir / "tiny.gguf")
+    dialog = window.open_settings()
+    panel = dialog.model
+    panel.refresh()
+    panel.adapter.setText(str(tiny_model))  # a model where the adapter belongs
+    _pick(dialog, "tiny.gguf")
+    qtbot.waitUntil(lambda: "is a model, not an adapter" in panel.problem.text(), timeout=10_000)
+
+    panel.adapter.setText(str(adapter))
+    qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Now answering: local model" in dialog.message.text(), timeout=30_000)
+    assert panel.facts["Adapter"].text() == "clinic-notes"
+    assert panel.facts["Adapter checksum"].text() == f"sha256 {harness_sha256(adapter)}"
+    assert "with adapter clinic-notes" in window.engine_label.text()
+    saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))
+    assert saved["inference"]["adapter_path"] == str(adapter)
+
+
+def harness_sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -143,6 +143,7 @@ class SettingsDialog(QDialog):
         values = current.inference.model_dump()
         values.update({name: box.value() for name, box in self.fields.items()})
         values["model_path"] = self.model.chosen_path()
+        values["adapter_path"] = self.model.chosen_adapter()
         values["remote_url"] = self.remote_url.text().strip() or None
         values["engine"] = self.engine.currentData()
         inference = InferenceSettings.model_validate(values)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.engines import available_models, checksum_cache, find_model
 from app.worker import InferenceWorker
+from core.llm.adapter_file import AdapterReport, check_adapter_file
 from core.llm.engine import Engine
 from core.llm.jobs import JobContext
 from core.llm.model_file import (
@@ -46,6 +47,8 @@ FACTS = (
     "Context length",
     "File size",
     "Checksum",
+    "Adapter",
+    "Adapter checksum",
 )
 PROGRESS_WORDS = {"sha": "Verifying the checksum", "loading": "Loading the model"}
 
@@ -66,6 +69,11 @@ class ModelPanel(QWidget):
         self.path.setAccessibleName("Model file")
         self.path.setPlaceholderText("A .gguf file")
         self.browse_button = QPushButton("Other &file…")
+        self.adapter = QLineEdit()
+        self.adapter.setAccessibleName("Adapter file")
+        self.adapter.setPlaceholderText("No adapter (a fine-tuned .gguf from auralis lab export)")
+        self.adapter_button = QPushButton("Ada&pter…")
+        self.adapter_button.setToolTip("Load a LoRA adapter from the model lab on top of the model")
         self.check_button = QPushButton("&Check")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
@@ -90,6 +98,9 @@ class ModelPanel(QWidget):
         chosen.addWidget(self.path, 1)
         chosen.addWidget(self.browse_button)
         chosen.addWidget(self.check_button)
+        adapter_row = QHBoxLayout()
+        adapter_row.addWidget(self.adapter, 1)
+        adapter_row.addWidget(self.adapter_button)
         facts_box = QGroupBox("Chosen model")
         facts_form = QFormLayout(facts_box)
         for name, label in self.facts.items():
@@ -105,6 +116,7 @@ class ModelPanel(QWidget):
         layout.addWidget(self.models)
         layout.addWidget(self.none_found)
         layout.addLayout(chosen)
+        layout.addLayout(adapter_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.stage)
         layout.addWidget(self.problem)
@@ -114,6 +126,7 @@ class ModelPanel(QWidget):
 
         self.models.currentItemChanged.connect(self._picked)
         self.browse_button.clicked.connect(self._browse)
+        self.adapter_button.clicked.connect(self._browse_adapter)
         self.check_button.clicked.connect(self.check)
         worker.engine_changed.connect(self._engine_changed)
         self.show_in_use(worker.description, worker.degraded)
@@ -144,11 +157,17 @@ class ModelPanel(QWidget):
             f"No model files in {paths.bundled_models_dir} or {paths.models_dir}. Copy a "
             ".gguf file into one of them, or choose one anywhere with Other file."
         )
-        current = find_model(paths, self.context.loaded.settings.inference)
+        inference = self.context.loaded.settings.inference
+        current = find_model(paths, inference)
         self.path.setText(str(current) if current else "")
+        self.adapter.setText(str(inference.adapter_path) if inference.adapter_path else "")
 
     def chosen_path(self) -> Path | None:
         text = self.path.text().strip()
+        return Path(text).expanduser() if text else None
+
+    def chosen_adapter(self) -> Path | None:
+        text = self.adapter.text().strip()
         return Path(text).expanduser() if text else None
 
     def show_in_use(self, description: str, degraded: bool) -> None:
@@ -172,8 +191,11 @@ class ModelPanel(QWidget):
         self.problem.setText(message or "")
         self.problem.setVisible(bool(message))
 
-    def show_report(self, report: ModelReport | None) -> None:
+    def show_report(self, report: ModelReport | None, adapter: AdapterReport | None = None) -> None:
         facts = model_facts(report) if report is not None else {}
+        if report is not None:
+            facts["Adapter"] = adapter.name if adapter else "none"
+            facts["Adapter checksum"] = f"sha256 {adapter.sha256}" if adapter else "–"
         for name, label in self.facts.items():
             label.setText(facts.get(name, "–"))
 
@@ -187,11 +209,13 @@ class ModelPanel(QWidget):
             return None
         n_ctx = self.context.loaded.settings.inference.n_ctx
         cache = checksum_cache(self.context.paths)
+        adapter = self.chosen_adapter()
 
-        def run(_engine: Engine, ctx: JobContext) -> ModelReport:
-            return check_model_file(
+        def run(_engine: Engine, ctx: JobContext) -> tuple[ModelReport, AdapterReport | None]:
+            report = check_model_file(
                 path, n_ctx=n_ctx, checksums=cache, progress=lambda f: ctx.emit_progress("sha", f)
             )
+            return report, check_adapter_file(adapter, report.header) if adapter else None
 
         # A newer check replaces one still running (a click on another model).
         if self._checking is not None and not self._checking.done():
@@ -200,7 +224,7 @@ class ModelPanel(QWidget):
         self.show_problem(None)
         self.stage.setText("Checking the file…")
         try:
-            report: ModelReport = await run_job(
+            checked: tuple[ModelReport, AdapterReport | None] = await run_job(
                 self.worker, "model_check", run, on_progress=self.show_progress
             )
         except (JobFailed, JobCancelled) as exc:
@@ -209,7 +233,8 @@ class ModelPanel(QWidget):
         finally:
             if self._checking is mine:
                 self.end_progress()
-        self.show_report(report)
+        report, adapter_report = checked
+        self.show_report(report, adapter_report)
         return report
 
     @async_slot
@@ -228,6 +253,14 @@ class ModelPanel(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Choose a model", start, "GGUF (*.gguf)")
         if path:
             self.path.setText(path)
+            self.check()
+
+    @Slot()
+    def _browse_adapter(self) -> None:
+        start = str(self.context.paths.models_dir)
+        path, _ = QFileDialog.getOpenFileName(self, "Choose an adapter", start, "GGUF (*.gguf)")
+        if path:
+            self.adapter.setText(path)
             self.check()
 
     @Slot(str, bool, list)
