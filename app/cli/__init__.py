@@ -11,13 +11,14 @@ import time
 from pathlib import Path
 
 from app import __version__
-from app.cli import audit, db, info, llm, notes, orroom, patients, risk, sessions, templates
+from app.cli import audit, db, info, lab, llm, notes, orroom, patients, risk, sessions, templates
 from app.cli.context import CliContext
 from app.cli.key_options import add_key_options, key_options
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
 from app.usecases.errors import DatabaseError, StoreError
+from core.lab.errors import LabError
 from core.llm.types import EngineError
 from core.logs import log_event
 from core.notes.risk_words import RiskWordsError
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_key_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (patients, sessions, notes, risk, templates, orroom, db, audit, llm, info):
+    for module in (patients, sessions, notes, risk, templates, orroom, db, audit, llm, lab, info):
         module.register(commands)
     return parser
 
@@ -98,7 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code: int = args.handler(ctx, args)
-    except (StoreError, TranscriptError, TemplateError, EngineError, RiskWordsError) as exc:
+    except (
+        StoreError,
+        TranscriptError,
+        TemplateError,
+        EngineError,
+        RiskWordsError,
+        LabError,
+    ) as exc:
         code = _fail(str(exc))
     except DatabaseError as exc:  # a write or read the store did not expect to fail
         logger.exception("cli.database_error")

@@ -18,7 +18,7 @@ from typing import Any
 from app.settings import InferenceSettings
 from app.usecases.drafting import NoteDrafting
 from app.usecases.notes import NoteRequest
-from core.notes.answer_checks import check_sections, says_no_risk
+from core.notes.answer_checks import check_sections, says_no_risk, says_nothing
 from core.notes.drafting import NoteDraft
 from core.notes.note_metrics import (
     TextScores,
@@ -97,6 +97,7 @@ class NoteScore:
     rule_sections: int
     replaced_for: tuple[str, ...] = ()  # the check that set each replaced section aside
     echo_left: int = 0  # sections kept from the model that still echo the instructions
+    model_sections: int = 0  # sections with text the model wrote that passed the checks
     contradiction_left: bool = False  # a kept Risk text says "no risk" beside a disclosure
 
 
@@ -112,6 +113,17 @@ def _left_in(draft: NoteDraft, template: Template, transcript: str) -> tuple[int
     disclosed = any(flag.status == "disclosed" for flag in draft.risk_flags)
     risk = draft.sections.get(template.risk_key, "")
     return echoes, disclosed and says_no_risk(risk)
+
+
+def _model_sections(draft: NoteDraft, template: Template) -> int:
+    """How many sections of the saved draft the model wrote, with something to say."""
+    if draft.engine == "rules" or draft.degraded:
+        return 0
+    return sum(
+        1
+        for key, text in draft.sections.items()
+        if key != template.risk_key and key not in draft.rule_sections and not says_nothing(text)
+    )
 
 
 @dataclass
@@ -146,6 +158,7 @@ class NoteEvalReport:
             # a model's answer that could not be used (a rule engine's drafts are rules)
             "degraded": sum(n.degraded and n.engine != "rules" for n in self.notes),
             "rule_sections": sum(n.rule_sections for n in self.notes),
+            "model_sections": sum(n.model_sections for n in self.notes),
             "replaced_for": dict(Counter(code for n in self.notes for code in n.replaced_for)),
             "echoes_left": sum(n.echo_left for n in self.notes),
             "risk_contradictions_left": sum(n.contradiction_left for n in self.notes),
@@ -197,6 +210,7 @@ def evaluate_notes(
             replaced_for=tuple(p.code for p in draft.section_problems if p.code != "empty"),
             echo_left=echo_left,
             contradiction_left=contradiction_left,
+            model_sections=_model_sections(draft, template),
         )
         report.notes.append(score)
         report.engine, report.model_name = draft.engine, draft.model_name
