@@ -291,6 +291,11 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         ]
         + [
             [
+                "rougeLsum as written",
+                *[runs_data[label]["model_as_written"]["rougeLsum"] for label in labels],
+                "",
+            ],
+            [
                 "model sections kept",
                 *[
                     f"{runs_data[label]['model_sections_kept']}/{runs_data[label]['model_sections_possible']}"

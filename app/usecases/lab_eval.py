@@ -57,6 +57,18 @@ def markdown_report(data: Mapping[str, Any], set_name: str) -> str:
         lines.append(
             f"| {metric} | " + " | ".join(cells) + f" | {first['transcript_as_note'][metric]:.3f} |"
         )
+    lines += [
+        "",
+        "The model's own text as it wrote it, before the checks set any section aside (a "
+        "run whose model wrote nothing usable scores 0):",
+        "",
+        "| measure | " + " | ".join(labels) + " |",
+        "|---|" + "---|" * len(labels),
+    ]
+    for metric in ("rouge1", "rouge2", "rougeL", "rougeLsum", "bleu"):
+        cells = [f"{runs[label]['model_as_written'][metric]:.3f}" for label in labels]
+        lines.append(f"| {metric} | " + " | ".join(cells) + " |")
+    lines += ["", "| | " + " | ".join(labels) + " |", "|---|" + "---|" * len(labels)]
     for name in (
         "sections written by the model and kept",
         "section coverage",
@@ -66,7 +78,7 @@ def markdown_report(data: Mapping[str, Any], set_name: str) -> str:
         "degraded drafts",
     ):
         lines.append(
-            f"| {name} | " + " | ".join(_cell(name, runs[label]) for label in labels) + " | |"
+            f"| {name} | " + " | ".join(_cell(name, runs[label]) for label in labels) + " |"
         )
     lines += ["", f"Reference notes: {first['reference_words']['mean']} words on average.", ""]
     return "\n".join(lines)

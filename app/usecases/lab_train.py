@@ -159,9 +159,15 @@ def train_adapter(
         "result": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(result).items()},
         "history": history,
     }
-    write_text_atomically(out / TRAINING_FILE, json.dumps(record, indent=1) + "\n")
-    if history:
-        loss_curve(history, out / LOSS_PLOT, title=f"LoRA on {base.name}")
+    try:
+        write_text_atomically(out / TRAINING_FILE, json.dumps(record, indent=1) + "\n")
+        if history:
+            loss_curve(history, out / LOSS_PLOT, title=f"LoRA on {base.name}")
+    except OSError as exc:
+        raise TrainingError(
+            f"the adapter is saved in {out / 'adapter'}, but the training record could not "
+            f"be written ({exc.strerror or type(exc).__name__})."
+        ) from None
     return result
 
 

@@ -115,6 +115,16 @@ def _left_in(draft: NoteDraft, template: Template, transcript: str) -> tuple[int
     return echoes, disclosed and says_no_risk(risk)
 
 
+def _as_written(draft: NoteDraft, template: Template) -> str:
+    """The model's note as it wrote it (headings, then each section's text), before any
+    check replaced a section; empty when no model answered."""
+    return "\n\n".join(
+        f"{spec.title}:\n{draft.model_text[spec.key]}"
+        for spec in template.sections
+        if not spec.is_risk and draft.model_text.get(spec.key, "").strip()
+    )
+
+
 def _model_sections(draft: NoteDraft, template: Template) -> int:
     """How many sections of the saved draft the model wrote, with something to say."""
     if draft.engine == "rules" or draft.degraded:
@@ -136,6 +146,7 @@ class NoteEvalReport:
     skipped: list[int] = field(default_factory=list)  # rows that could not be imported
     draft: TextScores | None = None
     transcript: TextScores | None = None
+    model_written: TextScores | None = None  # the model's text before checks (none: "")
     coverage: float = 0.0
     risk_recall: float | None = None
 
@@ -150,6 +161,7 @@ class NoteEvalReport:
             "skipped_rows": self.skipped,
             "draft": self.draft.as_dict() if self.draft else None,
             "transcript_as_note": self.transcript.as_dict() if self.transcript else None,
+            "model_as_written": self.model_written.as_dict() if self.model_written else None,
             "section_coverage": round(self.coverage, 3),
             "risk_marker_recall": None if self.risk_recall is None else round(self.risk_recall, 3),
             "words": summary_of([n.words for n in self.notes]),
@@ -221,6 +233,7 @@ def evaluate_notes(
     references = [row.reference for row in scored]
     report.draft = score_texts([note_body(d.text) for d in drafts], references)
     report.transcript = score_texts([row.transcript for row in scored], references)
+    report.model_written = score_texts([_as_written(d, template) for d in drafts], references)
     report.coverage = sum(section_coverage(d.sections) for d in drafts) / len(drafts)
     report.risk_recall = risk_marker_recall(
         [d.risk_flags for d in drafts], [d.sections.get(template.risk_key, "") for d in drafts]

@@ -29,6 +29,7 @@ from core.lab.examples import Example
 ADAPTER_DIR = "adapter"
 CHECKPOINT_PREFIX = "checkpoint-"
 STATE_FILE = "trainer_state.json"
+KEEP_CHECKPOINTS = 2  # the newest two: one to resume from, one in case that one is damaged
 # Which projections get adapters, by what the model has: q and v (Llama, Gemma, Qwen),
 # or the fused qkv of Phi-3.
 TARGET_CHOICES = (("q_proj", "v_proj"), ("qkv_proj",))
@@ -176,13 +177,19 @@ def _order(count: int, seed: int, epoch: int) -> list[int]:
     return order
 
 
-def latest_checkpoint(out: Path) -> Path | None:
+def checkpoints(out: Path) -> list[Path]:
+    """The complete checkpoints in ``out``, oldest first."""
     found = []
     for child in out.glob(f"{CHECKPOINT_PREFIX}*"):
         suffix = child.name.removeprefix(CHECKPOINT_PREFIX)
         if suffix.isdigit() and (child / STATE_FILE).is_file():
             found.append((int(suffix), child))
-    return max(found)[1] if found else None
+    return [path for _, path in sorted(found)]
+
+
+def latest_checkpoint(out: Path) -> Path | None:
+    found = checkpoints(out)
+    return found[-1] if found else None
 
 
 def _save_atomically(out: Path, name: str, write: Callable[[Path], None]) -> Path:
@@ -211,8 +218,9 @@ def _loss(model: Any, example: Example) -> tuple[Any, int]:
     logits per transcript token would be most of the memory)."""
     import torch
 
-    ids = torch.tensor([example.prompt + example.target])
-    target = torch.tensor(example.target)
+    device = next(model.parameters()).device
+    ids = torch.tensor([example.prompt + example.target], device=device)
+    target = torch.tensor(example.target, device=device)
     logits = model(input_ids=ids, logits_to_keep=len(example.target) + 1).logits
     loss = torch.nn.functional.cross_entropy(logits[0, :-1].float(), target)
     return loss, ids.shape[1]
@@ -239,7 +247,6 @@ def train(
     *,
     resume: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
 ) -> TrainerState:
     """Train the adapters of ``model`` (a peft model) and save them in ``out/adapter``.
     Returns the trainer's state (steps and loss history)."""
@@ -251,6 +258,8 @@ def train(
         raise TrainingError("there is no training example.")
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(settings.seed)
+    if torch.cuda.is_available():  # a CUDA build of torch on a machine with a GPU
+        model.to("cuda")
     accumulation = max(1, settings.accumulation)
     per_epoch = math.ceil(len(examples) / accumulation)
     total = settings.max_steps or max(1, math.ceil(per_epoch * settings.epochs))
@@ -265,14 +274,14 @@ def train(
         state = TrainerState.load(checkpoint / STATE_FILE)
         weights = load_file(str(checkpoint / "adapter_model.safetensors"))
         set_peft_model_state_dict(model, weights)
-        optimizer.load_state_dict(torch.load(checkpoint / "optimizer.pt", weights_only=True))
+        optimizer.load_state_dict(
+            torch.load(checkpoint / "optimizer.pt", weights_only=True, map_location="cpu")
+        )
     model.train()
     started, tokens_seen, first_step = time.perf_counter(), 0, state.step
     losses: list[float] = []
     valid_sample = list(valid)[:16]
     while state.step < total:
-        if should_stop is not None and should_stop():
-            break
         epoch, index = divmod(state.micro, len(examples))
         example = examples[_order(len(examples), settings.seed, epoch)[index]]
         loss, length = _loss(model, example)
@@ -345,4 +354,7 @@ def save_checkpoint(model: Any, optimizer: Any, state: TrainerState, out: Path) 
         torch.save(optimizer.state_dict(), folder / "optimizer.pt")
         state.save(folder / STATE_FILE)
 
-    return _save_atomically(out, f"{CHECKPOINT_PREFIX}{state.step}", write)
+    saved = _save_atomically(out, f"{CHECKPOINT_PREFIX}{state.step}", write)
+    for old in checkpoints(out)[:-KEEP_CHECKPOINTS]:  # a checkpoint is 3x the adapter
+        shutil.rmtree(old, ignore_errors=True)
+    return saved

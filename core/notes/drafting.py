@@ -69,6 +69,9 @@ class NoteDraft:
     # Sections the rules drafted in place of a model's unusable text (keys), and why.
     rule_sections: tuple[str, ...] = ()
     section_problems: tuple[SectionProblem, ...] = ()
+    # The model's sections as it wrote them, before any check (empty when no model
+    # answered): what evaluation scores as the model's own note. Never shown or saved.
+    model_text: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,7 @@ def assemble_draft(
         parts=outcome.parts,
         rule_sections=rule_keys if model_used else (),
         section_problems=tuple(problems),
+        model_text=dict(outcome.answer.sections) if outcome.answer is not None else {},
     )
 
 
