@@ -6,7 +6,6 @@ checkpoints, ``training.json`` (settings, base model checksum, loss history, tim
 memory) and ``loss.png``.
 """
 
-import hashlib
 import json
 import resource
 import sys
@@ -24,6 +23,7 @@ from core.lab.examples import Example
 from core.lab.plots import loss_curve
 from core.lab.train import Progress, TrainingError, TrainSettings
 from core.llm.gguf_header import GGUFHeaderError, read_header
+from core.llm.model_file import ChecksumCache
 from core.notes.templates import Template
 
 TRAINING_FILE = "training.json"
@@ -44,11 +44,7 @@ class TrainResult:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return ChecksumCache(None).sha256(path)
 
 
 def peak_rss_mb() -> float:

@@ -146,6 +146,11 @@ def write_adapter_gguf(adapter_dir: Path, base_model: Path, out: Path, *, name: 
         base = tensor_name.removesuffix(".weight")
         writer.add_tensor(f"{base}.weight.lora_a", np.ascontiguousarray(a, dtype=np.float32))
         writer.add_tensor(f"{base}.weight.lora_b", np.ascontiguousarray(b, dtype=np.float32))
+    return finish_gguf(writer, out)
+
+
+def finish_gguf(writer: gguf.GGUFWriter, out: Path) -> Path:
+    """Write what was added to ``writer`` into its file, and close it."""
     try:
         writer.write_header_to_file()
         writer.write_kv_data_to_file()

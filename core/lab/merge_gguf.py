@@ -16,7 +16,13 @@ import gguf
 import llama_cpp
 import numpy as np
 
-from core.lab.adapter_gguf import ExportError, base_facts, gguf_pairs, read_adapter
+from core.lab.adapter_gguf import (
+    ExportError,
+    base_facts,
+    finish_gguf,
+    gguf_pairs,
+    read_adapter,
+)
 
 MERGED_KINDS = {
     "f16": llama_cpp.LLAMA_FTYPE_MOSTLY_F16,
@@ -69,13 +75,7 @@ def write_f16(adapter_dir: Path | None, base_model: Path, out: Path, *, name: st
             a, b = pairs[tensor.name]
             data = data + scale * (b @ a)
         writer.add_tensor(tensor.name, data.astype(np.float16 if data.ndim >= 2 else np.float32))
-    try:
-        writer.write_header_to_file()
-        writer.write_kv_data_to_file()
-        writer.write_tensors_to_file()
-    finally:
-        writer.close()
-    return out
+    return finish_gguf(writer, out)
 
 
 def quantize(source: Path, out: Path, kind: str) -> Path:

@@ -2,11 +2,11 @@
 model: that it is an adapter, of the model's architecture, and which one it is (name and
 sha256, shown in the model manager)."""
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.llm.gguf_header import GGUFHeader, GGUFHeaderError, read_header
+from core.llm.model_file import ChecksumCache
 from core.llm.types import ModelFileError
 
 
@@ -43,21 +43,18 @@ def check_adapter_file(
             f"The adapter {path.name} was made for a {header.architecture} model; the model "
             f"is {model.architecture}.",
         )
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    if expected_sha256 is not None and digest.hexdigest() != expected_sha256:
+    sha256 = ChecksumCache(None).sha256(path)
+    if expected_sha256 is not None and sha256 != expected_sha256:
         raise ModelFileError(
             "adapter_checksum_mismatch",
             f"{path} does not match its manifest: checksum mismatch (expected sha256 "
-            f"{expected_sha256}, found {digest.hexdigest()}). Reinstall it.",
+            f"{expected_sha256}, found {sha256}). Reinstall it.",
         )
     name = header.metadata.get("general.name")
     alpha = header.metadata.get("adapter.lora.alpha")
     return AdapterReport(
         path,
         name if isinstance(name, str) and name else path.stem,
-        digest.hexdigest(),
+        sha256,
         float(alpha) if isinstance(alpha, int | float) else None,
     )

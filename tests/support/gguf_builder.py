@@ -71,6 +71,27 @@ def vocabulary(extra: int = 0) -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, [int(t) for t in types]
 
 
+def add_tokenizer(
+    writer: gguf.GGUFWriter,
+    tokens: list[str],
+    scores: list[float],
+    types: list[int],
+    chat_template: str | None,
+) -> None:
+    """A SentencePiece-style vocabulary with <unk>, <s> and </s> as ids 0, 1 and 2."""
+    writer.add_tokenizer_model("llama")
+    writer.add_token_list(tokens)
+    writer.add_token_scores(scores)
+    writer.add_token_types(types)
+    writer.add_bos_token_id(1)
+    writer.add_eos_token_id(2)
+    writer.add_unk_token_id(0)
+    writer.add_add_bos_token(True)
+    writer.add_add_eos_token(False)
+    if chat_template is not None:
+        writer.add_chat_template(chat_template)
+
+
 def write_llama_gguf(
     path: Path,
     shape: ModelShape = ModelShape(),
@@ -104,17 +125,7 @@ def write_llama_gguf(
     writer.add_file_type(
         gguf.LlamaFileType.ALL_F32 if dtype == np.float32 else gguf.LlamaFileType.MOSTLY_F16
     )
-    writer.add_tokenizer_model("llama")
-    writer.add_token_list(tokens)
-    writer.add_token_scores(scores)
-    writer.add_token_types(types)
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(2)
-    writer.add_unk_token_id(0)
-    writer.add_add_bos_token(True)
-    writer.add_add_eos_token(False)
-    if chat_template is not None:
-        writer.add_chat_template(chat_template)
+    add_tokenizer(writer, tokens, scores, types, chat_template)
 
     def weight(*dims: int, scale: float = 0.02) -> np.ndarray:
         return (rng.standard_normal(dims, dtype=np.float32) * scale).astype(dtype)
@@ -189,17 +200,7 @@ def write_gemma3_gguf(
     writer.add_rope_freq_base(1_000_000.0)
     writer.add_sliding_window(512)
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
-    writer.add_tokenizer_model("llama")
-    writer.add_token_list(tokens)
-    writer.add_token_scores(scores)
-    writer.add_token_types(types)
-    writer.add_bos_token_id(1)
-    writer.add_eos_token_id(2)
-    writer.add_unk_token_id(0)
-    writer.add_add_bos_token(True)
-    writer.add_add_eos_token(False)
-    if chat_template is not None:
-        writer.add_chat_template(chat_template)
+    add_tokenizer(writer, tokens, scores, types, chat_template)
 
     def weight(*dims: int, scale: float = 0.05) -> np.ndarray:
         return rng.standard_normal(dims, dtype=np.float32) * scale
