@@ -60,7 +60,7 @@ def markdown_report(data: Mapping[str, Any], set_name: str) -> str:
     lines += [
         "",
         "The model's own text as it wrote it, before the checks set any section aside (a "
-        "run whose model wrote nothing usable scores 0):",
+        "note with nothing under the template's headings scores 0):",
         "",
         "| measure | " + " | ".join(labels) + " |",
         "|---|" + "---|" * len(labels),

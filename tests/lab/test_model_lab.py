@@ -148,7 +148,9 @@ def test_a_merged_quantized_model_keeps_the_tokenizer_and_the_fine_tune(
     assert AWKWARD_TEXT.replace("\r", "") in vocab._vocab.detokenize(ids).decode().replace("\r", "")
     tokens = list(range(5, 45))
     tuned = logits(pipeline.base, tokens, pipeline.path("adapter.gguf"))
-    assert np.abs(logits(merged, tokens) - tuned).max() < 0.2  # Q8_0 rounding only
+    rounding = np.abs(logits(merged, tokens) - tuned).mean()  # Q8_0's rounding
+    fine_tune = np.abs(logits(pipeline.base, tokens) - tuned).mean()
+    assert rounding < 0.25 * fine_tune  # the merged model is the fine-tuned one
 
 
 def test_eval_compares_base_and_fine_tuned_and_writes_its_report(pipeline: Pipeline) -> None:
