@@ -6,13 +6,11 @@ The parts are written to a staging folder first and moved into place together, s
 failure (a full disk) leaves an earlier split in the folder as it was.
 """
 
-import hashlib
 import json
 import os
 import shutil
 import statistics
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from core.lab.dataset import (
 )
 from core.lab.examples import ExampleBuilder, open_vocabulary
 from core.llm.gguf_header import GGUFHeaderError, read_header
+from core.llm.model_file import ChecksumCache
 from core.notes.templates import Template
 
 MANIFEST = "manifest.json"
@@ -59,14 +58,6 @@ class DataResult:
     skipped: list[tuple[int, str]]
     tokens: dict[str, TokenStats] | None  # None: no model to count with
     model: str | None
-
-    @property
-    def reasons(self) -> dict[str, int]:
-        return dict(Counter(_reason_kind(reason) for _, reason in self.skipped))
-
-
-def _reason_kind(reason: str) -> str:
-    return "duplicate" if reason.startswith("duplicate") else reason
 
 
 def token_stats(
@@ -137,7 +128,7 @@ def prepare_dataset(
     )
     manifest = {
         "source": source.name,
-        "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "source_sha256": ChecksumCache(None).sha256(source),
         "template": template.name,
         "columns": {
             "transcript": transcript_column,

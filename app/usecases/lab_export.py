@@ -1,6 +1,6 @@
 """``lab export``: a trained adapter as a GGUF adapter that llama.cpp loads beside the
-base model (the default, and what measured best), or merged into the base model at
-F16, Q8_0 or Q4_K_M.
+base model (the default: a few MB beside the model the app already has), or merged into
+the base model at F16, Q8_0 or Q4_K_M.
 
 The file is written under a temporary name, checked (llama.cpp loads it; a merged
 model's tokenizer gives the base model's tokens for awkward text), and only then moved
