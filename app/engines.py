@@ -15,6 +15,7 @@ from app.paths import AppPaths
 from app.settings import InferenceSettings
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
+from core.llm.gguf_header import GGUFHeaderError, read_header
 from core.llm.local import LocalEngine
 from core.llm.model_file import ChecksumCache, manifest_entries, manifest_entry
 from core.llm.remote import RemoteEngine
@@ -44,24 +45,43 @@ class EngineChoice:
 
 @dataclass(frozen=True)
 class ModelFile:
-    """A GGUF file found in a models folder (only listed: nothing is read from it)."""
+    """A GGUF model file found in a models folder (listed; only its header is read)."""
 
     path: Path
     size: int
     in_manifest: bool
 
 
+def _is_adapter(path: Path, listed_adapters: set[str]) -> bool:
+    """A LoRA adapter beside the models (named by the manifest, or saying so in its
+    header) is not a model to choose."""
+    if path.name in listed_adapters:
+        return True
+    try:
+        return read_header(path).metadata.get("general.type") == "adapter"
+    except (GGUFHeaderError, OSError):
+        return False  # the check of a chosen file says what is wrong with it
+
+
 def available_models(paths: AppPaths) -> list[ModelFile]:
-    """The GGUF files in the models folders, beside the program first, each by name."""
+    """The GGUF model files in the models folders, beside the program first, each by
+    name; LoRA adapters kept there are not models and are left out."""
     found: list[ModelFile] = []
     for folder in paths.model_search_dirs():
         if not folder.is_dir():
             continue
+        listed_adapters = {
+            str(entry["adapter"].get("file"))
+            for entry in manifest_entries(folder)
+            if isinstance(entry.get("adapter"), dict)
+        }
         for path in sorted(folder.glob("*.gguf")):
             try:
                 size = path.stat().st_size
             except OSError:
                 continue  # vanished or unreadable: the check of a chosen file says why
+            if _is_adapter(path, listed_adapters):
+                continue
             found.append(ModelFile(path, size, manifest_entry(path) is not None))
     return found
 

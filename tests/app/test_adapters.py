@@ -13,7 +13,7 @@ from gguf_builder import write_gemma3_gguf
 from lab_logits import logits
 from lora_builder import write_adapter, write_peft_folder
 
-from app.engines import build_engine
+from app.engines import available_models, build_engine
 from app.paths import AppPaths
 from app.settings import InferenceSettings
 from core.lab.adapter_gguf import ExportError, write_adapter_gguf
@@ -85,3 +85,26 @@ def test_a_model_or_another_architectures_adapter_is_refused(
         LocalEngine(LlamaConfig(gemma, adapter_path=llama_adapter, n_ctx=512))
     with pytest.raises(ModelFileError, match="does not exist"):
         LocalEngine(LlamaConfig(tiny_model, adapter_path=tmp_path / "absent.gguf", n_ctx=512))
+
+
+def test_an_adapter_beside_the_models_is_never_taken_for_a_model(
+    tmp_path: Path, tiny_model: Path, adapter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the bundled model gone, its adapter is not loaded as the model: the missing
+    model is reported. An adapter copied there without a manifest is not listed either."""
+    bundled = tmp_path / "bundle-models"
+    bundled.mkdir()
+    shutil.copy(adapter, bundled / "clinic.gguf")
+    shutil.copy(adapter, bundled / "unlisted-adapter.gguf")
+    entry = {"file": "tiny.gguf", "adapter": {"file": "clinic.gguf"}}
+    (bundled / "manifest.json").write_text(json.dumps({"schema_version": 1, "models": [entry]}))
+    monkeypatch.setenv("AURALIS_MODELS_DIR", str(bundled))
+    paths = AppPaths.resolve(tmp_path / "home")
+    assert available_models(paths) == []
+    choice = build_engine(paths, _inference())
+    assert choice.engine.name == "rules"
+    assert f"{bundled / 'tiny.gguf'}" in choice.problems[-1]
+    assert "is missing" in choice.problems[-1] or "does not exist" in choice.problems[-1]
+
+    shutil.copy(tiny_model, bundled / "tiny.gguf")
+    assert [m.path.name for m in available_models(paths)] == ["tiny.gguf"]
