@@ -208,7 +208,13 @@ def _train(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     # The GGUF writer (the gguf package) comes with the lab extra: imported when used.
-    from app.usecases.lab_export import export
+    try:
+        from app.usecases.lab_export import export
+    except ImportError:
+        raise LabError(
+            "lab export needs the lab extra (the gguf package); run it where `make lab` "
+            "installed it."
+        ) from None
 
     result = export(args.adapter, args.out, base=args.base, merge=args.merge)
     if args.json:
@@ -271,8 +277,7 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         finally:
             runner.close()
     data = comparison(reports, template)
-    if args.out is not None:
-        write_eval_outputs(data, args.out, args.data.name)
+    written = write_eval_outputs(data, args.out, args.data.name) if args.out else []
     if args.json:
         print_json(data)
         return 0
@@ -312,5 +317,5 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         empty="",
     )
     if args.out is not None:
-        print(f"Report: {args.out / 'eval.md'}, {args.out / 'eval.json'}, {args.out / 'eval.png'}")
+        print("Report: " + ", ".join(str(path) for path in written))
     return 0

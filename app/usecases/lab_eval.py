@@ -4,6 +4,7 @@ fall-back), scored with the metrics of ``notes eval``, and written as JSON, a Ma
 report and a bar chart. Numbers only: no row's text.
 """
 
+import contextlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from app.usecases.note_eval import EvalRow, NoteEvalReport
 from core.files import write_text_atomically
 from core.lab.dataset import read_part
+from core.lab.errors import LabError
 from core.lab.plots import score_bars
 from core.notes.templates import Template
 
@@ -111,7 +113,9 @@ def write_eval_outputs(data: Mapping[str, Any], out: Path, set_name: str) -> lis
     }
     first = next(iter(data["runs"].values()))
     scores["transcript as note"] = {m: float(first["transcript_as_note"][m]) for m in PLOTTED}
-    written.append(
-        score_bars(scores, out / "eval.png", title=f"Drafts against references: {set_name}")
-    )
+    # Without matplotlib (an install without the lab extra) the numbers are still written.
+    with contextlib.suppress(LabError):
+        written.append(
+            score_bars(scores, out / "eval.png", title=f"Drafts against references: {set_name}")
+        )
     return written

@@ -4,9 +4,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from core.lab.errors import LabError
+
 
 def _pyplot() -> Any:
-    import matplotlib
+    """matplotlib's pyplot, or a LabError when it is not installed (the lab extra)."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise LabError("charts need matplotlib, part of the lab extra") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
