@@ -15,7 +15,7 @@ from app.paths import AppPaths
 from app.settings import InferenceSettings
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
-from core.llm.gguf_header import GGUFHeaderError, read_header
+from core.llm.gguf_header import GGUFHeaderError, is_adapter_file
 from core.llm.local import LocalEngine
 from core.llm.model_file import ChecksumCache, manifest_entries, manifest_entry
 from core.llm.remote import RemoteEngine
@@ -45,7 +45,8 @@ class EngineChoice:
 
 @dataclass(frozen=True)
 class ModelFile:
-    """A GGUF model file found in a models folder (listed; only its header is read)."""
+    """A GGUF model file found in a models folder (listed; only the start of its header
+    is read, to leave adapters out)."""
 
     path: Path
     size: int
@@ -58,7 +59,7 @@ def _is_adapter(path: Path, listed_adapters: set[str]) -> bool:
     if path.name in listed_adapters:
         return True
     try:
-        return read_header(path).metadata.get("general.type") == "adapter"
+        return is_adapter_file(path)
     except (GGUFHeaderError, OSError):
         return False  # the check of a chosen file says what is wrong with it
 

@@ -150,19 +150,42 @@ class _Reader:
         raise GGUFHeaderError(f"unknown metadata value type {value_type}")
 
 
+def _counts(reader: _Reader) -> tuple[int, int, int]:
+    """The version and the tensor and metadata counts, after checking the magic."""
+    if reader.read(4) != MAGIC:
+        raise GGUFHeaderError("not a GGUF file")
+    version = reader.unpack("<I")
+    if version not in SUPPORTED_VERSIONS:
+        raise GGUFHeaderError(f"GGUF version {version} is not supported")
+    n_tensors, n_kv = reader.unpack("<Q"), reader.unpack("<Q")
+    if n_tensors > MAX_COUNT or n_kv > MAX_COUNT:
+        raise GGUFHeaderError("the header's counts are not plausible")
+    return version, n_tensors, n_kv
+
+
+def is_adapter_file(path: Path) -> bool:
+    """Whether a GGUF file says it is an adapter (``general.type``), reading only as far
+    as needed: an adapter has no tokenizer, so a ``tokenizer.*`` entry before the type
+    means a model, and a model's vocabulary is never read. Raises like ``read_header``."""
+    with path.open("rb") as handle:
+        reader = _Reader(handle, path.stat().st_size)
+        _version, _n_tensors, n_kv = _counts(reader)
+        for _ in range(n_kv):
+            key = reader.string()
+            if key.startswith("tokenizer."):
+                return False
+            value = reader.value(reader.unpack("<I"))
+            if key == "general.type":
+                return bool(value == "adapter")
+    return False
+
+
 def read_header(path: Path) -> GGUFHeader:
     """Parse the GGUF header of ``path``; raises ``GGUFHeaderError`` or ``OSError``."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         reader = _Reader(handle, size)
-        if reader.read(4) != MAGIC:
-            raise GGUFHeaderError("not a GGUF file")
-        version = reader.unpack("<I")
-        if version not in SUPPORTED_VERSIONS:
-            raise GGUFHeaderError(f"GGUF version {version} is not supported")
-        n_tensors, n_kv = reader.unpack("<Q"), reader.unpack("<Q")
-        if n_tensors > MAX_COUNT or n_kv > MAX_COUNT:
-            raise GGUFHeaderError("the header's counts are not plausible")
+        version, n_tensors, n_kv = _counts(reader)
         metadata: dict[str, Any] = {}
         for _ in range(n_kv):
             key = reader.string()
