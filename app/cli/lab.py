@@ -8,16 +8,15 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.cli.context import CliContext
-from app.cli.engine_args import JobRunner, job_value
+from app.cli.notes_eval import evaluate_on
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
 from app.engines import build_engine
-from app.usecases.drafting import NoteDrafting
 from app.usecases.lab_data import prepare_dataset
 from app.usecases.lab_eval import comparison, eval_rows, write_eval_outputs
 from app.usecases.lab_train import train_adapter
-from app.usecases.note_eval import NoteEvalReport, NoteScore, evaluate_notes, progress_line
-from app.usecases.notes import NoteDraft, template_named
+from app.usecases.note_eval import NoteEvalReport
+from app.usecases.notes import template_named
 from core.lab.dataset import DEFAULT_MAX_CHARS
 from core.lab.errors import LabError
 from core.lab.train import Progress, TrainSettings
@@ -244,38 +243,9 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         if choice.degraded:
             choice.engine.close()
             raise LabError(choice.problems[-1])
-        runner = JobRunner(choice.engine)
-        seconds: list[float] = []
-
-        def draft_one(drafting: NoteDrafting, runner: JobRunner = runner) -> NoteDraft:
-            draft: NoteDraft = job_value(*runner.run(drafting.job()), "Drafting")
-            return draft
-
-        def show(
-            done: int,
-            total: int,
-            score: NoteScore | None,
-            label: str = label,
-            seconds: list[float] = seconds,
-        ) -> None:
-            if score is not None:
-                seconds.append(score.seconds)
-                print(
-                    f"{label}: {progress_line(done, total, seconds)}", file=sys.stderr, flush=True
-                )
-
-        try:
-            reports[label] = evaluate_notes(
-                rows,
-                template,
-                inference,
-                draft_one,
-                set_name=str(args.data),
-                risk_net=ctx.risk_net,
-                on_progress=show,
-            )
-        finally:
-            runner.close()
+        reports[label] = evaluate_on(
+            ctx, choice.engine, rows, template, inference, set_name=str(args.data), label=label
+        )
     data = comparison(reports, template)
     written = write_eval_outputs(data, args.out, args.data.name) if args.out else []
     if args.json:

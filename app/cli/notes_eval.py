@@ -4,6 +4,7 @@ reference notes, and score the drafts beside the transcript pasted as the note."
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from app.cli.context import CliContext
@@ -16,8 +17,10 @@ from app.cli.engine_args import (
 )
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command
+from app.settings import InferenceSettings
 from app.usecases.drafting import NoteDrafting
 from app.usecases.note_eval import (
+    EvalRow,
     NoteEvalReport,
     NoteScore,
     evaluate_notes,
@@ -25,6 +28,8 @@ from app.usecases.note_eval import (
     progress_line,
 )
 from app.usecases.notes import NoteDraft, template_named
+from core.llm.engine import Engine
+from core.notes.templates import Template
 
 
 def register(actions: Subcommands) -> None:
@@ -55,36 +60,7 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
     template = template_named(args.template, lambda: ctx.db)
     inference = inference_settings(ctx, args)
     choice = choose_engine(ctx, args)
-    seconds: list[float] = []
-    terminal = sys.stderr.isatty()
-
-    runner = JobRunner(choice.engine)
-
-    def draft_one(drafting: NoteDrafting) -> NoteDraft:
-        draft: NoteDraft = job_value(*runner.run(drafting.job()), "Drafting")
-        return draft
-
-    def show(done: int, total: int, score: NoteScore | None) -> None:
-        if score is not None:
-            seconds.append(score.seconds)
-        if terminal:
-            end = "\n" if done == total else ""
-            print(f"\r{progress_line(done, total, seconds)}", end=end, file=sys.stderr, flush=True)
-        elif score is not None:
-            print(progress_line(done, total, seconds), file=sys.stderr, flush=True)
-
-    try:
-        report = evaluate_notes(
-            rows,
-            template,
-            inference,
-            draft_one,
-            set_name=str(args.csv),
-            risk_net=ctx.risk_net,
-            on_progress=show,
-        )
-    finally:
-        runner.close()
+    report = evaluate_on(ctx, choice.engine, rows, template, inference, set_name=str(args.csv))
     data = report.as_dict()
     if args.output is not None:
         args.output.write_text(_json_text(data), encoding="utf-8")
@@ -93,6 +69,51 @@ def _eval(ctx: CliContext, args: argparse.Namespace) -> int:
         return 0
     _print_report(report, choice.description)
     return 0
+
+
+def evaluate_on(
+    ctx: CliContext,
+    engine: Engine,
+    rows: Sequence[EvalRow],
+    template: Template,
+    inference: InferenceSettings,
+    *,
+    set_name: str,
+    label: str = "",
+) -> NoteEvalReport:
+    """Draft and score every row with ``engine`` (closed afterwards) as the window would,
+    one job after another, with a progress line on stderr (prefixed with ``label``)."""
+    seconds: list[float] = []
+    terminal = sys.stderr.isatty()
+    prefix = f"{label}: " if label else ""
+    runner = JobRunner(engine)
+
+    def draft_one(drafting: NoteDrafting) -> NoteDraft:
+        draft: NoteDraft = job_value(*runner.run(drafting.job()), "Drafting")
+        return draft
+
+    def show(done: int, total: int, score: NoteScore | None) -> None:
+        if score is not None:
+            seconds.append(score.seconds)
+        line = prefix + progress_line(done, total, seconds)
+        if terminal:
+            end = "\n" if done == total else ""
+            print(f"\r{line}", end=end, file=sys.stderr, flush=True)
+        elif score is not None:
+            print(line, file=sys.stderr, flush=True)
+
+    try:
+        return evaluate_notes(
+            rows,
+            template,
+            inference,
+            draft_one,
+            set_name=set_name,
+            risk_net=ctx.risk_net,
+            on_progress=show,
+        )
+    finally:
+        runner.close()
 
 
 def _reasons(counts: dict[str, int]) -> str:
