@@ -19,7 +19,7 @@ from app.usecases.lab_data import vocabulary_of
 from core.files import write_text_atomically
 from core.lab import train as trainer
 from core.lab.dataset import read_part
-from core.lab.examples import Example
+from core.lab.examples import Example, ExampleBuilder
 from core.lab.plots import loss_curve
 from core.lab.train import Progress, TrainingError, TrainSettings
 from core.llm.gguf_header import GGUFHeaderError, read_header
@@ -71,10 +71,8 @@ def check_trainable(base: Path) -> str:
 
 
 def _examples(
-    data: Path, part: str, template: Template, base: Path, max_tokens: int
+    data: Path, part: str, template: Template, builder: ExampleBuilder, limit: int
 ) -> tuple[list[Example], int]:
-    builder, context = vocabulary_of(base)
-    limit = min(max_tokens, context)
     built = [
         builder.build(template, p.transcript, p.sections) for p in read_part(data / f"{part}.jsonl")
     ]
@@ -105,9 +103,11 @@ def train_adapter(
     check_trainable(base)
     started = time.perf_counter()
     status = on_status or (lambda _text: None)
-    examples, skipped = _examples(data, "train", template, base, max_tokens)
+    builder, context = vocabulary_of(base)
+    limit = min(max_tokens, context)
+    examples, skipped = _examples(data, "train", template, builder, limit)
     valid, _ = (
-        _examples(data, "valid", template, base, max_tokens)
+        _examples(data, "valid", template, builder, limit)
         if (data / "valid.jsonl").exists()
         else ([], 0)
     )

@@ -64,8 +64,9 @@ def _weights(tensor: gguf.ReaderTensor) -> np.ndarray:
 def write_f16(adapter_dir: Path | None, base_model: Path, out: Path, *, name: str) -> Path:
     """The base model (with the adapter merged when given) at F16."""
     facts = base_facts(base_model)
-    pairs = gguf_pairs(read_adapter(adapter_dir), facts) if adapter_dir else {}
-    scale = read_adapter(adapter_dir).scale if adapter_dir else 0.0
+    adapter = read_adapter(adapter_dir) if adapter_dir else None
+    pairs = gguf_pairs(adapter, facts) if adapter else {}
+    scale = adapter.scale if adapter else 0.0
     reader = gguf.GGUFReader(str(base_model))
     writer = gguf.GGUFWriter(str(out), facts.architecture)
     _copy_metadata(reader, writer, name)
