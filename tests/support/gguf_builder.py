@@ -15,6 +15,8 @@ from pathlib import Path
 import gguf
 import numpy as np
 
+from core.lab.adapter_gguf import finish_gguf
+
 # A ChatML-style template: llama-cpp-python renders it with Jinja from the GGUF metadata.
 CHAT_TEMPLATE = (
     "{% for message in messages %}"
@@ -150,11 +152,7 @@ def write_llama_gguf(
     for tensor_name, data in tensors.items():
         if tensor_name != drop_tensor:
             writer.add_tensor(tensor_name, data)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    return finish_gguf(writer, path)
 
 
 GEMMA_CHAT_TEMPLATE = (
@@ -231,8 +229,4 @@ def write_gemma3_gguf(
         }
     for tensor_name, data in tensors.items():
         writer.add_tensor(tensor_name, data)
-    writer.write_header_to_file()
-    writer.write_kv_data_to_file()
-    writer.write_tensors_to_file()
-    writer.close()
-    return path
+    return finish_gguf(writer, path)
