@@ -366,21 +366,59 @@ def _build(
                 return Settings()
 
 
-def _read_file(file: Path, problems: list[str]) -> dict[str, Any]:
+MAX_SETTINGS_DEPTH = 16  # the deepest real setting is two tables down; leave room
+
+
+def _nesting_depth(value: object) -> int:
+    """How many tables/arrays deep ``value`` goes, found without recursion."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        node, depth = pending.pop()
+        children: Any
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_SETTINGS_DEPTH:
+            return deepest
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _read_file(file: Path, problems: list[str]) -> dict[str, Any] | None:
+    """The file's values; ``{}`` when there is no file; None (with a problem) when it
+    cannot be read, so that nothing is migrated or written over it."""
+    too_deep = (
+        f"The settings file {file} is nested too deeply (more than {MAX_SETTINGS_DEPTH} "
+        "tables or arrays inside each other); using defaults. The file is left unchanged."
+    )
     try:
         with file.open("rb") as handle:
-            return tomllib.load(handle)
+            raw = tomllib.load(handle)
     except FileNotFoundError:
         return {}
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        problems.append(too_deep)
+        return None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problems.append(f"The settings file {file} could not be read ({exc}); using defaults.")
-        return {}
+        return None
+    if _nesting_depth(raw) > MAX_SETTINGS_DEPTH:
+        problems.append(too_deep)
+        return None
+    return raw
 
 
 def load_settings(file: Path, environ: Mapping[str, str] | None = None) -> LoadedSettings:
     """Read the settings file and the environment; never raises for bad values."""
     problems: list[str] = []
-    raw = _read_file(file, problems)
+    read = _read_file(file, problems)
+    file_is_unreadable = read is None
+    raw = {} if read is None else read
     file_is_newer = False
     try:
         raw, original_version = migrate(raw)
@@ -399,7 +437,7 @@ def load_settings(file: Path, environ: Mapping[str, str] | None = None) -> Loade
         env_source.env_vars = {key.lower(): value for key, value in environ.items()}
     env_values = env_source()
     env_values.pop("schema_version", None)
-    if 0 <= original_version < CURRENT_SCHEMA_VERSION and file.exists():
+    if 0 <= original_version < CURRENT_SCHEMA_VERSION and file.exists() and not file_is_unreadable:
         # The file's own values, restructured; invalid ones stay (and are reported on
         # every load) rather than silently disappearing from the admin's file.
         try:
