@@ -149,7 +149,7 @@ def export_case(db: Database, case_id: int, path: Path) -> int:
     ]
     lines = "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in segments)
     try:
-        write_text_atomically(path, lines)
+        write_text_atomically(path, lines, refuse_symlink=True)
     except OSError as exc:
         raise StoreError(f"The export to {path} could not be written ({exc.strerror}).") from None
     return len(segments)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.files import write_atomically
+from core.files import UnsafeTargetError, write_atomically
 from core.notes.markers import RED_MARKER, strip_markers
 from core.notes.render import NOTICE
 from core.store.errors import StoreError
@@ -113,9 +113,13 @@ def to_plain_text(doc: ExportDocument) -> str:
 
 def write_export_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Run ``write(temporary path)`` and move the result onto ``path``: a failed export
-    leaves nothing half-written. Raises ``ExportError`` naming the path."""
+    leaves nothing half-written. Raises ``ExportError`` naming the path. A symbolic link,
+    named pipe, device, socket or folder at ``path`` is refused, never followed, written
+    into or replaced."""
     try:
-        return write_atomically(path, write)
+        return write_atomically(path, write, refuse_symlink=True)
+    except UnsafeTargetError as exc:
+        raise ExportError(f"The export to {path} was refused: {exc.strerror}.") from None
     except OSError as exc:
         raise ExportError(f"The export to {path} could not be written ({exc.strerror}).") from None
 

@@ -149,5 +149,5 @@ def export_csv(db: Database, path: Path) -> int:
             for entry in entries:
                 writer.writerow([getattr(entry, name) for name in FIELDS])
 
-    write_atomically(path, write)
+    write_atomically(path, write, refuse_symlink=True)
     return len(entries)
