@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from app.instance_lock import data_folder_held
 from app.paths import AppPaths
 from app.startup import check_database
 from app.usecases.transaction import record_event
@@ -127,7 +128,14 @@ def check(
 
 def restore_file(paths: AppPaths, key: DatabaseKey | None, backup: Path) -> Path | None:
     """Put a backup in place of the database file, which no connection may have open;
-    the file it replaces is kept aside (returned). Recorded in the restored database."""
+    the file it replaces is kept aside (returned). Recorded in the restored database.
+    Refused (``DataFolderBusyError``, naming the holder) while another process, such as
+    an open window, holds the data folder: it would go on writing to the replaced file."""
+    with data_folder_held(paths.data_dir, "a restore of the database"):
+        return _restore_file(paths, key, backup)
+
+
+def _restore_file(paths: AppPaths, key: DatabaseKey | None, backup: Path) -> Path | None:
     moved = restore_backup(backup, paths.database, key=key)
     try:
         with store_connection(paths, key) as db:
@@ -153,7 +161,10 @@ def restore_in_place(
     contents: returned, so a person can go back). Other connections must not write
     meanwhile: the window suspends its own until this returns."""
     progress("Checking the backup", None)
-    with store_connection(paths, key) as db:
+    with (
+        data_folder_held(paths.data_dir, "a restore of the database"),
+        store_connection(paths, key) as db,
+    ):
         step = _stage(progress, "Restoring")
         safety = restore_into(db, backup, paths.backup_dir, keep=keep, key=key, progress=step)
         record_event(db, "restore", "database")

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from app.db_key import KeyChoice
+from app.instance_lock import data_folder_held
 from app.keyring_store import StoredKey, save_key
 from app.paths import AppPaths
 from app.usecases.database import Progress, store_connection
@@ -52,11 +53,13 @@ def encrypt_existing(paths: AppPaths, key: DatabaseKey, progress: Progress = _si
     """Encrypt the unencrypted database (no connection to it may be open) and then its
     backups with ``key``. Raises ``StoreError`` when the database itself could not be
     encrypted (it stays as it was); backups that could not be are listed in ``left``.
-    Record it with ``record_encryption`` once the encrypted database is open."""
-    backups = list_backups(paths.backup_dir)
-    progress("Encrypting the database", None)
-    encrypt_database(paths.database, key)
-    left = _rekey_backups(backups, None, key, progress)
+    Record it with ``record_encryption`` once the encrypted database is open. Refused
+    (``DataFolderBusyError``) while another process holds the data folder."""
+    with data_folder_held(paths.data_dir, "the encryption of the database"):
+        backups = list_backups(paths.backup_dir)
+        progress("Encrypting the database", None)
+        encrypt_database(paths.database, key)
+        left = _rekey_backups(backups, None, key, progress)
     return KeyChange(KeyChoice(key, "asked"), len(backups) - len(left), left)
 
 
@@ -69,10 +72,19 @@ def change_passphrase(
     paths: AppPaths, current: KeyChoice, new_passphrase: str, progress: Progress = _silent
 ) -> KeyChange:
     """Make ``new_passphrase`` the one that opens the database (or, for a key kept in the
-    keyring, the window's lock). No other connection may write meanwhile. Raises
+    keyring, the window's lock). No other connection may write meanwhile: refused
+    (``DataFolderBusyError``) while another process holds the data folder. Raises
     ``StoreError``; the old one works then."""
     if current.key is None:
         raise StoreError("The database is not encrypted; encrypt it first.")
+    with data_folder_held(paths.data_dir, "the change of the passphrase"):
+        return _change_passphrase(paths, current, new_passphrase, progress)
+
+
+def _change_passphrase(
+    paths: AppPaths, current: KeyChoice, new_passphrase: str, progress: Progress
+) -> KeyChange:
+    assert current.key is not None
     if current.source == "keyring":
         stored = StoredKey(current.key, PassphraseVerifier.of(new_passphrase))
         save_key(paths.database, stored)
