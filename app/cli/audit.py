@@ -18,7 +18,9 @@ def register(commands: Subcommands) -> None:
     listing.set_defaults(handler=_list)
 
     verify = add_command(
-        actions, "verify", "check the hash chain; report the first entry that does not fit"
+        actions,
+        "verify",
+        "check the hash chain, its append-only triggers and its anchor outside the database",
     )
     verify.set_defaults(handler=_verify)
 
@@ -49,18 +51,23 @@ def _verify(ctx: CliContext, args: argparse.Namespace) -> int:
                 "first_broken": report.first_broken,
                 "reason": report.reason or None,
                 "head": report.head,
+                "problems": report.problems,
+                "notes": report.notes,
             }
         )
     elif report.intact:
         print(f"ok: the audit trail's {report.entries} entries form an unbroken chain.")
+        for note in report.notes:
+            print(f"Note: {note}")
         print(f"Head hash: {report.head}")
         print("Write the head hash down (a ticket, paper): a later verify that prints another")
         print("history before this point would show the trail was rewritten.")
     else:
-        print(
-            f"BROKEN: the audit trail's chain breaks at entry {report.first_broken}: "
-            f"{report.reason}. Entries before it check out."
-        )
+        print("BROKEN: the audit trail was changed outside Auralis.")
+        for problem in report.problems:
+            print(f"- {problem}")
+        for note in report.notes:
+            print(f"Note: {note}")
     return 0 if report.intact else 1
 
 

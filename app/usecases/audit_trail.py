@@ -1,18 +1,21 @@
-"""The audit trail: read the newest entries, verify the hash chain, export it as CSV (the
-export is itself audited), and the window's own events (lock, unlock, wrong passphrases).
+"""The audit trail: read the newest entries, verify it (the hash chain, the triggers that
+keep it append-only, and its anchor outside the database), export it as CSV (the export
+is itself audited), and the window's own events (lock, unlock, wrong passphrases).
 Entries carry ids, counts and setting names, never patient text."""
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from app.usecases.transaction import record_event
-from core.store import audit
+from core.store import audit, audit_anchor
 from core.store.audit import AuditEntry, ChainReport
 from core.store.errors import StoreError
 
 __all__ = [
     "AuditEntry",
+    "AuditVerification",
     "ChainReport",
     "export_audit",
     "list_audit",
@@ -28,9 +31,40 @@ def list_audit(db: Database, *, limit: int = 50) -> list[AuditEntry]:
     return audit.list_entries(db, limit=limit)
 
 
-def verify_audit(db: Database) -> ChainReport:
-    """Walk the chain; the report names the first entry that does not fit, if any."""
-    return audit.verify_chain(db)
+@dataclass(frozen=True)
+class AuditVerification:
+    """What ``audit verify`` found. ``problems`` says, in plain words, everything that
+    shows the trail was changed (empty: intact); ``notes`` what is sound but worth
+    saying (a restore that rewound the trail, a change that was never committed)."""
+
+    entries: int
+    head: str  # the newest entry's hash
+    first_broken: int | None  # the first entry the chain does not fit, or None
+    reason: str  # why, for that entry
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify_audit(db: Database) -> AuditVerification:
+    """Walk the chain, check the append-only triggers and compare the trail with its
+    anchor; a read only (nothing is written)."""
+    chain = audit.verify_chain(db)
+    problems = []
+    if not chain.intact:
+        problems.append(
+            f"The audit trail's chain breaks at entry {chain.first_broken}: {chain.reason}. "
+            "Entries before it check out."
+        )
+    problems += audit.trigger_problems(db)
+    anchor = audit_anchor.check_anchor(db)
+    problems += anchor.problems
+    return AuditVerification(
+        chain.entries, chain.head, chain.first_broken, chain.reason, problems, anchor.notes
+    )
 
 
 def export_audit(db: Database, path: Path) -> int:

@@ -3,14 +3,19 @@
 Every use case that changes records writes the change and the audit entry that describes
 it in one transaction (``with audited(db, "The note") as tx: ...; tx.record(...)``): a
 crash, a full disk or a kill leaves both or neither, never a change without its entry.
+Before that transaction commits, the trail's new head is anchored outside the database
+(``core.store.audit_anchor``, which explains the order), so a trail deleted or
+rewritten as a whole, or an older copy put in place, is found by ``audit verify``.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.store import audit
+from core.store import audit, audit_anchor
+from core.store.errors import StoreWriteError
 from core.store.rows import writing
 
 
@@ -30,14 +35,17 @@ class AuditedChange:
 
 
 @contextmanager
-def audited(db: Database, what: str) -> Iterator[AuditedChange]:
+def audited(
+    db: Database, what: str, *, restored_from: str | None = None
+) -> Iterator[AuditedChange]:
     """Run the block as one transaction that must record at least one audit entry.
 
     ``what`` names the change for the user ("The note") when a write fails: the driver's
     error becomes a ``StoreWriteError`` and nothing of the block is kept. The transaction
     takes the write lock at once (``BEGIN IMMEDIATE``), so its reads and writes see one
     state even with another process (the command line beside the window) writing. Inside
-    an open transaction the block is a savepoint of it.
+    an open transaction the block is a savepoint of it (and the outer one anchors).
+    ``restored_from`` names the backup the database was just restored from.
     """
     change = AuditedChange(db)
     with writing(what):
@@ -48,8 +56,10 @@ def audited(db: Database, what: str) -> Iterator[AuditedChange]:
             return
         db.execute("BEGIN IMMEDIATE")
         try:
+            started = audit.position(db)
             yield change
             _check_recorded(change)
+            _anchor(db, what, started, restored_from)
             db.execute("COMMIT")
         except BaseException:
             if _in_transaction(db):  # a failed COMMIT may leave it open
@@ -69,6 +79,25 @@ def record_event(
     a transaction of its own."""
     with audited(db, "The audit entry") as tx:
         tx.record(action, entity, entity_id, detail=detail)
+
+
+def record_restore(db: Database, backup: Path) -> None:
+    """Record that the database was just restored from ``backup``, in the trail and in
+    its anchor (which keeps the head the trail had before, so ``audit verify`` can say
+    how many entries made after that backup are not in the restored database)."""
+    with audited(db, "The audit entry", restored_from=backup.name) as tx:
+        tx.record("restore", "database", detail=f"backup={backup.name}")
+
+
+def _anchor(db: Database, what: str, started: audit.Position, restored_from: str | None) -> None:
+    try:
+        audit_anchor.advance(db, started, restored_from=restored_from)
+    except OSError as exc:
+        raise StoreWriteError(
+            f"{what} could not be saved: the audit trail's anchor beside the database "
+            f"could not be written ({exc.strerror}); what was saved before is intact. "
+            "Free some space or fix the folder's permissions, then try again."
+        ) from None
 
 
 def _check_recorded(change: AuditedChange) -> None:

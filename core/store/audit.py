@@ -3,9 +3,12 @@
 The ``audit_log`` table is append-only (triggers refuse UPDATE and DELETE) and chained:
 each entry stores the hash of the entry before it and its own hash, SHA-256 over both
 and every field. Changing, removing or inserting an entry in the middle breaks the chain
-at that entry, which :func:`verify_chain` finds. Someone with the passphrase could
-rewrite the whole chain from some entry on; writing down the head hash that ``audit
-verify`` prints (on paper, in a ticket) makes that detectable too.
+at that entry, which :func:`verify_chain` finds. A fourth trigger refuses an insert that
+is not the next entry on the current head (``INSERT OR REPLACE`` over an entry), and
+:func:`trigger_problems` reports any of them dropped or changed. Someone with the
+passphrase could still rewrite the whole chain from some entry on: the anchor outside
+the database (``core.store.audit_anchor``) and the head hash that ``audit verify``
+prints (written down on paper, in a ticket) make that detectable.
 """
 
 import csv
@@ -36,6 +39,37 @@ class AuditEntry:
     detail: str | None
     prev_hash: str
     hash: str
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the trail ends: the newest entry's id (0 for an empty trail) and hash."""
+
+    entry: int
+    head: str
+
+
+EMPTY = Position(0, GENESIS)
+
+# The triggers that keep the trail (and its anchor's key) append-only, by name, as
+# their SQL reads with the whitespace collapsed. ``audit verify`` checks they are all
+# there, unchanged, and that no other trigger sits on these tables.
+APPEND_ONLY = "SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+EXPECTED_TRIGGERS = {
+    "audit_log_no_update": f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    f"BEGIN {APPEND_ONLY}",
+    "audit_log_no_delete": f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    f"BEGIN {APPEND_ONLY}",
+    "audit_log_append_only": "CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log "
+    "WHEN NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) "
+    "OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), "
+    f"'{GENESIS}') BEGIN {APPEND_ONLY}",
+    "audit_anchor_key_no_update": "CREATE TRIGGER audit_anchor_key_no_update BEFORE UPDATE "
+    f"ON audit_anchor_key BEGIN {APPEND_ONLY}",
+    "audit_anchor_key_no_delete": "CREATE TRIGGER audit_anchor_key_no_delete BEFORE DELETE "
+    f"ON audit_anchor_key BEGIN {APPEND_ONLY}",
+}
+AUDIT_TABLES = ("audit_log", "audit_anchor_key")
 
 
 @dataclass(frozen=True)
@@ -136,6 +170,51 @@ def verify_chain(db: Database) -> ChainReport:
             return ChainReport(count, expected_prev, entry.id, "this entry was changed")
         expected_prev = entry.hash
     return ChainReport(count, expected_prev, None, "")
+
+
+def position(db: Database) -> Position:
+    """The newest entry's id and hash (``EMPTY`` for an empty trail)."""
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return Position(int(row[0]), str(row[1])) if row else EMPTY
+
+
+def holds(db: Database, where: Position) -> bool:
+    """Whether the trail has the entry ``where`` names, with that hash (an empty trail
+    holds ``EMPTY``)."""
+    if where == EMPTY:
+        return True
+    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [where.entry]).fetchone()
+    return row is not None and row[0] == where.head
+
+
+def trigger_problems(db: Database) -> list[str]:
+    """What is wrong with the triggers that keep the trail append-only: missing, changed,
+    or a trigger that does not belong on the audit tables. Empty when all is as built."""
+    marks = ",".join("?" for _ in AUDIT_TABLES)
+    found = {
+        name: " ".join(str(sql).split())
+        for name, sql in db.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
+            list(AUDIT_TABLES),
+        ).fetchall()
+    }
+    problems = []
+    for name, expected in EXPECTED_TRIGGERS.items():
+        if name not in found:
+            problems.append(
+                f"The trigger {name} that keeps the audit trail append-only is missing: "
+                "it was dropped outside Auralis, so entries may have been changed or removed."
+            )
+        elif found[name] != expected:
+            problems.append(
+                f"The trigger {name} that keeps the audit trail append-only was changed "
+                "outside Auralis, so entries may have been changed or removed."
+            )
+    problems += [
+        f"An unexpected trigger {name} sits on the audit tables (added outside Auralis)."
+        for name in sorted(set(found) - set(EXPECTED_TRIGGERS))
+    ]
+    return problems
 
 
 def export_csv(db: Database, path: Path) -> int:

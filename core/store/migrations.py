@@ -175,6 +175,45 @@ def m0006_audit_chain(db: Database) -> None:
         )
 
 
+@_migration
+def m0007_audit_anchor(db: Database) -> None:
+    # The secret the audit anchor beside the database is signed with (an HMAC key is
+    # derived from it): kept inside the database, so it is as well protected as the
+    # records, survives a passphrase change and travels with every backup. It records
+    # how long the trail already was, so a missing anchor is told apart from one never
+    # written. Both it and the trail are append-only; an insert into the trail must be
+    # the next entry on the current head (no INSERT OR REPLACE over an entry).
+    import secrets
+
+    from core.store.clock import utc_now
+
+    db.execute(
+        """CREATE TABLE audit_anchor_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            secret TEXT NOT NULL,
+            since_entry INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO audit_anchor_key (id, secret, since_entry, created_at) "
+        "VALUES (1, ?, (SELECT coalesce(max(id), 0) FROM audit_log), ?)",
+        [secrets.token_hex(32), utc_now()],
+    )
+    refuse = "BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_anchor_key_no_{event.lower()} BEFORE {event} "
+            f"ON audit_anchor_key {refuse}"
+        )
+    db.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log "
+        "WHEN NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM audit_log) "
+        "OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), "
+        f"'{'0' * 64}') {refuse}"
+    )
+
+
 def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations; return the names applied.
 

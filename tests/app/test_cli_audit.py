@@ -2,10 +2,12 @@
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from conftest import TEST_PASSPHRASE, CliRunner
 
+from core.store.backup import list_backups
 from core.store.connection import DatabaseKey, connect
 
 NAME = "Perpetua Wintergreen"
@@ -70,3 +72,22 @@ def test_export_writes_csv_and_is_itself_audited(run_cli: CliRunner, tmp_path: P
     assert (newest["action"], newest["entity"]) == ("export", "audit_log")
     unwritable = run_cli("audit", "export", "--output", str(tmp_path / "t.txt" / "a.csv"))
     assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+
+
+def test_verify_after_a_restore_names_the_backup_and_what_it_lacks(
+    run_cli: CliRunner, auralis_home: Path
+) -> None:
+    assert run_cli("patients", "add", NAME).returncode == 0
+    backed = run_cli("db", "backup")
+    assert backed.returncode == 0, backed.stderr
+    backup = list_backups(auralis_home / "data" / "backups")[0]  # the newest
+    assert run_cli("patients", "add", "Second Person").returncode == 0
+    restored = run_cli("db", "restore", str(backup), "--yes")
+    assert restored.returncode == 0, restored.stderr
+    verify = run_cli("audit", "verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "Restored on" in verify.stdout and backup.name in verify.stdout
+    assert re.search(r"\d+ entries made after that backup \(up to [0-9a-f]{64}\)", verify.stdout)
+    report = json.loads(run_cli("audit", "verify", "--json").stdout)
+    assert report["intact"] and any(backup.name in note for note in report["notes"])
+    assert NAME not in verify.stdout and "Second Person" not in verify.stdout
