@@ -14,6 +14,7 @@ from app import __version__
 from app.cli import audit, db, info, lab, llm, notes, orroom, patients, risk, sessions, templates
 from app.cli.context import CliContext
 from app.cli.key_options import add_key_options, key_options
+from app.cli.output import guarded_output
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
@@ -81,7 +82,13 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the process exit status."""
+    """Run one command; return the process exit status. Everything it prints, argparse's
+    own messages included, has its control characters escaped (``guarded_output``)."""
+    with guarded_output():
+        return _run(argv)
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         build_parser().print_help()

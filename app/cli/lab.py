@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.cli.context import CliContext
 from app.cli.notes_eval import evaluate_on
-from app.cli.output import print_json, print_table
+from app.cli.output import print_json, print_progress, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
 from app.engines import build_engine
 from app.usecases.lab_data import prepare_dataset
@@ -175,8 +175,7 @@ def _train(ctx: CliContext, args: argparse.Namespace) -> int:
 
     def show(progress: Progress) -> None:
         if terminal:
-            end = "\n" if progress.step == progress.total else ""
-            print(f"\r{_bar(progress)}", end=end, file=sys.stderr, flush=True)
+            print_progress(_bar(progress), last=progress.step == progress.total)
         else:
             print(_bar(progress), file=sys.stderr, flush=True)
 

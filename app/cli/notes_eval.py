@@ -15,7 +15,7 @@ from app.cli.engine_args import (
     inference_settings,
     job_value,
 )
-from app.cli.output import print_json, print_table
+from app.cli.output import print_json, print_progress, print_table
 from app.cli.parsing import Subcommands, add_command
 from app.settings import InferenceSettings
 from app.usecases.drafting import NoteDrafting
@@ -97,8 +97,7 @@ def evaluate_on(
             seconds.append(score.seconds)
         line = prefix + progress_line(done, total, seconds)
         if terminal:
-            end = "\n" if done == total else ""
-            print(f"\r{line}", end=end, file=sys.stderr, flush=True)
+            print_progress(line, last=done == total)
         elif score is not None:
             print(line, file=sys.stderr, flush=True)
 
