@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from core.logs import log_event
 from core.store.connection import DatabaseKey, connect
 from core.store.migrations import migrate
+from core.store.restore_journal import finish_restore
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def open_store(path: Path, *, key: DatabaseKey | None) -> Database:
     Auralis); the file is left exactly as it was then.
     """
     started = time.perf_counter()
+    finish_restore(path)  # a restore that a crash interrupted is finished first
     db = connect(path, key=key)
     try:
         applied = migrate(db, path)

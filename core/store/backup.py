@@ -32,6 +32,13 @@ from core.store.connection import (
 from core.store.encryption import export_into, write_copy
 from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
 from core.store.migrations import migrate
+from core.store.restore_journal import (
+    begin_swap,
+    finish_restore,
+    replaced_path,
+    staging_path,
+    swap,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +185,7 @@ def verify_database(path: Path, backup_dir: Path, *, key: DatabaseKey | None) ->
     the newest good backup) for a damaged file, including one whose first page no longer
     opens with a passphrase that does open the backups.
     """
+    finish_restore(path)
     if file_state(path) is FileState.MISSING:
         return
     problem = key_problem(path, key)
@@ -217,11 +225,13 @@ def _refuse_unusable(backup: Path, key: DatabaseKey | None) -> None:
 
 
 def restore_backup(backup: Path, db_path: Path, *, key: DatabaseKey | None) -> Path | None:
-    """Put a backup in place of the database; return where the old file was moved.
+    """Put a backup in place of the database; return where the old file was kept.
 
     No connection to ``db_path`` may be open. The backup is checked first; the current
-    database and its ``-wal``/``-shm`` files are renamed aside (``.replaced-<time>``),
-    never deleted, so even a damaged file stays available for recovery. The restored
+    database and its ``-wal``/``-shm`` files are kept aside (``.replaced-<time>``),
+    never deleted, so even a damaged file stays available for recovery. The swap is
+    journaled (``core.store.restore_journal``): a crash in it is finished by the next
+    opener, never leaving a missing or half-swapped database. The restored
     database is encrypted with ``key``: an unencrypted backup (from before encryption)
     is encrypted on the way.
     """
@@ -234,27 +244,27 @@ def restore_backup(backup: Path, db_path: Path, *, key: DatabaseKey | None) -> P
         # Nothing proves this passphrase is the database's: an unencrypted backup opens
         # with any. Refused, or a mistyped passphrase would become the database's.
         raise WrongKeyError(f"Wrong passphrase for the database {db_path}. Nothing was changed.")
+    finish_restore(db_path)  # an earlier restore's swap comes first
     stamp = _stamp()
-    moved_to = None
-    staging = db_path.with_name(db_path.name + ".restoring")
+    staging = staging_path(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         if key_for_file(backup, key) == key:
             shutil.copyfile(backup, staging)
         else:
             write_copy(backup, None, staging, key)
-        for suffix in ("", "-wal", "-shm"):
-            current = db_path.with_name(db_path.name + suffix)
-            if current.exists():
-                aside = current.with_name(f"{current.name}.replaced-{stamp}")
-                os.replace(current, aside)
-                if suffix == "":
-                    moved_to = aside
-        os.replace(staging, db_path)
-        _fsync_dir(db_path.parent)
+        begin_swap(db_path, stamp)
     except (OSError, StoreError) as exc:
         _remove_partial(staging)
-        raise StoreError(f"Restoring {backup} failed: {exc}.") from exc
+        raise StoreError(f"Restoring {backup} failed: {exc}. The database is unchanged.") from exc
+    try:
+        moved_to = swap(db_path, stamp)
+    except OSError as exc:
+        raise StoreError(
+            f"Restoring {backup} stopped half-way: {exc}. Nothing is lost: the next start "
+            "finishes it (the current database is kept beside it as "
+            f"{replaced_path(db_path, stamp).name})."
+        ) from exc
     log_event(logger, "store.restored", bytes=db_path.stat().st_size)
     return moved_to
 
