@@ -290,12 +290,16 @@ class MainWindow(QMainWindow):
 
     async def restore_database(self, backup: Path) -> str:
         """Put a backup's contents in the open store and show them; returns what was done.
-        Refused (``StoreError``) while a draft or a case is writing to the store. The
+        Refused (``StoreError``) while a draft or a case is writing to the store; a
+        replay that has played to its end is ended first, as Stop would end it. The
         restore runs off the GUI thread; the window's connection is closed meanwhile."""
         if self.sessions.job.busy:
             raise StoreError("A note is being drafted: wait for it or cancel it, then restore.")
-        if self.operating_room.controller.running:
+        room = self.operating_room
+        if room.controller.running and not room.controller.finished:
             raise StoreError("A case is running: stop it, then restore.")
+        if room.controller.running:
+            room.stop_case()  # recorded as ended before the copy of what is replaced
         self.sessions.flush()  # unsaved edits go into the copy made before the restore
         context = self.context
         paths, key, keep = context.paths, context.key, context.loaded.settings.backup.keep

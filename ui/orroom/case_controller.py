@@ -63,6 +63,12 @@ class CaseController(QObject):
         return self.case is not None
 
     @property
+    def finished(self) -> bool:
+        """A replay has fed its last line and no model update is in flight: nothing more
+        will be written unless someone types a line or sets a machine."""
+        return self.case is not None and self._mode == "done" and not self._jobs
+
+    @property
     def replaying(self) -> bool:
         """Lines of a replay are still to be fed."""
         return self._mode == "replay"
