@@ -111,3 +111,21 @@ def test_the_audit_trail_is_verified_and_exported_from_the_window(
     assert (newest.action, newest.entity) == ("export", "audit_log")
     panel.export_audit_to(tmp_path / "audit.csv" / "no.csv")  # a file is not a folder
     assert "could not be written" in panel.message.text()
+
+
+def test_a_deleted_audit_trail_is_reported_by_the_windows_verify(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    window.lock()  # something to audit
+    qtbot.keyClicks(window.lock_screen.entry.passphrase, TEST_PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.entry.passphrase, Qt.Key.Key_Return)
+    db = window.context.db
+    entries = audit.verify_chain(db).entries
+    db.execute("DROP TRIGGER audit_log_no_delete")  # someone with an SQL shell
+    db.execute("DELETE FROM audit_log")
+    panel = window.open_settings().security
+    qtbot.mouseClick(panel.verify_button, Qt.MouseButton.LeftButton)
+    text = panel.message.text()
+    assert "CHANGED" in text and "unbroken" not in text
+    assert "audit_log_no_delete" in text and f"{entries} entries" in text

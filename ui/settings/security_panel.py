@@ -128,15 +128,15 @@ class SecurityPanel(QWidget):
     @Slot()
     def verify_audit(self) -> None:
         report = verify_audit(self.context.db)
+        notes = "".join(f" Note: {note}" for note in report.notes)
         if report.intact:
             self.message.setText(
                 f"The audit trail's {report.entries} entries form an unbroken chain. Head "
-                f"hash (write it down to detect a later rewrite): {report.head}"
+                f"hash (write it down to detect a later rewrite): {report.head}.{notes}"
             )
         else:
             self.message.setText(
-                f"The audit trail's chain BREAKS at entry {report.first_broken}: "
-                f"{report.reason}. Entries before it check out."
+                "The audit trail was CHANGED outside Auralis: " + " ".join(report.problems) + notes
             )
 
     @Slot()
