@@ -33,20 +33,22 @@ def backup_is_due(paths: AppPaths, settings: Settings, now: datetime | None = No
 
 
 def unlock_attempts(paths: AppPaths) -> UnlockAttempts:
-    return UnlockAttempts(paths.data_dir / ATTEMPTS_FILENAME)
+    """The count of wrong passphrases: beside the database, and its twin in the
+    settings folder (``app.unlock_attempts`` says why)."""
+    return UnlockAttempts(paths.data_dir / ATTEMPTS_FILENAME, paths.config_dir / ATTEMPTS_FILENAME)
 
 
 def check_database(paths: AppPaths, key: DatabaseKey | None) -> int:
     """Check that ``key`` opens the database and that it is sound (only reads); count
     a wrong passphrase. Return the wrong passphrases that came before this right one."""
     attempts = unlock_attempts(paths)
-    attempts.check()
-    try:
-        verify_database(paths.database, paths.backup_dir, key=key)
-    except WrongKeyError:
-        attempts.failed()
-        raise
-    return attempts.succeeded()
+    with attempts.attempt():  # one attempt at a time, across processes
+        try:
+            verify_database(paths.database, paths.backup_dir, key=key)
+        except WrongKeyError:
+            attempts.failed()
+            raise
+        return attempts.succeeded()
 
 
 def open_database(paths: AppPaths, settings: Settings, key: DatabaseKey | None) -> Database:
