@@ -70,11 +70,12 @@ class DatabaseKey:
         return cls(text, raw=True)
 
     def pragma_value(self) -> str:
-        """The value for ``PRAGMA key``/``rekey`` (pragmas take no bound parameters;
-        a passphrase is quoted as an SQL string literal)."""
-        if self.raw:
-            return f"\"x'{self.secret}'\""
-        return "'" + self.secret.replace("'", "''") + "'"
+        """The value for ``PRAGMA key``/``rekey`` of a raw key. A passphrase has none
+        here: SQLCipher would read one written like ``x'<hex>'`` as a raw key, so a
+        passphrase is always derived first (:func:`key_text`)."""
+        if not self.raw:
+            raise ValueError("A passphrase is keyed through key_text(), never as it is.")
+        return _sql_text(f"x'{self.secret}'")
 
     def __repr__(self) -> str:
         return "DatabaseKey(<hidden>)"
@@ -115,6 +116,7 @@ def file_state(path: Path) -> FileState:
 KDF_ROUNDS = 256_000
 SALT_BYTES = 16
 _derived_keys: dict[tuple[str, bytes], str] = {}  # in this process's memory only
+_checked_files: dict[tuple[str, bytes], bool] = {}  # see _keyed_as_typed
 
 
 def _file_salt(path: Path | None) -> bytes | None:
@@ -126,16 +128,90 @@ def _file_salt(path: Path | None) -> bytes | None:
     return salt if len(salt) == SALT_BYTES else None
 
 
-def _key_pragma(key: DatabaseKey, path: Path | None) -> str:
-    salt = None if key.raw else _file_salt(path)
-    if salt is None:
-        return key.pragma_value()  # a new file: SQLCipher makes the salt and derives
-    derived = _derived_keys.get((key.secret, salt))
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _derive(passphrase: str, salt: bytes) -> str:
+    """SQLCipher 4's key for ``passphrase`` and a file's ``salt``, as SQLCipher's raw-key
+    text with the salt (``x'<key><salt>'``): never read as anything but a raw key."""
+    derived = _derived_keys.get((passphrase, salt))
     if derived is None:
-        secret = key.secret.encode("utf-8")
-        derived = hashlib.pbkdf2_hmac("sha512", secret, salt, KDF_ROUNDS, 32).hex()
-        _derived_keys[(key.secret, salt)] = derived
-    return f"\"x'{derived}{salt.hex()}'\""
+        secret = passphrase.encode("utf-8")
+        key = hashlib.pbkdf2_hmac("sha512", secret, salt, KDF_ROUNDS, 32).hex()
+        derived = f"x'{key}{salt.hex()}'"
+        _derived_keys[(passphrase, salt)] = derived
+    return derived
+
+
+def _may_have_been_raw(passphrase: str) -> bool:
+    # Before issue 21 a passphrase went to SQLCipher as it was typed, and SQLCipher reads
+    # key text of the form x'<64 or 96 hex digits>' as a raw key (and salt).
+    body = passphrase.encode("utf-8")[2:]
+    return passphrase[:2].lower() == "x'" and len(body) in (65, 97)
+
+
+def _opens(path: Path, text: str) -> bool:
+    """Whether the key text ``text`` reads the existing file at ``path`` (only reads)."""
+    try:
+        conn = driver.connect(f"file:{path}?mode=ro", uri=True)
+    except Error:
+        return False
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {_sql_text(text)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _keyed_as_typed(passphrase: str, salt: bytes, path: Path) -> bool:
+    """Whether the file at ``path`` was keyed with ``passphrase`` read as a raw key (by
+    Auralis before issue 21) rather than with the key derived from it."""
+    if not _may_have_been_raw(passphrase):
+        return False
+    known = _checked_files.get((passphrase, salt))
+    if known is None:
+        if _opens(path, _derive(passphrase, salt)):
+            known = False
+        elif _opens(path, passphrase):
+            known = True
+        else:
+            return False  # a wrong passphrase (or an unreadable file): ask again next time
+        _checked_files[(passphrase, salt)] = known
+    return known
+
+
+def key_text(key: DatabaseKey, path: Path | None) -> str:
+    """The key text SQLCipher is given for ``key`` and the file at ``path`` (None: an
+    in-memory database). A raw key as it is; a passphrase derived here with the file's
+    salt (a new salt for a new file) and given as a raw key with that salt, so that no
+    passphrase is ever read as SQLCipher's raw-key syntax. A file keyed before issue 21
+    with a passphrase that SQLCipher took as a raw key still opens the way it was keyed
+    (changing the passphrase re-keys it the new way)."""
+    if key.raw:
+        return f"x'{key.secret}'"
+    salt = _file_salt(path)
+    if salt is None:  # a new file (or memory): a new salt, which SQLCipher writes
+        return _derive(key.secret, secrets.token_bytes(SALT_BYTES))
+    if path is not None and _keyed_as_typed(key.secret, salt, path):
+        return key.secret
+    return _derive(key.secret, salt)
+
+
+def rekey_value(conn: Connection, key: DatabaseKey) -> str:
+    """The value for ``PRAGMA rekey`` of the open, encrypted database ``conn``. The file
+    keeps its salt, so a passphrase is derived with it (a raw key as it is)."""
+    if key.raw:
+        return key.pragma_value()
+    salt = bytes.fromhex(conn.execute("PRAGMA cipher_salt").fetchone()[0])
+    for known in [each for each in _checked_files if each[1] == salt]:
+        del _checked_files[known]  # the file is keyed the new way from now on
+    derived = _derive(key.secret, salt)
+    return _sql_text(derived[: -2 * SALT_BYTES - 1] + "'")  # the key alone: the salt stays
 
 
 def _apply_key(conn: Connection, key: DatabaseKey | None, path: Path | None = None) -> None:
@@ -143,7 +219,7 @@ def _apply_key(conn: Connection, key: DatabaseKey | None, path: Path | None = No
     # not to; the caller reports them as exceptions instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
-        conn.execute(f"PRAGMA key = {_key_pragma(key, path)}")
+        conn.execute(f"PRAGMA key = {_sql_text(key_text(key, path))}")
 
 
 def open_file(path: Path, *, key: DatabaseKey | None, read_only: bool = False) -> Connection:

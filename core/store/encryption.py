@@ -23,7 +23,9 @@ from core.store.connection import (
     FileState,
     file_state,
     key_for_file,
+    key_text,
     open_file,
+    rekey_value,
 )
 from core.store.errors import StoreError
 
@@ -35,7 +37,7 @@ def export_into(target: Connection, source: Path, source_key: DatabaseKey | None
     ``target``'s main database, which must be empty; ``target`` keeps its own key."""
     target.execute(
         "ATTACH DATABASE ? AS source KEY ?",
-        [f"file:{source}?mode=ro", _attach_key(source_key)],
+        [f"file:{source}?mode=ro", _attach_key(source_key, source)],
     )
     try:
         target.execute("SELECT sqlcipher_export('main', 'source')").fetchall()
@@ -43,12 +45,11 @@ def export_into(target: Connection, source: Path, source_key: DatabaseKey | None
         target.execute("DETACH DATABASE source")
 
 
-def _attach_key(key: DatabaseKey | None) -> str:
-    # ATTACH ... KEY takes a bound value: a passphrase, a raw key written x'<hex>' (as in
-    # PRAGMA key), or an empty text for an unencrypted file.
-    if key is None:
-        return ""
-    return f"x'{key.secret}'" if key.raw else key.secret
+def _attach_key(key: DatabaseKey | None, source: Path) -> str:
+    # ATTACH ... KEY takes a bound value: the key text PRAGMA key gets (never a passphrase
+    # as typed: SQLCipher would read one written x'<hex>' as a raw key), or an empty text
+    # for an unencrypted file.
+    return "" if key is None else key_text(key, source)
 
 
 def _same_contents(first: Connection, second: Connection) -> bool:
@@ -145,7 +146,7 @@ def change_key(db: Database, new_key: DatabaseKey) -> None:
     crash leaves it entirely under the old key or entirely under the new one."""
     started = time.perf_counter()
     try:
-        db.execute(f"PRAGMA rekey = {new_key.pragma_value()}")
+        db.execute(f"PRAGMA rekey = {rekey_value(db.conn, new_key)}")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except Error as exc:
         raise StoreError(
