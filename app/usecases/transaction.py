@@ -8,15 +8,20 @@ Before that transaction commits, the trail's new head is anchored outside the da
 rewritten as a whole, or an older copy put in place, is found by ``audit verify``.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.logs import log_event
 from core.store import audit, audit_anchor
+from core.store.connection import OperationalError
 from core.store.errors import StoreWriteError
 from core.store.rows import writing
+
+logger = logging.getLogger(__name__)
 
 
 class AuditedChange:
@@ -59,12 +64,14 @@ def audited(
             started = audit.position(db)
             yield change
             _check_recorded(change)
-            _anchor(db, what, started, restored_from)
+            anchored = _anchor(db, what, started, restored_from)
             db.execute("COMMIT")
         except BaseException:
             if _in_transaction(db):  # a failed COMMIT may leave it open
                 db.execute("ROLLBACK")
             raise
+    if anchored is not None:
+        _confirm_anchor(db, anchored, started)
 
 
 def record_event(
@@ -89,15 +96,39 @@ def record_restore(db: Database, backup: Path) -> None:
         tx.record("restore", "database", detail=f"backup={backup.name}")
 
 
-def _anchor(db: Database, what: str, started: audit.Position, restored_from: str | None) -> None:
+def _anchor(
+    db: Database, what: str, started: audit.Position, restored_from: str | None
+) -> audit.Position | None:
     try:
-        audit_anchor.advance(db, started, restored_from=restored_from)
+        return audit_anchor.advance(db, started, restored_from=restored_from)
     except OSError as exc:
         raise StoreWriteError(
             f"{what} could not be saved: the audit trail's anchor beside the database "
             f"could not be written ({exc.strerror}); what was saved before is intact. "
             "Free some space or fix the folder's permissions, then try again."
         ) from None
+
+
+def _confirm_anchor(db: Database, anchored: audit.Position, started: audit.Position) -> None:
+    """Confirm the committed change's anchor, under the write lock but never waiting
+    for it: a writer holding it anchors on from this head anyway. The change is saved
+    whatever happens here, so a failure is only logged (ids and error class only)."""
+    (timeout,) = db.execute("PRAGMA busy_timeout").fetchone()
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except OperationalError:
+        return  # busy
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    try:
+        audit_anchor.confirm(db, anchored, started)
+    except OSError as exc:
+        log_event(
+            logger, "audit.anchor_unconfirmed", entry=anchored.entry, error=type(exc).__name__
+        )
+    finally:
+        db.execute("COMMIT")
 
 
 def _check_recorded(change: AuditedChange) -> None:

@@ -19,8 +19,12 @@ so the anchor also names where the trail stood when that transaction began
 (``pending_from``): a database at either position is sound, the second case reported
 as "the last change was not committed", never as tampering. Only a trail that stands
 exactly there counts: one that goes on from there with other entries had its newest
-ones replaced. (The price: a copy of the database one transaction old, put in place by
-hand, passes as that crash; any older one does not.) Writing entries without
+ones replaced. Right after the COMMIT the anchor is confirmed (:func:`confirm`, under
+the write lock again, skipped when another writer holds it, since that writer anchors
+on from this head): from then on the trail standing at ``pending_from`` (its newest
+transaction deleted, or a copy one transaction old put in place) is tampering too. Only
+a crash in the milliseconds between COMMIT and confirmation leaves that one-transaction
+tolerance open, and then only until the next write. Writing entries without
 going through here (an older Auralis, a direct core call) leaves the database ahead of
 the anchor: that is said, not called tampering, since nothing anchored is missing.
 
@@ -166,21 +170,25 @@ def _remove_stale_partials(path: Path) -> None:
             stale.unlink()
 
 
-def advance(db: Database, started: Position, *, restored_from: str | None = None) -> None:
+def advance(
+    db: Database, started: Position, *, restored_from: str | None = None
+) -> Position | None:
     """Anchor the trail's current head; call inside the appending transaction, after
     its entries and before COMMIT (it holds the write lock). ``started`` is the head
     when the transaction began. ``restored_from`` names the backup the database was
     just restored from: the rewound trail is then recorded as that restore.
 
-    Raises ``OSError`` when the anchor cannot be written: the caller's transaction is
-    then rolled back, so no change is ever left unanchored."""
+    Returns the position anchored (None when nothing is: an in-memory database, or
+    one whose anchor key was removed). Raises ``OSError`` when the anchor cannot be
+    written: the caller's transaction is then rolled back, so no change is ever left
+    unanchored."""
     path = anchor_path(db)
     if path is None:
-        return
+        return None
     try:
         key, since = _key_and_since(db)
     except AnchorKeyMissingError:
-        return  # nothing to sign with: ``check_anchor`` reports it; the change goes on
+        return None  # nothing to sign with: ``check_anchor`` reports it; the change goes on
     now = utc_now()
     found: list[dict[str, Any]] = []
     try:
@@ -206,8 +214,31 @@ def advance(db: Database, started: Position, *, restored_from: str | None = None
             {"kind": "rewound", "at": now, "anchored": _plain(old.at), "found": _plain(started)}
         )
     events = (old.events if old else []) + found
-    write_anchor(path, key, Anchor(audit.position(db), started, now, events))
+    anchored = audit.position(db)
+    write_anchor(path, key, Anchor(anchored, started, now, events))
     _remove_stale_partials(path)
+    return anchored
+
+
+def confirm(db: Database, anchored: Position, started: Position) -> None:
+    """Mark the anchor written by ``advance`` as committed (no ``pending_from`` any
+    more), so the trail standing where it began no longer passes as a crash. Call
+    after the COMMIT, holding the write lock again; a no-op when another transaction
+    has anchored since. Raises ``OSError`` when the file cannot be written (the anchor
+    then stays pending, which is still sound)."""
+    path = anchor_path(db)
+    if path is None:
+        return
+    try:
+        key, _since = _key_and_since(db)
+        old = read_anchor(path, key)
+    except AnchorAlteredError:
+        return
+    if old is None or old.at != anchored or old.pending_from != started:
+        return
+    if not audit.holds(db, anchored):
+        return
+    write_anchor(path, key, Anchor(anchored, None, utc_now(), old.events))
 
 
 def _consistent(db: Database, anchor: Anchor, started: Position) -> bool:

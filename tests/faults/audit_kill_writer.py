@@ -8,6 +8,7 @@ that save, for ``test_audit_kill9.py``:
 * ``after_change``: the new note version is written, its audit entry not yet;
 * ``after_entry``: the audit entry is written too, the trail's anchor not yet;
 * ``after_anchor``: the anchor beside the database is written, the COMMIT not yet;
+* ``after_commit``: committed, the anchor not yet confirmed;
 * ``never``: no kill (prints ``saved <version id>``).
 
 ``--split`` makes the save what it would be without one transaction (the change
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-MOMENTS = ("after_change", "after_entry", "after_anchor", "never")
+MOMENTS = ("after_change", "after_entry", "after_anchor", "after_commit", "never")
 
 
 def _die() -> None:
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         audit.record = _killing_after(audit.record)  # type: ignore[method-assign]
     elif args.at == "after_anchor":
         audit_anchor.advance = _killing_after(audit_anchor.advance)  # type: ignore[method-assign]
+    elif args.at == "after_commit":
+        audit_anchor.confirm = _killing_before(audit_anchor.confirm)  # type: ignore[method-assign]
     if args.split:  # outermost: commits, then reaches the armed record
         record = audit.record
 

@@ -1,6 +1,7 @@
 """A change and its audit entry are one transaction, proved with a real kill -9 at the
 worst moments of an autosave: after the change and before its entry, after the entry
-and before the trail's anchor, after the anchor and before the COMMIT.
+and before the trail's anchor, after the anchor and before the COMMIT, after the COMMIT
+and before the anchor is confirmed.
 
 After each kill the database passes its integrity check, every note version has its
 audit entry and no entry names a version that is not there, the killed save left
@@ -41,6 +42,21 @@ def _counts(home: harness.FaultHome) -> tuple[int, int]:
         versions = db.execute("SELECT count(*) FROM note_versions").fetchone()[0]
         entries = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     return int(versions), int(entries)
+
+
+def test_a_kill_right_after_the_commit_keeps_the_change_its_entry_and_a_sound_anchor(
+    fault_home: harness.FaultHome,
+) -> None:
+    ledger = harness.setup(fault_home)
+    assert _save(fault_home, ledger.session_id, "never", "before").returncode == 0
+    versions, entries = _counts(fault_home)
+    killed = _save(fault_home, ledger.session_id, "after_commit", "killed")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert _counts(fault_home) == (versions + 1, entries + 1)  # both, committed together
+    with fault_home.open() as db:
+        assert harness.audit_problems(db) == []
+        report = verify_audit(db)
+    assert report.intact and report.notes == [], (report.problems, report.notes)
 
 
 @pytest.mark.parametrize("moment", MOMENTS)

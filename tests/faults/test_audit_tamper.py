@@ -96,6 +96,15 @@ def test_deleting_every_entry_is_reported(fresh_db: Database) -> None:
     assert any("5 entries" in problem for problem in report.problems), report.problems
 
 
+def test_deleting_the_newest_entry_is_reported(fresh_db: Database) -> None:
+    _entries(fresh_db, 3)  # e.g. to hide the newest export
+    _drop_triggers(fresh_db)
+    fresh_db.execute("DELETE FROM audit_log WHERE id = 3")
+    report = verify_audit(fresh_db)
+    assert not report.intact
+    assert any("3 entries" in problem for problem in report.problems), report.problems
+
+
 def test_rewriting_the_whole_trail_consistently_is_reported(fresh_db: Database) -> None:
     _entries(fresh_db, 5)
     kept = [dict(row) for row in fresh_db.query("SELECT * FROM audit_log ORDER BY id")][:2]
