@@ -8,11 +8,12 @@ the feeding thread drains between segments.
 
 import io
 import json
+import os
 import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from app.cli.context import CliContext
 from core.llm.engine import Engine
@@ -117,27 +118,78 @@ def numbered_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
     return enumerate(handle, start=1)
 
 
-def tail_lines(path: Path, idle_exit: float | None) -> Iterator[tuple[int, str]]:
-    """Numbered complete lines of a file that may still be growing (or not exist yet)."""
-    number, partial, idle_since = 0, "", time.monotonic()
-    while not path.exists():
-        if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
-            return
-        time.sleep(0.1)
-    # Undecodable bytes: see numbered_lines.
-    with path.open(encoding="utf-8", errors="surrogateescape") as handle:
-        while True:
-            chunk = handle.readline()
-            if chunk:
-                partial += chunk
-                if partial.endswith("\n"):
-                    number += 1
-                    yield number, partial
-                    partial = ""
-                idle_since = time.monotonic()
-                continue
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _changed(path: Path, handle: BinaryIO) -> str | None:
+    """At the end of ``handle``: "replaced" when ``path`` now names another file (rotated),
+    "truncated" when it is shorter than what was read; None when it may still grow (or is
+    gone for now: a rotated file's successor may not exist yet)."""
+    try:
+        now = path.stat()
+    except OSError:
+        return None
+    if not _same_file(now, os.fstat(handle.fileno())):
+        return "replaced"
+    return "truncated" if now.st_size < handle.tell() else None
+
+
+def tail_lines(
+    path: Path, idle_exit: float | None, on_restart: Callable[[str], None] = lambda _: None
+) -> Iterator[tuple[int, str]]:
+    """Numbered complete lines of a file that may still be growing (or not exist yet).
+
+    Like ``tail -F``: when the file is truncated, or replaced by another (rotated), what
+    was left of it is read, ``on_restart`` is told in one line, and the file is followed
+    again from its start, its lines numbered from 1."""
+    idle_since = time.monotonic()
+    while True:
+        while not path.exists():
             if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
-                if partial.strip():
-                    yield number + 1, partial
                 return
-            time.sleep(0.05)
+            time.sleep(0.1)
+        try:
+            handle = path.open("rb")
+        except FileNotFoundError:  # rotated away between the check and the open
+            continue
+        with handle:
+            change = yield from _follow_one(handle, path, idle_exit)
+        if change is None:
+            return
+        idle_since = time.monotonic()
+        on_restart(
+            f"{path} was {change}; following it again from its start "
+            "(line numbers start again at 1)"
+        )
+
+
+def _follow_one(
+    handle: BinaryIO, path: Path, idle_exit: float | None
+) -> Generator[tuple[int, str], None, str | None]:
+    """The lines of one open file until it is truncated or replaced (returns which) or
+    stays idle for ``idle_exit`` seconds (returns None)."""
+    number, partial, idle_since = 0, b"", time.monotonic()
+
+    def numbered(data: bytes) -> tuple[int, str]:
+        # Undecodable bytes: see numbered_lines.
+        return number, data.decode("utf-8", errors="surrogateescape")
+
+    while True:
+        chunk = handle.readline()
+        if chunk:
+            partial += chunk
+            if partial.endswith(b"\n"):
+                number += 1
+                yield numbered(partial)
+                partial = b""
+            idle_since = time.monotonic()
+            continue
+        change = _changed(path, handle)
+        timed_out = idle_exit is not None and time.monotonic() - idle_since > idle_exit
+        if change is not None or timed_out:
+            if partial.strip():  # the last line, never ended
+                number += 1
+                yield numbered(partial)
+            return change
+        time.sleep(0.05)

@@ -177,7 +177,8 @@ def _replay(ctx: CliContext, args: argparse.Namespace) -> int:
 def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
     runner = _runner(ctx, args)
     try:
-        for t, speaker, text, final in read_segments(tail_lines(args.file, args.idle_exit), ctx):
+        lines = tail_lines(args.file, args.idle_exit, on_restart=ctx.note)
+        for t, speaker, text, final in read_segments(lines, ctx):
             runner.feed(t, speaker, text, final)
     finally:
         runner.close()

@@ -13,6 +13,7 @@ or the command line's); only ``ModelUpdate.run`` runs on the inference thread, w
 task it snapshotted.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -197,7 +198,11 @@ class CaseDriver:
         self.segments = 0  # how many were fed (the newest one's number)
         self.last_t = 0.0
         self.phase_set_at = 0  # the segment whose rules last changed the phase
-        self.recorded_until: float | None = None  # resumed: segments up to here are kept
+        self.recorded_until: float | None = None  # resumed: the newest recorded time
+        # Resumed: the segments the case holds, by content and time, with their counts; one
+        # fed again is skipped once. Matching them (not "anything before the newest time")
+        # keeps a far-off recorded time from swallowing every segment after it.
+        self.recorded: Counter[Segment] = Counter()
         self.skipped = 0  # segments skipped as already in the resumed case
         self.causes: dict[str, MachineCause] = {
             mid: MachineCause("default", 0.0, 0) for mid in self.surgery.machines
@@ -221,7 +226,9 @@ class CaseDriver:
         """Take one segment: recorded, and for a final one the rule state at once (with
         the model update now due, when a model is in use). None for a partial or empty
         segment, and for one a resumed case already holds."""
-        if self.recorded_until is not None and t <= self.recorded_until:
+        segment = (t, speaker, text, final)
+        if self.recorded[segment] > 0:
+            self.recorded[segment] -= 1
             self.skipped += 1
             return None
         self.segments += 1
@@ -304,12 +311,15 @@ class CaseDriver:
         self, segments: Iterable[Segment], last_state: Mapping[str, Any] | None
     ) -> StateUpdate:
         """Rebuild a recorded case from its segments and last state, without recording
-        them again; later segments at or before the last one's time are skipped."""
+        them again; a segment fed later that the case already holds (same time, speaker,
+        text and finality) is skipped, once for each time it is held."""
         record, self.record = self.record, NoRecord()
         try:
             newest = None
+            held: Counter[Segment] = Counter()
             for t, speaker, text, final in segments:
                 self.feed(t, speaker, text, final)
+                held[(t, speaker, text, final)] += 1
                 newest = t if newest is None else max(newest, t)
             if last_state is not None:
                 self.live.resume([], dict(last_state))
@@ -317,6 +327,7 @@ class CaseDriver:
         finally:
             self.record = record
         self.recorded_until = newest
+        self.recorded = held
         return self.current
 
     def end(self) -> None:

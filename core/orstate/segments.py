@@ -9,18 +9,23 @@ from collections.abc import Callable
 # t (seconds), speaker, text, final
 Segment = tuple[float, str, str, bool]
 
+# The latest time a segment may have: room for a recogniser that writes Unix times (about
+# 1.7e9 now), none for 1e308, which would sort after every real segment.
+MAX_SEGMENT_T = 1e10
+
 
 def parse_segment_line(line: str) -> Segment | None:
     """The segment on one line; None for a blank line. Raises ``ValueError`` for a line
-    that is not a segment (bad JSON, JSON nested too deeply, no finite number ``t``, no
-    string ``text``, text that is not valid Unicode); the message never quotes the line.
+    that is not a segment (bad JSON, JSON nested too deeply, no number ``t`` from 0 to
+    ``MAX_SEGMENT_T`` seconds, no string ``text``, text that is not valid Unicode); the
+    message never quotes the line.
     ``speaker`` defaults to ``"unknown"``, ``final`` to true."""
     if not line.strip():
         return None
     try:
         item = json.loads(line)
         t, text = float(item["t"]), item["text"]
-        if not isinstance(text, str) or not math.isfinite(t):
+        if not isinstance(text, str) or not math.isfinite(t) or not 0 <= t <= MAX_SEGMENT_T:
             raise TypeError
         speaker = str(item.get("speaker") or "unknown")
         # Lone surrogates (undecodable bytes, or a "\ud800" escape) cannot be stored.
@@ -36,8 +41,8 @@ def parse_segment_line(line: str) -> Segment | None:
 def bad_line_message(number: int) -> str:
     """What a front end says of a malformed line (never its content)."""
     return (
-        f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", "text": "..."}}; '
-        "skipped"
+        f'line {number}: not a segment like {{"t": 12.5, "speaker": "surgeon", "text": "..."}} '
+        f"(t: seconds from 0 to {MAX_SEGMENT_T:.0e}); skipped"
     )
 
 
