@@ -7,6 +7,8 @@ backup file that exists is complete. Restore never deletes the file it replaces.
 """
 
 import contextlib
+import hashlib
+import hmac
 import logging
 import os
 import shutil
@@ -26,11 +28,18 @@ from core.store.connection import (
     file_state,
     key_for_file,
     key_problem,
+    key_text,
     open_file,
     open_memory,
+    unreadable_error,
 )
 from core.store.encryption import export_into, write_copy
-from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
+from core.store.errors import (
+    CorruptDatabaseError,
+    DatabaseUnavailableError,
+    StoreError,
+    WrongKeyError,
+)
 from core.store.migrations import migrate
 from core.store.restore_journal import (
     begin_swap,
@@ -149,12 +158,39 @@ def backup_database(
     return final
 
 
-def integrity_problems(path: Path, *, key: DatabaseKey | None) -> list[str]:
-    """What ``PRAGMA integrity_check`` reports for the file (empty when it is sound).
+# SQLite's messages for failures of the moment, not of the file (its result codes
+# CANTOPEN, READONLY, FULL, IOERR, BUSY, LOCKED, PERM, NOMEM; sqlcipher3's exceptions do
+# not carry the codes).
+_UNAVAILABLE = (
+    "unable to open database file",
+    "readonly database",
+    "disk is full",
+    "disk i/o error",
+    "database is locked",
+    "table is locked",
+    "access permission denied",
+    "out of memory",
+)
 
-    The file is only read, with ``key`` when it is encrypted. A file that is not a
-    database at all, or that ``key`` does not open, is one problem.
-    """
+# SQLCipher 4's page layout: each page ends with its IV and an HMAC-SHA512 over the
+# encrypted bytes, the IV and the page number; the HMAC key is derived from the page key.
+CIPHER_PAGE = 4096
+CIPHER_IV = 16
+CIPHER_HMAC = 64
+CIPHER_SALT = 16
+PAGES_TO_PROVE = 8  # the first pages, any of which may prove a key
+
+
+def _unavailable(path: Path, exc: Exception) -> DatabaseUnavailableError | None:
+    text = str(exc)
+    if any(message in text.lower() for message in _UNAVAILABLE):
+        return DatabaseUnavailableError(path, text)
+    return None
+
+
+def _integrity(path: Path, key: DatabaseKey | None) -> list[str]:
+    """``integrity_problems``, except that a file that cannot be read right now raises
+    ``DatabaseUnavailableError`` instead of counting as a problem."""
     if not path.is_file():
         return [f"{path} does not exist"]
     try:
@@ -164,9 +200,24 @@ def integrity_problems(path: Path, *, key: DatabaseKey | None) -> list[str]:
         finally:
             conn.close()
     except DatabaseError as exc:
+        unavailable = _unavailable(path, exc)
+        if unavailable is not None:
+            raise unavailable from exc
         return [str(exc)]
     messages = [row[0] for row in rows]
     return [] if messages == ["ok"] else messages
+
+
+def integrity_problems(path: Path, *, key: DatabaseKey | None) -> list[str]:
+    """What ``PRAGMA integrity_check`` reports for the file (empty when it is sound).
+
+    The file is only read, with ``key`` when it is encrypted. A file that is not a
+    database at all, that ``key`` does not open, or that cannot be read now, is one problem.
+    """
+    try:
+        return _integrity(path, key)
+    except DatabaseUnavailableError as exc:
+        return [str(exc)]
 
 
 def newest_good_backup(backup_dir: Path, *, key: DatabaseKey | None) -> Path | None:
@@ -177,37 +228,104 @@ def newest_good_backup(backup_dir: Path, *, key: DatabaseKey | None) -> Path | N
     return None
 
 
+def _read_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
+    """Why ``key`` does not read the existing file: ``DatabaseUnavailableError`` (it cannot
+    be read now), ``WrongKeyError``, or a ``StoreError`` for a file that is not a
+    database; None when it reads. Only reads."""
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise DatabaseUnavailableError(path, exc.strerror or type(exc).__name__) from exc
+    try:
+        conn = open_file(path, key=key, read_only=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except DatabaseError as exc:
+        return _unavailable(path, exc) or unreadable_error(path, key, exc)
+    return None
+
+
+def key_proven_by_pages(path: Path, key: DatabaseKey) -> bool:
+    """Whether ``key`` is the encrypted file's key, proven by the HMAC of one of its
+    first pages (so damaged pages are told apart from a wrong passphrase, as long as the
+    salt at the start of the file is intact). Only reads."""
+    text = key_text(key, path)
+    if not text.lower().startswith("x'"):
+        return False
+    try:
+        page_key = bytes.fromhex(text[2:66])
+        with path.open("rb") as handle:
+            pages = handle.read(CIPHER_PAGE * PAGES_TO_PROVE)
+    except (OSError, ValueError):
+        return False
+    hmac_salt = bytes(byte ^ 0x3A for byte in pages[:CIPHER_SALT])
+    hmac_key = hashlib.pbkdf2_hmac("sha512", page_key, hmac_salt, 2, 32)
+    signed = CIPHER_PAGE - CIPHER_HMAC  # the encrypted bytes and the IV
+    for index in range(len(pages) // CIPHER_PAGE):
+        page = pages[index * CIPHER_PAGE : (index + 1) * CIPHER_PAGE]
+        start = CIPHER_SALT if index == 0 else 0  # the first page's salt is not signed
+        number = (index + 1).to_bytes(4, "little")
+        digest = hmac.new(hmac_key, page[start:signed] + number, hashlib.sha512).digest()
+        if hmac.compare_digest(digest, page[signed:]):
+            return True
+    return False
+
+
 def verify_database(path: Path, backup_dir: Path, *, key: DatabaseKey | None) -> None:
     """Check that ``key`` opens the existing database and that it passes the integrity
     check. A missing file is fine: it will be created.
 
-    Raises ``WrongKeyError`` for a wrong passphrase, and ``CorruptDatabaseError`` (naming
-    the newest good backup) for a damaged file, including one whose first page no longer
-    opens with a passphrase that does open the backups.
+    Raises ``DatabaseUnavailableError`` when the file cannot be read right now (a full
+    disk, permissions, a read-only folder): not damage, and no backup is proposed.
+    ``WrongKeyError`` for a wrong passphrase (saying so when it opens the backups: a
+    passphrase change may have been interrupted before it re-keyed them). And
+    ``CorruptDatabaseError`` (naming the newest good backup) for a damaged file, including
+    one that does not open with a passphrase proven right by its pages' HMACs.
     """
     finish_restore(path)
     if file_state(path) is FileState.MISSING:
         return
-    problem = key_problem(path, key)
+    problem = _read_problem(path, key)
     newest: Path | None
+    if isinstance(problem, DatabaseUnavailableError):
+        raise problem
     if isinstance(problem, WrongKeyError):
-        newest = _backup_opened_by(backup_dir, key)
-        if newest is None:
-            raise problem
-        problems = ["its first page does not open with the passphrase that opens the backups"]
+        if key is None or not key_proven_by_pages(path, key):
+            raise _wrong_key(problem, path, backup_dir, key)
+        problems = ["its pages do not open with the passphrase that signed them"]
+        newest = newest_good_backup(backup_dir, key=key)
     elif problem is not None:
         problems = [str(problem)]
         newest = newest_good_backup(backup_dir, key=key)
     else:
-        problems = integrity_problems(path, key=key)
+        problems = _integrity(path, key)
         newest = newest_good_backup(backup_dir, key=key) if problems else None
     if problems:
         log_event(logger, "store.integrity_failed", level=logging.ERROR, problems=len(problems))
         raise CorruptDatabaseError(path, problems, newest)
 
 
+def _wrong_key(
+    problem: WrongKeyError, path: Path, backup_dir: Path, key: DatabaseKey | None
+) -> WrongKeyError:
+    """The wrong-passphrase error, saying when that passphrase opens a backup: the
+    database is then most likely under a newer passphrase, not damaged."""
+    opened = _backup_opened_by(backup_dir, key)
+    if opened is None:
+        return problem
+    return WrongKeyError(
+        f"This passphrase does not open the database {path}, though it opens the backup "
+        f"{opened.name}: the passphrase was most likely changed since that backup (a "
+        "change that was interrupted re-encrypts the backups last). Use the new "
+        "passphrase. Nothing was changed."
+    )
+
+
 def _backup_opened_by(backup_dir: Path, key: DatabaseKey | None) -> Path | None:
-    """The newest good encrypted backup that ``key`` opens: proof that the key is right."""
+    """The newest good encrypted backup that ``key`` opens."""
     if key is None:
         return None
     for candidate in list_backups(backup_dir):

@@ -57,3 +57,19 @@ class WrongKeyError(StoreError):
 class StoreWriteError(StoreError):
     """A write could not be completed (a full disk, an I/O error); the transaction was
     rolled back, so what was stored before is intact."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """The database cannot be read right now (a full disk, permissions, a read-only
+    folder, a lock, an I/O error), which says nothing about damage: it was not changed,
+    and restoring a backup over it would only lose what was written since."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"The database {path} cannot be read right now ({reason}). This does not mean "
+            "it is damaged, and nothing was changed. Free some disk space, or make the "
+            "folder and the file readable and writable for you, then try again. Do not "
+            "restore a backup over it: that would lose what was written since the backup."
+        )
+        self.path = path
+        self.reason = reason

@@ -3,8 +3,9 @@
 A restore writes the backup's copy beside the database (``<db>.restoring``, complete and
 on disk), then a journal (``<db>.restore-journal``, naming the time stamp of the files
 kept aside). From then on the swap only moves forward, and every step can be done again:
-the current database is hard-linked to ``<db>.replaced-<stamp>`` (its ``-wal`` moved to
-``<db>.replaced-<stamp>-wal``, so the kept file opens with every commit it had), then the
+the current database is hard-linked to ``<db>.replaced-<stamp>`` (a ``-wal`` with commits
+moved to ``<db>.replaced-<stamp>-wal``, so the kept file opens with every commit it had;
+the ``-shm`` index removed), then the
 copy is renamed over the database in one step, then the journal goes. Whatever opens the
 database first finishes a swap that a crash interrupted (``finish_interrupted_restore``),
 so no one ever opens the old file without its WAL, or a missing file as a new empty
@@ -77,10 +78,11 @@ def swap(db_path: Path, stamp: str) -> Path | None:
     if staging.exists():
         if db_path.exists() and not aside.exists():
             os.link(db_path, aside)  # the old name stays until the copy replaces it
-        for suffix in ("-wal", "-shm"):
-            companion = db_path.with_name(db_path.name + suffix)
-            if companion.exists():
-                os.replace(companion, aside.with_name(aside.name + suffix))
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:  # commits the kept file still needs
+            os.replace(wal, aside.with_name(aside.name + "-wal"))
+        for companion in (wal, db_path.with_name(db_path.name + "-shm")):
+            companion.unlink(missing_ok=True)  # empty, or an index rebuilt on opening
         os.replace(staging, db_path)
         fsync_dir(db_path.parent)
     with contextlib.suppress(FileNotFoundError):

@@ -216,9 +216,9 @@ def test_a_damaged_first_page_is_told_apart_from_a_wrong_passphrase(tmp_path: Pa
     backup = backup_database(db, tmp_path / "backups", keep=3, key=PASSPHRASE)
     db.close()
     with path.open("r+b") as handle:
-        handle.write(os.urandom(4096))
+        handle.seek(16)  # the salt stays: the other pages' HMACs prove the passphrase
+        handle.write(os.urandom(4096 - 16))
     damaged = path.read_bytes()
-    # the passphrase opens the backup, so the file is what is wrong
     with pytest.raises(CorruptDatabaseError) as caught:
         verify_database(path, tmp_path / "backups", key=PASSPHRASE)
     assert caught.value.newest_backup == backup
@@ -226,3 +226,9 @@ def test_a_damaged_first_page_is_told_apart_from_a_wrong_passphrase(tmp_path: Pa
     with pytest.raises(WrongKeyError):
         verify_database(path, tmp_path / "backups", key=DatabaseKey.passphrase("wrong again"))
     assert path.read_bytes() == damaged
+    with path.open("r+b") as handle:
+        handle.write(os.urandom(16))  # the salt too: nothing proves the passphrase now
+    # It opens the backup, as the old passphrase does after an interrupted change: told
+    # so, never reported damaged with a backup to restore over the file.
+    with pytest.raises(WrongKeyError, match=backup.name):
+        verify_database(path, tmp_path / "backups", key=PASSPHRASE)
