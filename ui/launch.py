@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.cli.key_options import add_key_options, key_options
 from app.context import AppContext, open_context
 from app.db_key import throwaway_key
+from app.hardening import harden
 from app.paths import AppPaths
 from app.usecases.errors import StoreError
 from ui.instance_lock import acquire_instance_lock, already_open_message
@@ -71,6 +72,9 @@ NO_DISPLAY = (
 
 def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    hardening = harden(AppPaths.resolve(args.data_dir))  # no core files, umask 077
+    if warning := hardening.warning():
+        print(f"auralis: {warning}", file=sys.stderr)
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from ui.smoke_test import smoke_test

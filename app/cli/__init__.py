@@ -15,6 +15,7 @@ from app.cli import audit, db, info, lab, llm, notes, orroom, patients, risk, se
 from app.cli.context import CliContext
 from app.cli.key_options import add_key_options, key_options
 from app.cli.output import guarded_output
+from app.hardening import harden
 from app.logging_setup import setup_logging
 from app.paths import AppPaths
 from app.settings import load_settings
@@ -94,7 +95,10 @@ def _run(argv: list[str] | None) -> int:
         build_parser().print_help()
         return 0
     paths = AppPaths.resolve(args.data_dir)
+    hardening = harden(paths)  # before anything is read: no core files, umask 077
     loaded = load_settings(paths.settings_file)
+    if warning := hardening.warning():
+        CliContext.warn(warning)
     for problem in loaded.problems:
         CliContext.warn(problem)
     try:
