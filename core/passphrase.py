@@ -1,9 +1,12 @@
 """How strong a new passphrase is, in words a clinician can act on.
 
-An estimate, not a guarantee: the length and the kinds of characters give an upper bound
-on the guesses needed; repeated characters, runs like "1234" or "abcd", and passphrases
-made only of a common word lower it. Auralis refuses passphrases shorter than
-:data:`MIN_LENGTH`; everything else is the user's choice, with the hint beside it.
+An estimate, not a guarantee, by zxcvbn (Dropbox's estimator, maintained as the ``zxcvbn``
+package): it finds common passwords, names, dictionary words, keyboard walks, dates,
+repeats and l33t substitutions, and counts the guesses an attacker who knows them needs.
+Its score maps to the app's words: 0-2 (fewer than 10^8 guesses: hours for someone who
+copied the database and guesses offline) "weak", 3 "fair", 4 "strong". Auralis refuses
+passphrases shorter than :data:`MIN_LENGTH`; everything else is the user's choice, with
+the hint beside it.
 
 :class:`PassphraseVerifier` checks a typed passphrase against a salted hash, for the
 window's lock when the database key itself is not a passphrase (a random key kept in the
@@ -12,22 +15,25 @@ system keyring).
 
 import hashlib
 import hmac
-import itertools
 import math
 import secrets
-import string
 from dataclasses import dataclass
 
+from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # no type hints shipped
+
 MIN_LENGTH = 8
-COMMON = {
-    "password", "passwort", "qwerty", "letmein", "welcome", "admin", "auralis", "hospital",
-    "clinic", "therapy", "iloveyou", "monkey", "dragon", "sunshine", "summer", "winter",
-}  # fmt: skip
+# zxcvbn's own limit: its matching grows fast with the length, and a passphrase this long
+# is judged by its beginning (more characters never make it weaker).
+JUDGED_LENGTH = 72
+# Words anyone guessing at an Auralis database tries first.
+APP_WORDS = ["auralis", "hospital", "clinic", "therapy", "therapist", "patient", "surgery"]
+LABELS = {0: "weak", 1: "weak", 2: "weak", 3: "fair", 4: "strong"}
+ADD_WORDS = "Add words: four unrelated words make a strong one."
 
 
 @dataclass(frozen=True)
 class Strength:
-    bits: float
+    bits: float  # log2 of the guesses needed, as estimated
     label: str  # "too short", "weak", "fair", "strong"
     hint: str
 
@@ -36,45 +42,21 @@ class Strength:
         return self.label != "too short"
 
 
-def _alphabet(text: str) -> int:
-    size = 0
-    for chars, count in (
-        (string.ascii_lowercase, 26),
-        (string.ascii_uppercase, 26),
-        (string.digits, 10),
-        (string.punctuation + " ", 33),
-    ):
-        if any(c in chars for c in text):
-            size += count
-    if any(ord(c) > 127 for c in text):
-        size += 100
-    return max(size, 1)
-
-
-def _effective_length(text: str) -> float:
-    # Each character repeating the one before, or continuing a run (a→b, 1→2), counts a
-    # quarter: "aaaaaaaa" and "12345678" are short passphrases in disguise.
-    length = 1.0 if text else 0.0
-    for before, after in itertools.pairwise(text):
-        step = ord(after) - ord(before)
-        length += 0.25 if step in (-1, 0, 1) else 1.0
-    return length
-
-
 def passphrase_strength(text: str) -> Strength:
     if len(text) < MIN_LENGTH:
         return Strength(0.0, "too short", f"Use at least {MIN_LENGTH} characters.")
-    bits = _effective_length(text) * math.log2(_alphabet(text))
-    stripped = text.lower().strip(string.digits + string.punctuation + " ")
-    if stripped in COMMON:
-        bits = min(bits, 20.0)
-    if bits < 45:
-        return Strength(
-            bits, "weak", "Easy to guess. Add words: four unrelated words make a strong one."
-        )
-    if bits < 70:
-        return Strength(bits, "fair", "Acceptable. A few more words or characters make it strong.")
-    return Strength(bits, "strong", "Strong.")
+    result = zxcvbn(text[:JUDGED_LENGTH], user_inputs=APP_WORDS)
+    bits = float(result["guesses_log10"]) * math.log2(10)
+    label = LABELS.get(int(result["score"]), "weak")
+    warning = str(result["feedback"].get("warning") or "")
+    suggestions = [str(each) for each in result["feedback"].get("suggestions") or []]
+    if label == "weak":
+        hint = " ".join(part for part in ("Easy to guess.", warning, ADD_WORDS) if part)
+    elif label == "fair":
+        hint = " ".join(["Acceptable.", *(suggestions or ["A few more words make it strong."])])
+    else:
+        hint = "Strong."
+    return Strength(bits, label, hint)
 
 
 # --- checking a typed passphrase without keeping it --------------------------------------

@@ -12,8 +12,25 @@ def test_the_hint_follows_what_makes_a_passphrase_guessable() -> None:
     assert passphrase_strength("password1").label == "weak"  # a common word
     assert passphrase_strength("12345678").label == "weak"  # a run
     assert passphrase_strength("aaaaaaaaaaaaaaaa").label == "weak"  # one character
-    assert passphrase_strength("kjH7!x9q").label == "fair"
+    assert passphrase_strength("kjH7!x9q").label == "weak"  # 10^8 guesses: hours offline
     assert passphrase_strength("harbour violet seven lantern").label == "strong"
+    assert passphrase_strength("k7#Lp2$wQz9!").label in ("fair", "strong")
+
+
+@pytest.mark.parametrize(
+    "decorated",
+    ["P@ssw0rd2024", "Jennifer1985!", "qwertyuiop123", "trustno1trustno1", "Auralis2025!"],
+)
+def test_a_decorated_common_password_is_not_called_fair_or_strong(decorated: str) -> None:
+    # Hand-written rules counted kinds of characters: "P@ssw0rd2024" came out "strong".
+    strength = passphrase_strength(decorated)
+    assert strength.label == "weak", (decorated, strength)
+    assert strength.hint and decorated not in strength.hint
+
+
+def test_a_very_long_passphrase_is_judged_without_failing() -> None:
+    strength = passphrase_strength("lantern harbour " * 40)
+    assert strength.acceptable and strength.label in ("weak", "fair", "strong")
 
 
 def test_a_verifier_checks_the_passphrase_without_holding_it() -> None:
