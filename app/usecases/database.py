@@ -17,8 +17,9 @@ from sqlite_utils import Database
 from app.instance_lock import data_folder_held
 from app.paths import AppPaths
 from app.startup import check_database
-from app.usecases.transaction import record_event
+from app.usecases.transaction import record_event, record_restore
 from core.store import open_store
+from core.store.audit_anchor import expect_restore
 from core.store.backup import (
     backup_database,
     list_backups,
@@ -136,10 +137,11 @@ def restore_file(paths: AppPaths, key: DatabaseKey | None, backup: Path) -> Path
 
 
 def _restore_file(paths: AppPaths, key: DatabaseKey | None, backup: Path) -> Path | None:
+    expect_restore(paths.database, backup, key)
     moved = restore_backup(backup, paths.database, key=key)
     try:
         with store_connection(paths, key) as db:
-            record_event(db, "restore", "database")
+            record_restore(db, backup)
     except StoreError as exc:
         kept = f" (the previous file is kept as {moved})" if moved else ""
         raise StoreError(
@@ -166,6 +168,7 @@ def restore_in_place(
         store_connection(paths, key) as db,
     ):
         step = _stage(progress, "Restoring")
+        expect_restore(paths.database, backup, key)
         safety = restore_into(db, backup, paths.backup_dir, keep=keep, key=key, progress=step)
-        record_event(db, "restore", "database")
+        record_restore(db, backup)
     return safety

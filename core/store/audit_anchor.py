@@ -52,7 +52,13 @@ from core.files import write_atomically
 from core.store import audit
 from core.store.audit import Position
 from core.store.clock import utc_now
-from core.store.connection import OperationalError
+from core.store.connection import (
+    DatabaseError,
+    DatabaseKey,
+    OperationalError,
+    key_for_file,
+    open_file,
+)
 
 ANCHOR_SUFFIX = ".audit-anchor"
 FORMAT = 1
@@ -69,6 +75,8 @@ class Anchor:
     pending_from: Position | None  # the head when that transaction began
     updated_at: str
     events: list[dict[str, Any]] = field(default_factory=list)  # restores and breaks
+    # a restore about to swap the file: {"backup", "entry", "head", "at"} (its head)
+    restoring: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,10 @@ KEY_MISSING = (
 )
 
 
+def _derive(secret: str) -> bytes:
+    return hmac.new(bytes.fromhex(secret), KEY_LABEL, hashlib.sha256).digest()
+
+
 def _key_and_since(db: Database) -> tuple[bytes, int]:
     try:
         row = db.execute("SELECT secret, since_entry FROM audit_anchor_key WHERE id = 1").fetchone()
@@ -103,8 +115,7 @@ def _key_and_since(db: Database) -> tuple[bytes, int]:
         raise AnchorKeyMissingError("no anchor key table") from exc
     if row is None:
         raise AnchorKeyMissingError("no anchor key")
-    key = hmac.new(bytes.fromhex(row[0]), KEY_LABEL, hashlib.sha256).digest()
-    return key, int(row[1])
+    return _derive(str(row[0])), int(row[1])
 
 
 def _position(value: Any) -> Position | None:
@@ -125,6 +136,7 @@ def _body(anchor: Anchor) -> dict[str, Any]:
         "pending_from": _plain(anchor.pending_from),
         "updated_at": anchor.updated_at,
         "events": anchor.events,
+        "restoring": anchor.restoring,
     }
 
 
@@ -150,6 +162,7 @@ def read_anchor(path: Path, key: bytes) -> Anchor | None:
             _position(data["pending_from"]),
             str(data["updated_at"]),
             list(data["events"]),
+            data.get("restoring"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AnchorAlteredError("the anchor file cannot be read as one") from exc
@@ -207,6 +220,18 @@ def advance(
                 "restored": _plain(started),
             }
         )
+    elif old is not None and _restored_as_expected(db, old, started):
+        assert old.restoring is not None
+        found.append(
+            {
+                "kind": "restored",
+                "at": now,
+                "backup": old.restoring["backup"],
+                "anchored": _plain(old.at),
+                "restored": _plain(started),
+                "unrecorded": True,
+            }
+        )
     elif old is None and not found and started.entry > since:
         found.append({"kind": "missing", "at": now, "found": _plain(started)})
     elif old is not None and not _consistent(db, old, started):
@@ -238,7 +263,50 @@ def confirm(db: Database, anchored: Position, started: Position) -> None:
         return
     if not audit.holds(db, anchored):
         return
-    write_anchor(path, key, Anchor(anchored, None, utc_now(), old.events))
+    write_anchor(path, key, Anchor(anchored, None, utc_now(), old.events, old.restoring))
+
+
+def _restored_as_expected(db: Database, anchor: Anchor, here: Position) -> bool:
+    """A restore announced by ``expect_restore`` swapped the file but could not record
+    itself (a crash, or its audit entry failed): the trail stands at that backup's head."""
+    if anchor.restoring is None or audit.holds(db, anchor.at):
+        return False
+    return here == _position(anchor.restoring)
+
+
+def expect_restore(db_path: Path, backup: Path, key: DatabaseKey | None) -> None:
+    """Before a restore swaps in ``backup``: note in the anchor that the trail is about
+    to stand at the backup's head, so that if the restore cannot record itself (a crash
+    after the swap, finished by the next opener; a failed audit entry) ``audit verify``
+    reports a restore, not tampering. Best effort, never raises: the restore (perhaps
+    of a damaged database) must not depend on it; without it the rewound trail is
+    reported as one not restored by Auralis."""
+    path = db_path.with_name(db_path.name + ANCHOR_SUFFIX)
+    try:
+        conn = open_file(backup, key=key_for_file(backup, key), read_only=True)
+        try:
+            secret = conn.execute("SELECT secret FROM audit_anchor_key WHERE id = 1").fetchone()
+            head = conn.execute(
+                "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            conn.close()
+        if secret is None:
+            return
+        key_bytes = _derive(str(secret[0]))
+        old = read_anchor(path, key_bytes)  # signed with the backup's secret too?
+        if old is None:
+            return
+        restoring = {
+            "backup": backup.name,
+            "entry": int(head[0]) if head else 0,
+            "head": str(head[1]) if head else audit.GENESIS,
+            "at": utc_now(),
+        }
+        anchor = Anchor(old.at, old.pending_from, old.updated_at, old.events, restoring)
+        write_anchor(path, key_bytes, anchor)
+    except (OSError, DatabaseError, AnchorAlteredError, ValueError):
+        return
 
 
 def _consistent(db: Database, anchor: Anchor, started: Position) -> bool:
@@ -265,9 +333,11 @@ def _describe(event: dict[str, Any]) -> tuple[bool, str]:
         if lost > 0:
             text += (
                 f"; {_entries(lost)} made after that backup (up to {anchored.head}) "
-                "are not in this database."
+                "are not in this database"
             )
-        return False, text + ("" if lost > 0 else ".")
+        if event.get("unrecorded"):
+            text += " (the restore was interrupted, or could not write its own entry)"
+        return False, text + "."
     found = _position(event.get("found")) or audit.EMPTY
     held = f"the trail held {_entries(found.entry)}"
     if kind == "rewound":
@@ -323,6 +393,19 @@ def check_anchor(db: Database) -> AnchorCheck:
                 f"The newest {_entries(here.entry - anchor.at.entry)} were written without "
                 "updating the anchor (outside Auralis, or by an older version)."
             )
+    elif _restored_as_expected(db, anchor, here):
+        assert anchor.restoring is not None
+        _restoring, text = _describe(
+            {
+                "kind": "restored",
+                "at": anchor.restoring["at"],
+                "backup": anchor.restoring["backup"],
+                "anchored": _plain(anchor.at),
+                "restored": _plain(here),
+                "unrecorded": True,
+            }
+        )
+        notes.append(text)
     elif here == anchor.pending_from:
         notes.append(
             f"The last change Auralis began (up to entry {anchor.at.entry}) was not "

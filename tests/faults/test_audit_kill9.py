@@ -1,7 +1,8 @@
 """A change and its audit entry are one transaction, proved with a real kill -9 at the
 worst moments of an autosave: after the change and before its entry, after the entry
 and before the trail's anchor, after the anchor and before the COMMIT, after the COMMIT
-and before the anchor is confirmed.
+and before the anchor is confirmed; and a restore killed after the swap, before its own
+audit entry.
 
 After each kill the database passes its integrity check, every note version has its
 audit entry and no entry names a version that is not there, the killed save left
@@ -20,8 +21,10 @@ import pytest
 from conftest import CliRunner
 
 from app.usecases.audit_trail import verify_audit
+from core.store.backup import list_backups
 
 KILLER = Path(__file__).with_name("audit_kill_writer.py")
+RESTORE_KILLER = Path(__file__).with_name("audit_kill_restore.py")
 MOMENTS = ("after_change", "after_entry", "after_anchor")
 RANDOM_CYCLES = 12
 
@@ -115,3 +118,25 @@ def test_the_writer_killed_at_random_moments_never_reads_as_tampering(
     assert problems == []
     with fault_home.open() as db:
         assert verify_audit(db).entries >= 1  # not vacuous: the writer got to save
+
+
+def test_a_restore_killed_before_its_audit_entry_reads_as_a_restore_not_tampering(
+    fault_home: harness.FaultHome,
+) -> None:
+    ledger = harness.setup(fault_home)
+    assert _save(fault_home, ledger.session_id, "never", "before").returncode == 0
+    backed = fault_home.cli("db", "backup")
+    assert backed.returncode == 0, backed.stderr[-2000:]
+    backup = list_backups(fault_home.paths.backup_dir)[0]
+    for tag in ("after-1", "after-2"):
+        assert _save(fault_home, ledger.session_id, "never", tag).returncode == 0
+    killed = fault_home.python(str(RESTORE_KILLER), str(backup))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+
+    verify = fault_home.cli("audit", "verify")  # the next opener, as a person would
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert f"from {backup.name}" in verify.stdout and "interrupted" in verify.stdout
+    assert "3 entries made after that backup" in verify.stdout  # its own and two saves
+    assert _save(fault_home, ledger.session_id, "never", "later").returncode == 0
+    again = fault_home.cli("audit", "verify")
+    assert again.returncode == 0 and f"from {backup.name}" in again.stdout, again.stdout
