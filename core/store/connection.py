@@ -219,6 +219,10 @@ def _apply_key(conn: Connection, key: DatabaseKey | None, path: Path | None = No
     # not to; the caller reports them as exceptions instead.
     conn.execute("PRAGMA cipher_log_level = NONE")
     if key is not None:
+        # SQLCipher then locks the memory it allocates (out of swap, where the process
+        # may lock that much) and zeroes it when freed: keys and decrypted pages. One
+        # switch for the whole process, about 8% slower; it cannot be turned off again.
+        conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute(f"PRAGMA key = {_sql_text(key_text(key, path))}")
 
 

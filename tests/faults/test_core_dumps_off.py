@@ -136,3 +136,16 @@ def test_folders_left_readable_by_others_are_tightened(
     assert listed.returncode == 0, listed.stderr
     assert _loose_modes(data) == []
     assert _loose_modes(auralis_home / "logs") == []
+
+
+def test_sqlcipher_wipes_the_memory_it_frees_for_an_encrypted_database(tmp_path: Path) -> None:
+    """Key material and decrypted pages live in SQLCipher's memory, not Python's: with
+    its memory security on, SQLCipher locks that memory (no swap where the limit allows)
+    and zeroes it when freed. Python's own strings cannot be wiped (see app.hardening)."""
+    from core.store.connection import DatabaseKey, connect
+
+    db = connect(tmp_path / "wiped.db", key=DatabaseKey.passphrase("a passphrase for this"))
+    try:
+        assert db.execute("PRAGMA cipher_memory_security").fetchone()[0] in (1, "1")
+    finally:
+        db.close()
