@@ -146,6 +146,13 @@ def _offer_encryption(paths: AppPaths, options: KeyOptions) -> tuple[KeyChoice, 
             f"{change.left[0]}",
             "Some backups are not encrypted",
         )
+    others = [path for path in change.plaintext.left if path not in change.left]
+    if others:
+        _tell(
+            f"{len(others)} unencrypted copy(ies) beside the database could not be encrypted "
+            f"and are kept as they are: {others[0]}. Move them somewhere safe.",
+            "Some copies are not encrypted",
+        )
     return choice, change
 
 

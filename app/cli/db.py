@@ -126,8 +126,23 @@ def _encrypt(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.use_key(KeyChoice(key, source))
     record_encryption(ctx.db, change)
     print(f"Encrypted {database} and {change.backups} backup(s).")
+    plaintext = change.plaintext
+    for kept in plaintext.encrypted:
+        print(f"Encrypted the copy a restore kept: {kept}")
+    for removed in plaintext.removed:
+        print(f"Removed the unencrypted leftover of an interrupted copy: {removed}")
+    if plaintext.removed:
+        print(
+            "(Overwritten, then deleted. On SSDs and journaling file systems the old blocks "
+            "may survive an overwrite: the disk itself should be encrypted too.)"
+        )
     for backup in change.left:
         ctx.warn(f"the backup {backup} could not be encrypted; it is left unencrypted.")
+    for other in plaintext.left:
+        if other not in change.left:
+            ctx.warn(
+                f"{other} could not be encrypted; it is left unencrypted: move it somewhere safe."
+            )
     return 0
 
 

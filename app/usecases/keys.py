@@ -22,7 +22,13 @@ from app.usecases.transaction import record_event
 from core.passphrase import PassphraseVerifier
 from core.store.backup import list_backups
 from core.store.connection import DatabaseKey
-from core.store.encryption import change_key, encrypt_database, rekey_backups
+from core.store.encryption import (
+    PlaintextCleanup,
+    change_key,
+    encrypt_database,
+    rekey_backups,
+    secure_plaintext_copies,
+)
 from core.store.errors import StoreError
 
 __all__ = ["KeyChange", "change_passphrase", "encrypt_existing", "record_encryption"]
@@ -37,6 +43,8 @@ class KeyChange:
     choice: KeyChoice  # what the database opens (and the window unlocks) with now
     backups: int = 0  # backups re-encrypted
     left: list[Path] = field(default_factory=list)  # backups that still need the old one
+    # encrypt_existing: what became of the unencrypted copies beside the database
+    plaintext: PlaintextCleanup = field(default_factory=PlaintextCleanup)
 
 
 def _rekey_backups(
@@ -50,17 +58,21 @@ def _rekey_backups(
 
 
 def encrypt_existing(paths: AppPaths, key: DatabaseKey, progress: Progress = _silent) -> KeyChange:
-    """Encrypt the unencrypted database (no connection to it may be open) and then its
-    backups with ``key``. Raises ``StoreError`` when the database itself could not be
-    encrypted (it stays as it was); backups that could not be are listed in ``left``.
-    Record it with ``record_encryption`` once the encrypted database is open. Refused
+    """Encrypt the unencrypted database (no connection to it may be open), then its
+    backups and the copies a restore kept with ``key``; the unencrypted leftovers of
+    interrupted copies are removed (``secure_plaintext_copies``; see ``plaintext``).
+    Raises ``StoreError`` when the database itself could not be encrypted (it stays as
+    it was); backups that could not be are listed in ``left``. Record it with
+    ``record_encryption`` once the encrypted database is open. Refused
     (``DataFolderBusyError``) while another process holds the data folder."""
     with data_folder_held(paths.data_dir, "the encryption of the database"):
         backups = list_backups(paths.backup_dir)
         progress("Encrypting the database", None)
         encrypt_database(paths.database, key)
         left = _rekey_backups(backups, None, key, progress)
-    return KeyChange(KeyChoice(key, "asked"), len(backups) - len(left), left)
+        progress("Encrypting the copies kept beside it", None)
+        plaintext = secure_plaintext_copies(paths.database, paths.backup_dir, key)
+    return KeyChange(KeyChoice(key, "asked"), len(backups) - len(left), left, plaintext)
 
 
 def record_encryption(db: Database, change: KeyChange) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -169,3 +170,119 @@ def rekey_backups(
         except (OSError, StoreError):
             failed.append(backup)
     return failed
+
+
+# What an unencrypted SQLite file starts with: a database, or a write-ahead log.
+_PLAINTEXT_MAGIC = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+# Copies cut short (a backup, a re-key, an encryption or a restore killed half-way): the
+# complete file they were copied from exists elsewhere.
+INCOMPLETE_SUFFIXES = (".partial", ".rekeyed", ".encrypting", ".restoring")
+_SHRED_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class PlaintextCleanup:
+    """What ``secure_plaintext_copies`` did with the unencrypted copies it found."""
+
+    encrypted: list[Path] = field(default_factory=list)  # kept copies, now encrypted
+    removed: list[Path] = field(default_factory=list)  # leftovers overwritten and deleted
+    left: list[Path] = field(default_factory=list)  # could not be encrypted: kept as they are
+
+
+def _magic(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16)
+    except OSError:
+        return b""
+
+
+def _database_of_wal(wal: Path) -> Path | None:
+    """The database a write-ahead log belongs to: ``<name>-wal``, or the name an older
+    restore gave a kept file's log (``<db>-wal.replaced-<time>``)."""
+    if wal.name.endswith("-wal"):
+        return wal.with_name(wal.name[: -len("-wal")])
+    if "-wal.replaced-" in wal.name:
+        return wal.with_name(wal.name.replace("-wal.replaced-", ".replaced-"))
+    return None
+
+
+def shred(path: Path) -> None:
+    """Overwrite the file with zeros, then delete it. On SSDs, copy-on-write and
+    journaling file systems the old blocks may survive the overwrite: this removes the
+    readable file, it does not guarantee that no trace is left on the disk."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        written = 0
+        while written < size:
+            chunk = min(_SHRED_CHUNK, size - written)
+            handle.write(bytes(chunk))
+            written += chunk
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+
+
+def _shred_into(path: Path, removed: list[Path], left: list[Path]) -> None:
+    try:
+        shred(path)
+    except OSError:
+        left.append(path)
+    else:
+        removed.append(path)
+
+
+def _encrypt_kept_copy(path: Path, key: DatabaseKey) -> None:
+    """Encrypt a kept copy (``<db>.replaced-<time>``) in place through a checked copy; its
+    own ``-wal`` (read into the copy) is shredded and its ``-shm`` removed after."""
+    encrypted = path.with_name(path.name + ".encrypting")
+    write_copy(path, None, encrypted, key)
+    os.replace(encrypted, path)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        shred(wal)
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+
+
+def secure_plaintext_copies(db_path: Path, backup_dir: Path, key: DatabaseKey) -> PlaintextCleanup:
+    """After ``encrypt_database`` (and the backups' re-encryption): no unencrypted copy
+    of the records may stay beside the encrypted database unnoticed. The copies a restore
+    kept (``<db>.replaced-*``) are encrypted with ``key`` and kept; copies cut short
+    (``*.partial`` and the like) and write-ahead logs whose database was encrypted are
+    overwritten and deleted; any other unencrypted copy (a backup or a kept file too
+    damaged to copy) is kept as it is and listed in ``left``, for the caller to name."""
+    near_db = [p for p in db_path.parent.glob(db_path.name + "*") if p != db_path]
+    in_backups = list(backup_dir.iterdir()) if backup_dir.is_dir() else []
+    files = sorted(p for p in near_db + in_backups if p.is_file())
+    databases = [p for p in files if _magic(p) == _PLAINTEXT_MAGIC[0]]
+    # A log's header is never encrypted: it is unencrypted when its database is.
+    wal_magic = _PLAINTEXT_MAGIC[1:]
+    logs = [p for p in files if _magic(p)[:4] in wal_magic and _database_of_wal(p) in databases]
+    encrypted: list[Path] = []
+    removed: list[Path] = []
+    left: list[Path] = []
+    for path in databases:
+        if path.name.endswith(INCOMPLETE_SUFFIXES):
+            _shred_into(path, removed, left)
+        elif ".replaced-" in path.name:
+            try:
+                _encrypt_kept_copy(path, key)
+                encrypted.append(path)
+            except (OSError, StoreError):
+                left.append(path)
+        else:
+            left.append(path)  # a backup that could not be re-encrypted: kept, named
+    for path in logs:
+        if path.exists():
+            if _database_of_wal(path) in left:
+                left.append(path)
+            else:
+                _shred_into(path, removed, left)
+    log_event(
+        logger,
+        "store.plaintext_copies",
+        encrypted=len(encrypted),
+        removed=len(removed),
+        left=len(left),
+    )
+    return PlaintextCleanup(encrypted, removed, left)
