@@ -26,6 +26,7 @@ from core.llm.adapter_file import AdapterReport, check_adapter_file
 from core.llm.chat_format import EndMarkerFilter, strip_end_markers
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
+from core.llm.memory_check import memory_problem, memory_rooms
 from core.llm.model_file import ChecksumCache, ModelReport, check_model_file
 from core.llm.prompt_tokens import PromptTokens
 from core.llm.rules import RuleEngine
@@ -94,6 +95,12 @@ class LocalEngine:
             # A context beyond what the model was trained on only degrades its text.
             config = replace(config, n_ctx=max(trained, MIN_CONTEXT))
             self.config = config
+        # llama.cpp aborts the process when memory runs out at the wrong moment: refuse
+        # first when the model, its context and the threads do not fit.
+        too_big = memory_problem(header, config, self.report.size, memory_rooms())
+        if too_big is not None:
+            log_event(logger, "llm.load_refused_memory", level=logging.WARNING, n_ctx=config.n_ctx)
+            raise ModelFileError("out_of_memory", too_big)
         if progress is not None:
             progress("loading", None)
         llama_log.install()
@@ -118,8 +125,23 @@ class LocalEngine:
                 lora_path=str(config.adapter_path) if config.adapter_path else None,
                 verbose=False,
             )
+        except MemoryError:
+            raise ModelFileError(
+                "out_of_memory",
+                f"Not enough memory to load {config.model_path.name} with a context of "
+                f"{config.n_ctx} tokens. Lower the context size (inference.n_ctx), choose a "
+                "smaller model, or free memory; nothing was loaded.",
+            ) from None
         except (ValueError, RuntimeError, OSError) as exc:
             reason = llama_log.last_error() or type(exc).__name__
+            if "alloc" in reason or "Cannot allocate memory" in reason:
+                raise ModelFileError(
+                    "out_of_memory",
+                    f"Not enough memory to load {config.model_path.name} with a context of "
+                    f"{config.n_ctx} tokens ({reason}). Lower the context size "
+                    "(inference.n_ctx), choose a smaller model, or free memory; nothing was "
+                    "loaded.",
+                ) from None
             raise ModelFileError(
                 "load_failed",
                 f"llama.cpp could not load {config.model_path.name} ({reason}). The file is "
