@@ -71,3 +71,39 @@ def test_the_lock_of_a_process_that_died_is_taken_over(auralis_home: Path) -> No
     lock = acquire_instance_lock(data_dir)
     assert lock is not None
     lock.unlock()
+
+
+HOLD_AS = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from app.instance_lock import acquire_instance_lock
+    lock = acquire_instance_lock(Path(sys.argv[1]), "a restore of the database")
+    print("held" if lock else "refused", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_a_window_is_refused_while_a_restore_holds_the_folder(
+    run_cli: CliRunner, auralis_home: Path
+) -> None:
+    data_dir = AppPaths.resolve(auralis_home).data_dir
+    data_dir.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AS, str(data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        window = run_cli(QT_QPA_PLATFORM="offscreen")
+        assert window.returncode == 3
+        assert f"a restore of the database (process {holder.pid}" in window.stderr
+        # and the command line's restore sees it as well
+        restore = run_cli("db", "restore", str(data_dir / "backups" / "any.db"), "--yes")
+        assert restore.returncode != 0 and f"process {holder.pid}" in restore.stderr
+    finally:
+        _end(holder)
