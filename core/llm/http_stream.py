@@ -1,15 +1,14 @@
-"""HTTP plumbing of the remote engine: server addresses, stopping a request that is
-blocked on the network, and reading server-sent events.
+"""HTTP plumbing of the remote engine: server addresses, and stopping a request that is
+blocked on the network (server-sent events are read with httpx-sse).
 
 Threading contract: a ``StoppableRequest`` is shared by the thread that runs the request,
 its watchdog thread and whoever calls ``abort()``; all of its state is behind one lock.
 """
 
 import contextlib
-import itertools
 import socket
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,18 +74,3 @@ class StoppableRequest:
             if self.token.is_stopped:
                 self.abort()
                 return
-
-
-def sse_payloads(chunks: Iterator[bytes]) -> Iterator[str]:
-    """The data of each server-sent event. Lines split on LF bytes only: httpx's
-    ``iter_lines`` also splits on U+2028 and the like, which JSON strings may hold raw."""
-    buffer, data = b"", list[str]()
-    for chunk in itertools.chain(chunks, [b"\n\n"]):  # ends an event left open at EOF
-        *lines, buffer = (buffer + chunk).split(b"\n")
-        for raw in lines:
-            line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
-            if not line and data:
-                yield "\n".join(data)
-                data = []
-            elif line.startswith("data:"):  # ": ping" comments, "event:", "id:" unused
-                data.append(line[6:] if line.startswith("data: ") else line[5:])

@@ -26,15 +26,16 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
 import httpx
+from httpx_sse import EventSource, SSEError
 
 from core.llm.chat_format import END_MARKERS, strip_end_markers
 from core.llm.engine import Engine
-from core.llm.http_stream import StoppableRequest, normalize_base_url, sse_payloads
+from core.llm.http_stream import StoppableRequest, normalize_base_url
 from core.llm.rules import RuleEngine
 from core.llm.structured_policy import degraded_answer, two_attempts
 from core.llm.tasks import StructuredTask
@@ -67,6 +68,19 @@ _STATUS_MESSAGES = {
     "4xx": ("refused the request", _LOG),
     "5xx": ("failed with a server error", _LOG),
 }
+
+
+def _event_data(response: httpx.Response) -> Iterator[str]:
+    """The data of each server-sent event (httpx-sse: lines end at CR, LF or CRLF only,
+    never at a U+2028 a JSON string may hold raw); events without data (a comment, an
+    id) are passed over. An event the stream leaves unfinished at its end is dropped, as
+    the SSE specification says."""
+    try:
+        for event in EventSource(response).iter_sse():
+            if event.data:
+                yield event.data
+    except SSEError:  # the content type was checked before: not expected
+        raise httpx.RemoteProtocolError("not an event stream") from None
 
 
 class RemoteEngine:
@@ -298,7 +312,7 @@ class RemoteEngine:
             raise self._protocol_error("did not answer with an event stream")
         streaming = "text/event-stream" in kind  # else it ignored stream=true: one object
         payloads = (
-            sse_payloads(response.iter_bytes())
+            _event_data(response)
             if streaming
             else iter([response.read().decode("utf-8", "replace")])
         )

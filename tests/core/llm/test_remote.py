@@ -3,6 +3,7 @@
 server (``server_fixture.StubServer``) for the failures a real server will not produce on
 demand. Every network wait is bounded; no error message may contain prompt text."""
 
+import itertools
 import json
 import logging
 import threading
@@ -282,6 +283,57 @@ def test_broken_streams_are_protocol_errors(
     with StubServer(lambda handler: handler.send_events(lines)) as stub:
         engine = make_engine(stub.url, model="m")
         with pytest.raises(RemoteError, match=expected) as caught:
+            engine.chat(MESSAGES)
+        assert_clean(caught.value, stub.url)
+
+
+def _raw_stream(handler: StubHandler, chunks: list[bytes]) -> None:
+    """An event stream written in exactly these pieces, each flushed on its own."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/event-stream")
+    handler.end_headers()
+    for chunk in chunks:
+        handler.wfile.write(chunk)
+        handler.wfile.flush()
+
+
+def test_an_event_split_across_chunks_is_read_whole(make_engine: MakeEngine) -> None:
+    """Events cut anywhere by the network: inside "data:", inside a JSON string, between
+    the bytes of one UTF-8 character, between CR and LF; a comment, an id and an unknown
+    field between them."""
+    first = json.dumps({"choices": [{"delta": {"content": "Grüße \u2028"}}]}, ensure_ascii=False)
+    last = json.dumps({"choices": [{"delta": {"content": "!"}, "finish_reason": "stop"}]})
+    stream = (
+        f": ping\r\nid: 1\r\nretry: 5\r\nnonsense\r\ndata: {first}\r\n\r\n"
+        f"data: {last}\n\ndata: [DONE]\n\n"
+    ).encode()
+    umlaut = stream.index("ü".encode()) + 1  # between the two bytes of "ü"
+    cuts = sorted({3, 30, umlaut, stream.index(b"\r\n\r\n") + 1, len(stream) - 9})
+    chunks = [stream[a:b] for a, b in itertools.pairwise([0, *cuts, len(stream)])]
+    assert b"".join(chunks) == stream
+    with StubServer(lambda handler: _raw_stream(handler, chunks)) as stub:
+        engine = make_engine(stub.url, model="m")
+        tokens: list[str] = []
+        result = engine.chat(MESSAGES, on_token=tokens.append)
+    assert tokens == ["Grüße \u2028", "!"]
+    assert result.text == "Grüße \u2028!" and result.finish_reason == "stop"
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        b'data: {"choices": [{"delta": {"content": "' + SECRET.encode() + b"\n\n",
+        b"data: " + SECRET.encode() + b"\ndata: more\n\n",
+        b'data: {"choices": [{"delta": \xff\xfe"x"}]}\n\n',
+    ],
+    ids=["cut-off JSON", "two data lines of text", "invalid UTF-8"],
+)
+def test_a_malformed_event_is_a_protocol_error_without_its_text(
+    make_engine: MakeEngine, stream: bytes
+) -> None:
+    with StubServer(lambda handler: _raw_stream(handler, [stream])) as stub:
+        engine = make_engine(stub.url, model="m")
+        with pytest.raises(RemoteError, match="not a completion") as caught:
             engine.chat(MESSAGES)
         assert_clean(caught.value, stub.url)
 
