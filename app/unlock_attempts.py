@@ -174,7 +174,8 @@ class UnlockAttempts:
         """Clear the count; return how many wrong passphrases came before this one."""
         with self._locked():
             failures = self._read()[0]
-            self._write(0, 0.0)
+            if failures:  # kept at zero, not deleted: a missing twin still tells
+                self._write(0, 0.0)
         return failures
 
     # --- writing and locking -------------------------------------------------------------
