@@ -36,7 +36,9 @@ def _visible(match: re.Match[str]) -> str:
     if match.group() in _NAMED:
         return _NAMED[match.group()]
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    # Beyond C0 (which json.dumps always escapes) the JSON form: JSON lines printed
+    # through the guarded stream stay valid JSON.
+    return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
 
 
 def _visible_in_json(match: re.Match[str]) -> str:

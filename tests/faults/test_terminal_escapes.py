@@ -28,7 +28,7 @@ RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
         ("a\x1b[2Jb", False, "a\\x1b[2Jb"),
         ("a\nb\tc", True, "a\nb\tc"),
         ("a\nb\tc", False, "a\\nb\\tc"),
-        ("x\x7fy\x9bz", True, "x\\x7fy\\x9bz"),
+        ("x\x7fy\x9bz", True, "x\\u007fy\\u009bz"),
         ("\u202eabc\u2066d\u2069", True, "\\u202eabc\\u2066d\\u2069"),
         ("r\rn", True, "r\\rn"),
         ("Zoë Åström 患者", True, "Zoë Åström 患者"),
@@ -78,3 +78,22 @@ def test_json_output_escapes_controls_and_keeps_the_exact_text(
     name = json.loads(listed.stdout)[0]["display_name"]
     assert "Ada\x1b]0;pwned\x07\x1b[2J\x1b[1A\x1b[2K\x9b31m\x7f\u202eevil\u2066x\u2069" in name
     assert "Since when?" in json.loads(shown.stdout)["transcript"]  # as the import kept it
+
+
+def test_or_replay_json_lines_stay_valid_json_with_escaped_controls(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
+    """States printed as JSON lines through the guarded stream: still JSON, no raw
+    control character (a C1 or a bidi override in a segment's text)."""
+    source = tmp_path / "case.jsonl"
+    text = "start the suction\x9b2J \u202eon\x7f"
+    source.write_text(
+        json.dumps({"t": 1.0, "speaker": "surgeon\x1b[2J", "text": text}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli("or", "replay", str(source), "--surgery", "pcnl", "--fast")
+    assert result.returncode == 0, result.stderr
+    assert not RAW_CONTROL.search(result.stdout + result.stderr)
+    states = [json.loads(line) for line in result.stdout.splitlines()]
+    assert states
