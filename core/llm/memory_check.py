@@ -38,12 +38,19 @@ class MemoryNeed:
     work: int  # llama.cpp's compute buffers and the logits Python keeps
     per_thread: int  # address space each inference thread takes (stack and arena)
     n_threads: int
+    on_gpu: float = 0.0  # the share of the layers (weights and KV cache) offloaded to a GPU
 
     def total(self, *, address_space: bool) -> int:
-        """With the margin; ``address_space`` adds the threads' reservations, which count
-        against ``RLIMIT_AS`` but take no memory until used."""
-        threads = self.per_thread * self.n_threads if address_space else 0
-        return self.model + int((self.kv_cache + self.work) * SAFETY) + threads + OVERHEAD
+        """With the margin. ``address_space``: what counts against ``RLIMIT_AS``, the
+        whole mapped model and the threads' reservations (which take no memory until
+        used); else the memory itself, less what sits on a GPU."""
+        if address_space:
+            model, kv = self.model, self.kv_cache
+            threads = self.per_thread * self.n_threads
+        else:
+            kept = 1.0 - self.on_gpu
+            model, kv, threads = int(self.model * kept), int(self.kv_cache * kept), 0
+        return model + int((kv + self.work) * SAFETY) + threads + OVERHEAD
 
 
 def _int(value: object, default: int) -> int:
@@ -71,12 +78,14 @@ def estimate_need(header: GGUFHeader, config: LlamaConfig, file_size: int) -> Me
     except (OSError, ValueError):
         stack = 8 * MIB
     stack = stack if 0 < stack < 1024 * MIB else 8 * MIB
+    gpu_layers = n_layer if config.n_gpu_layers < 0 else min(config.n_gpu_layers, n_layer)
     return MemoryNeed(
         model=file_size,
         kv_cache=kv,
         work=attention + logits + activations,
         per_thread=stack + ARENA,
         n_threads=max(config.n_threads, 1),
+        on_gpu=gpu_layers / n_layer,
     )
 
 

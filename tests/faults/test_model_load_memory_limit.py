@@ -12,9 +12,15 @@ process is never killed by a signal.
 import json
 import subprocess
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT, CliRunner
+
+from core.llm.config import LlamaConfig
+from core.llm.gguf_header import read_header
+from core.llm.memory_check import MemoryRoom, estimate_need, memory_problem
 
 DEFAULT_MODEL = REPO_ROOT / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROCESS_TIMEOUT_S = 300.0
@@ -105,3 +111,27 @@ def test_model_too_big_for_the_memory_limit_is_refused_before_loading(
     problem = built["problems"][0]
     assert "not enough memory" in problem.lower() and "RLIMIT_AS" in problem
     assert "context" in problem  # what to lower
+
+
+def test_every_readable_limit_is_honoured_and_named(tiny_model: Path) -> None:
+    """The check against each kind of limit, with the tiny test model's real header: the
+    one that leaves too little room is named; a GPU offload needs less of the memory
+    itself but as much address space."""
+    header = read_header(tiny_model)
+    config = LlamaConfig(tiny_model, n_ctx=4096, n_threads=4)
+    size = tiny_model.stat().st_size
+    plenty = MemoryRoom("the memory available", 64 * 2**30, False)
+    assert memory_problem(header, config, size, [plenty]) is None
+    for tight in (
+        MemoryRoom("the memory limit of this program's cgroup", 8 * 2**20, False),
+        MemoryRoom("the address space limit (RLIMIT_AS)", 200 * 2**20, True),
+        MemoryRoom("the data size limit (RLIMIT_DATA)", 8 * 2**20, False),
+    ):
+        problem = memory_problem(header, config, size, [plenty, tight])
+        assert problem is not None and tight.limit in problem and "MiB" in problem
+    need = estimate_need(header, config, size)
+    offloaded = estimate_need(header, replace(config, n_gpu_layers=-1), size)
+    assert offloaded.total(address_space=False) < need.total(address_space=False)
+    assert offloaded.total(address_space=True) == need.total(address_space=True)
+    bigger = estimate_need(header, replace(config, n_ctx=8192), size)
+    assert bigger.kv_cache == 2 * need.kv_cache
