@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from app.usecases.transaction import record_event
 from core.store import audit, audit_anchor
 from core.store.audit import AuditEntry, ChainReport
+from core.store.connection import OperationalError
 from core.store.errors import StoreError
 
 __all__ = [
@@ -60,11 +61,28 @@ def verify_audit(db: Database) -> AuditVerification:
             "Entries before it check out."
         )
     problems += audit.trigger_problems(db)
-    anchor = audit_anchor.check_anchor(db)
+    anchor = _check_anchor(db)
     problems += anchor.problems
     return AuditVerification(
         chain.entries, chain.head, chain.first_broken, chain.reason, problems, anchor.notes
     )
+
+
+def _check_anchor(db: Database) -> audit_anchor.AnchorCheck:
+    """Compare the trail with its anchor while holding the write lock, so no writer is
+    between writing the anchor and committing (two such writes read midway could look
+    like a rewound trail); without the lock (busy past the timeout, a read-only file)
+    the same check is made as it stands."""
+    if db.conn.in_transaction:
+        return audit_anchor.check_anchor(db)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except OperationalError:
+        return audit_anchor.check_anchor(db)
+    try:
+        return audit_anchor.check_anchor(db)
+    finally:
+        db.execute("COMMIT")
 
 
 def export_audit(db: Database, path: Path) -> int:
