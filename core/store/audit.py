@@ -3,7 +3,7 @@
 The ``audit_log`` table is append-only (triggers refuse UPDATE and DELETE) and chained:
 each entry stores the hash of the entry before it and its own hash, SHA-256 over both
 and every field. Changing, removing or inserting an entry in the middle breaks the chain
-at that entry, which :func:`verify_chain` finds. A fourth trigger refuses an insert that
+at that entry, which :func:`verify_chain` finds. A third trigger refuses an insert that
 is not the next entry on the current head (``INSERT OR REPLACE`` over an entry), and
 :func:`trigger_problems` reports any of them dropped or changed. Someone with the
 passphrase could still rewrite the whole chain from some entry on: the anchor outside
