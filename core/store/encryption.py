@@ -29,6 +29,7 @@ from core.store.connection import (
     rekey_value,
 )
 from core.store.errors import StoreError
+from core.store.restore_journal import journal_path, staging_path
 
 logger = logging.getLogger(__name__)
 
@@ -261,8 +262,11 @@ def secure_plaintext_copies(db_path: Path, backup_dir: Path, key: DatabaseKey) -
     encrypted: list[Path] = []
     removed: list[Path] = []
     left: list[Path] = []
+    pending_restore = journal_path(db_path).exists()  # its copy is not a leftover
     for path in databases:
-        if path.name.endswith(INCOMPLETE_SUFFIXES):
+        if pending_restore and path == staging_path(db_path):
+            left.append(path)
+        elif path.name.endswith(INCOMPLETE_SUFFIXES):
             _shred_into(path, removed, left)
         elif ".replaced-" in path.name:
             try:
