@@ -9,24 +9,19 @@ line, and followed again from its start, as ``tail -F`` does.
 """
 
 import json
-import queue
-import signal
-import subprocess
-import sys
-import threading
-from collections.abc import Callable
+import random
 from pathlib import Path
-from typing import IO
 
-from conftest import REPO_ROOT, CliRunner
+import follow_faults
+import harness
+import pytest
+from conftest import CliRunner
 from sqlite_utils import Database
 
 from app.settings import OperatingRoomSettings
 from app.usecases.orcases import case_segments, resume_case, start_case
 from core.orstate.surgeries import get_surgery
 
-FOLLOW = ("--surgery", "pcnl", "--engine", "rules", "--record", "--idle-exit", "600")
-PROCESS_TIMEOUT_S = 120.0  # each step takes well under a second; a lost line waits forever
 LINES = [
     {"t": 0, "speaker": "nurse", "text": "patient is in the room, starting the time-out"},
     {"t": 30, "speaker": "anesthetist", "text": "induction now, turn on the ventilator"},
@@ -88,66 +83,12 @@ def test_resume_keeps_segments_earlier_than_a_far_off_recorded_one(
     assert [s[0] for s in case_segments(fresh_db, case_id)] == [0.0, 30.0, 95.0, 200.0, 5000.0]
 
 
-class _Follower:
-    """``auralis or follow`` in a real process, its stdout and stderr read line by line."""
-
-    def __init__(self, run_cli: CliRunner, path: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "main.py"), "or", "follow", str(path), *FOLLOW],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=run_cli.env(),
-            cwd=REPO_ROOT,
-        )
-        self.states: queue.Queue[dict[str, object]] = queue.Queue()
-        self.notes: queue.Queue[str] = queue.Queue()
-        assert self.process.stdout is not None and self.process.stderr is not None
-        self.streams = (self.process.stdout, self.process.stderr)
-        self.pumps = [
-            self._read(self.process.stdout, lambda line: self.states.put(json.loads(line))),
-            self._read(self.process.stderr, self.notes.put),
-        ]
-
-    @staticmethod
-    def _read(stream: IO[str], put: Callable[[str], object]) -> threading.Thread:
-        def pump() -> None:
-            for line in stream:
-                put(line.rstrip("\n"))
-
-        thread = threading.Thread(target=pump, daemon=True)
-        thread.start()
-        return thread
-
-    def next_phase(self) -> object:
-        """The phase of the next state printed (one per final segment)."""
-        metadata = self.states.get(timeout=PROCESS_TIMEOUT_S)["metadata"]
-        assert isinstance(metadata, dict)
-        return metadata["phase"]
-
-    def note_with(self, words: str) -> list[str]:
-        """The stderr lines up to the first that holds ``words``."""
-        seen: list[str] = []
-        while not seen or words not in seen[-1]:
-            seen.append(self.notes.get(timeout=PROCESS_TIMEOUT_S))
-        return seen
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(PROCESS_TIMEOUT_S)
-        for pump in self.pumps:  # they end with the process's output
-            pump.join(PROCESS_TIMEOUT_S)
-        for stream in self.streams:
-            stream.close()
-        return code
-
-
 def test_follow_goes_on_after_the_file_is_rotated_or_truncated(
     run_cli: CliRunner, tmp_path: Path
 ) -> None:
     live = tmp_path / "live.jsonl"
     live.write_text(_jsonl(LINES[0]))
-    follower = _Follower(run_cli, live)
+    follower = follow_faults.Follower(harness.FaultHome(run_cli.env()), live)
     try:
         assert follower.next_phase() == "Phase1"
         live.rename(tmp_path / "live.jsonl.1")  # rotated, as logrotate does
@@ -164,3 +105,12 @@ def test_follow_goes_on_after_the_file_is_rotated_or_truncated(
         code = follower.stop()
     assert code in (0, 130)
     assert _recorded_times(run_cli) == [0, 30, 95]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_follow_loses_no_segment_to_random_rotations_and_truncations(
+    run_cli: CliRunner, tmp_path: Path, seed: int
+) -> None:
+    home = harness.FaultHome(run_cli.env())
+    problems = follow_faults.follow_rotation_problems(home, tmp_path, random.Random(seed))
+    assert problems == []
