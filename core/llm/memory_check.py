@@ -6,17 +6,16 @@ or a thread start fails at the wrong moment (``std::bad_alloc``, ``GGML_ABORT``,
 "libgomp: Thread creation failed"): no Python code can catch that, and the window built
 its engine at every start. So the load is refused first, with the numbers, when the
 model file, its context's KV cache, llama.cpp's working buffers and the threads need
-more than any of these leaves: the physical memory available (psutil), the address
-space limit (``RLIMIT_AS``), the data limit (``RLIMIT_DATA``) and the cgroup's limit
-(v2 ``memory.max`` or v1 ``memory.limit_in_bytes``), where they can be read.
+more than one of the process's limits leaves: the address space limit (``RLIMIT_AS``),
+the data limit (``RLIMIT_DATA``) and the cgroup's limit (v2 ``memory.max`` or v1
+``memory.limit_in_bytes``), where they can be read. The physical memory available
+(psutil) is checked before, with the model file (``model_file.check_model_file``).
 """
 
 import contextlib
 import resource
 from dataclasses import dataclass
 from pathlib import Path
-
-import psutil
 
 from core.llm.config import LlamaConfig
 from core.llm.gguf_header import GGUFHeader
@@ -144,10 +143,8 @@ def _rlimit_room(which: int, used: int | None) -> int | None:
 
 
 def memory_rooms() -> list[MemoryRoom]:
-    """Every limit that can be read, with the room it leaves now."""
-    rooms = [
-        MemoryRoom("the memory available", psutil.virtual_memory().available, False),
-    ]
+    """Every limit on this process that can be read, with the room it leaves now."""
+    rooms = []
     address = _rlimit_room(resource.RLIMIT_AS, _status_kib("VmSize"))
     if address is not None:
         rooms.append(MemoryRoom("the address space limit (RLIMIT_AS)", address, True))
