@@ -8,96 +8,48 @@ the window's smoke test) is replaced by a crash (``os.abort``) or by a report of
 process's own limits, after the entry point has done its start-up.
 """
 
-import json
 import os
-import resource
-import signal
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import CliRunner
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from hardening_faults import (
+    COMMAND_LINE,
+    WINDOW,
+    core_files_possible,
+    crash_after_start,
+    limits_after_start,
+)
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="core files and prctl: Linux")
-
-# The child: ``main.main`` with the command line's ``paths`` handler or the window's smoke
-# test replaced by ``WHAT`` (a crash, or a report of the limits in force).
-CHILD = """
-import ctypes, json, os, resource, sys
-import main, app.cli.info, ui.smoke_test
-
-def report(*_args):
-    libc = ctypes.CDLL(None, use_errno=True)
-    umask = os.umask(0); os.umask(umask)
-    print(json.dumps({
-        "core": resource.getrlimit(resource.RLIMIT_CORE),
-        "dumpable": libc.prctl(3, 0, 0, 0, 0),
-        "umask": umask,
-    }), flush=True)
-    return 0
-
-def crash(*_args):
-    os.abort()
-
-what = {"crash": crash, "report": report}[sys.argv[1]]
-app.cli.info._paths = what
-ui.smoke_test.smoke_test = what
-sys.exit(main.main(sys.argv[2:]))
-"""
-
-
-def _core_files_allowed() -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
-    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
-
-
-def _child(
-    run_cli: CliRunner, cwd: Path, what: str, *args: str
-) -> subprocess.CompletedProcess[str]:
-    env = run_cli.env(QT_QPA_PLATFORM="offscreen")
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, what, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_core_files_allowed,
-    )
-
-
-ENTRY_POINTS = [["paths"], ["--smoke-test"]]  # the command line, the window
+ENTRY_POINTS = pytest.mark.parametrize("args", [COMMAND_LINE, WINDOW], ids=["cli", "window"])
 
 
 @linux_only
-@pytest.mark.parametrize("args", ENTRY_POINTS, ids=["command-line", "window"])
+@ENTRY_POINTS
 def test_a_crash_after_start_leaves_no_core_file(
     run_cli: CliRunner, tmp_path: Path, args: list[str]
 ) -> None:
-    if resource.getrlimit(resource.RLIMIT_CORE)[1] == 0:
+    if not core_files_possible():
         pytest.skip("this machine allows no core files at all")
     folder = tmp_path / "cwd"
     folder.mkdir()
-    crashed = _child(run_cli, folder, "crash", *args)
-    assert crashed.returncode == -signal.SIGABRT, crashed.stderr
-    assert [p.name for p in folder.iterdir()] == []
+    crash = crash_after_start(args, folder, run_cli.env())
+    assert crash.aborted
+    assert crash.left_behind == []
 
 
 @linux_only
-@pytest.mark.parametrize("args", ENTRY_POINTS, ids=["command-line", "window"])
+@ENTRY_POINTS
 def test_after_start_no_core_file_and_no_memory_reading_by_other_processes(
     run_cli: CliRunner, tmp_path: Path, args: list[str]
 ) -> None:
-    reported = _child(run_cli, tmp_path, "report", *args)
-    assert reported.returncode == 0, reported.stderr
-    state = json.loads(reported.stdout.strip().splitlines()[-1])
+    state = limits_after_start(args, tmp_path, run_cli.env())
     assert state["core"] == [0, 0]
     assert state["dumpable"] == 0  # no ptrace, no /proc/<pid>/mem for the user's other processes
-    assert state["umask"] & 0o077 == 0o077
+    assert isinstance(state["umask"], int) and state["umask"] & 0o077 == 0o077
 
 
 def _loose_modes(folder: Path) -> list[str]:
@@ -119,8 +71,11 @@ def test_what_auralis_writes_is_readable_by_its_user_only(
         assert run_cli("db", "backup").returncode == 0
     finally:
         os.umask(old_umask)
-    for folder in ("data", "config", "logs"):
-        assert _loose_modes(auralis_home / folder) == [], folder
+    folders = [auralis_home / name for name in ("data", "config", "logs", "cache")]
+    assert (auralis_home / "data" / "backups").is_dir() and (auralis_home / "logs").is_dir()
+    for folder in folders:
+        if folder.exists():
+            assert _loose_modes(folder) == [], folder
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

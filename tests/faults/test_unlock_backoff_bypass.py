@@ -9,13 +9,11 @@ released at once.
 
 import json
 import math
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from hardening_faults import parallel_guesses
 
 from app.paths import AppPaths
 from app.startup import check_database, unlock_attempts
@@ -23,31 +21,8 @@ from app.unlock_attempts import FREE_ATTEMPTS, MAX_DELAY_S, TooManyAttemptsError
 from core.store import open_store
 from core.store.connection import DatabaseKey
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "the right passphrase, for the test"
 GUESSERS = 8
-
-# A child: open nothing until told, then make one attempt with a wrong passphrase.
-GUESSER = """
-import sys
-from pathlib import Path
-from app.paths import AppPaths
-from app.startup import check_database
-from app.unlock_attempts import TooManyAttemptsError
-from core.store.connection import DatabaseKey
-from core.store.errors import WrongKeyError
-
-paths = AppPaths.resolve(Path(sys.argv[1]))
-print("ready", flush=True)
-sys.stdin.readline()
-try:
-    check_database(paths, DatabaseKey.passphrase("wrong guess " + sys.argv[2]))
-    print("opened", flush=True)
-except TooManyAttemptsError:
-    print("wait", flush=True)
-except WrongKeyError:
-    print("wrong", flush=True)
-"""
 
 
 @pytest.fixture
@@ -68,30 +43,7 @@ def _fail(paths: AppPaths, times: int) -> None:
 
 
 def test_parallel_guesses_get_no_more_than_the_free_attempts(paths: AppPaths) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    guessers = [
-        subprocess.Popen(
-            [sys.executable, "-c", GUESSER, str(paths.data_dir.parent), str(number)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=REPO_ROOT,
-        )
-        for number in range(GUESSERS)
-    ]
-    try:
-        for guesser in guessers:  # every one has imported everything and waits
-            assert guesser.stdout is not None and guesser.stdout.readline() == "ready\n"
-        for guesser in guessers:
-            assert guesser.stdin is not None
-            guesser.stdin.write("go\n")
-            guesser.stdin.flush()
-        outcomes = [guesser.communicate(timeout=120)[0].strip() for guesser in guessers]
-    finally:
-        for guesser in guessers:
-            guesser.kill()
-            guesser.wait()
+    outcomes = parallel_guesses(paths.data_dir.parent, GUESSERS)
     assert sorted(set(outcomes)) <= ["wait", "wrong"], outcomes
     tried = outcomes.count("wrong")
     assert tried <= FREE_ATTEMPTS, outcomes
