@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import TEST_PASSPHRASE, CliRunner
 from sqlcipher3 import dbapi2 as sqlcipher
 from sqlite_utils import Database
@@ -95,9 +96,22 @@ def _create_the_old_way(path: Path, key_text: str) -> None:
     conn.close()
 
 
-def test_databases_keyed_the_old_way_still_open(run_cli: CliRunner) -> None:
+def test_databases_keyed_the_old_way_still_open(run_cli: CliRunner, tmp_path: Path) -> None:
     for number, passphrase in enumerate([TEST_PASSPHRASE, *SHAPES]):
         runner = CliRunner(run_cli.home / f"old-{number}")
         _create_the_old_way(_database(runner.home), passphrase)
         assert _names(runner, passphrase) == [NAME]
         assert _names(runner, passphrase) == [NAME]  # and again, in a new process
+    # changing the passphrase (to the same text) re-keys such a database the new way
+    runner = CliRunner(run_cli.home / "old-1")
+    same = tmp_path / "same.key"
+    same.write_text(RAW_LOOKING + "\n")
+    _ok(runner("db", "change-passphrase", "--new-key-file", str(same), AURALIS_DB_KEY=RAW_LOOKING))
+    assert _names(runner, RAW_LOOKING) == [NAME]
+    conn = sqlcipher.connect(str(_database(runner.home)))
+    try:  # no longer opened by the passphrase read as a raw key
+        conn.execute(f"PRAGMA key = {_sql_text(RAW_LOOKING)}")
+        with pytest.raises(sqlcipher.DatabaseError):
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
