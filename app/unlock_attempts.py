@@ -41,6 +41,7 @@ FIRST_DELAY_S = 30.0
 MAX_DELAY_S = 15 * 60.0
 FILENAME = "unlock-attempts.json"
 LOCK_SUFFIX = ".lock"
+LOCK_TRIES = 30  # Windows: 10 seconds each; an attempt takes well under one
 RECORD_VERSION = 2
 # The count is kept up to here (far past the longest wait) and never beyond.
 MAX_COUNTED = 1_000_000
@@ -239,12 +240,16 @@ def _lock(handle: IO[bytes]) -> None:
         import msvcrt
 
         handle.seek(0)
-        while True:  # LK_LOCK gives up after 10 seconds; an attempt takes well under one
+        for _ in range(LOCK_TRIES):  # LK_LOCK gives up after 10 seconds each time
             try:
                 msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
                 return
             except OSError:
                 continue
+        raise StoreError(
+            "Another Auralis process is still checking a passphrase. Nothing was changed; "
+            "try again in a minute."
+        )
     import fcntl
 
     fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
