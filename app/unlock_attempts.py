@@ -9,8 +9,8 @@ Where the count lives, and what that protects: a small record (numbers and a tim
 beside the database, and the same record in the settings folder. One attempt at a time
 holds a lock on the count (:meth:`UnlockAttempts.attempt`), from the check through the
 try to the count, so parallel processes cannot all pass the check before any of them
-fails. A record that is missing while its twin says both were written, or that cannot
-be read, counts as the longest wait; a time in it is never taken as later than now (a
+fails. A record that cannot be read, or that is missing while its twin holds failures,
+counts as the longest wait; a time in it is never taken as later than now (a
 time in the future neither stretches nor ends the wait) nor earlier than the file was
 last written (editing it restarts the wait); the count stops growing at
 :data:`MAX_COUNTED`. Deleting both records (in two folders) still resets the count:
@@ -119,17 +119,19 @@ class UnlockAttempts:
                 failures, last, tampered = self._look(now)
                 if tampered:
                     log_event(logger, "unlock.count_tampered", level=logging.WARNING)
-                    failures, last = max(failures, AT_LONGEST_WAIT), now
+                    failures, last = max(failures, AT_LONGEST_WAIT), time.time()
                     self._write(failures, last)
-        return failures, last
+        return failures, min(last, now)
 
     def _look(self, now: float) -> tuple[int, float, bool]:
         records = [_read_record(self.file, now)]
         if self.mirror is not None:
             records.append(_read_record(self.mirror, now))
         found = [each for each in records if isinstance(each, _Record)]
+        # A record gone while its twin holds failures: counted as the longest wait (with
+        # no failures a lone record is a data folder moved without its settings).
         tampered = any(each is _SPOILED for each in records) or (
-            len(found) < len(records) and any(each.twinned for each in found)
+            len(found) < len(records) and any(each.twinned and each.failures for each in found)
         )
         failures = max((each.failures for each in found), default=0)
         last = max((each.last_failure for each in found), default=0.0)

@@ -60,6 +60,16 @@ def test_deleting_the_count_does_not_end_the_wait(paths: AppPaths) -> None:
         check_database(paths, DatabaseKey.passphrase(PASSPHRASE))
 
 
+def test_a_data_folder_moved_without_its_settings_folder_opens_at_once(paths: AppPaths) -> None:
+    _fail(paths, 2)
+    assert check_database(paths, DatabaseKey.passphrase(PASSPHRASE)) == 2  # count cleared
+    mirror = unlock_attempts(paths).mirror
+    assert mirror is not None and mirror.exists()
+    mirror.unlink()  # the data folder alone, copied to another computer
+    assert unlock_attempts(paths).wait_seconds() == 0
+    assert check_database(paths, DatabaseKey.passphrase(PASSPHRASE)) == 0
+
+
 def test_spoiling_the_count_does_not_end_the_wait(paths: AppPaths) -> None:
     _fail(paths, FREE_ATTEMPTS + 1)
     attempts = unlock_attempts(paths)
