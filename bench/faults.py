@@ -2,7 +2,9 @@
 
 The same machinery as ``tests/faults`` (``tests/faults/harness.py`` and ``corpus.py``),
 with bigger budgets: 200 kill -9 cycles of the writer script, killed ``notes edit`` and
-``or replay`` commands, both full-disk cases, damaged databases, and thousands of fuzzed
+``or replay`` commands, the full-disk cases, damaged databases, a restore beside an open
+window and one killed after each of its file steps, full-disk and read-only opens, files
+rotated and truncated under ``or follow``, and thousands of fuzzed
 inputs for every transcript importer and for the operating-room JSON lines parser. All
 in a throwaway AURALIS_HOME with its own passphrase, in real processes, without the
 network. Prints one row per part: cycles or inputs tried, acknowledged writes checked,
@@ -10,6 +12,7 @@ failures (each one is a bug) and the elapsed time, then every failure and note. 
 measurement, not a test: the exit code is always 0.
 
     .venv/bin/python bench/faults.py [--writer-cycles 200] [--cli-cycles 20] [--fuzz 3000]
+                                     [--follow-rounds 30]
 """
 
 import argparse
@@ -28,8 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "suppo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "faults"))
 
 import corpus
+import follow_faults
 import harness
 import netguard
+import restore_faults
 from gguf_builder import write_llama_gguf
 
 from core.llm.config import LlamaConfig
@@ -242,6 +247,88 @@ def huge_models(root: Path) -> Callable[[Part], None]:
     return run
 
 
+def restore_beside_writer(root: Path) -> Callable[[Part], None]:
+    def run(part: Part) -> None:
+        home = _home(root, "restore-beside-writer")
+        harness.setup(home)
+        outcome = restore_faults.restore_beside_open_window(home)
+        part.tried, part.acked = 1, 1
+        part.failures += outcome.problems
+        said = "refused, naming the window's process" if outcome.refused else "went ahead"
+        part.notes.append(f"restore beside an open window: {said}")
+
+    return run
+
+
+def restore_crashes(root: Path) -> Callable[[Part], None]:
+    def run(part: Part) -> None:
+        home = _home(root, "restore-crash")
+        harness.setup(home)
+        for name in ("In the backup", "After the backup"):
+            if home.cli("patients", "add", name).returncode != 0:
+                part.failures.append(f"could not add the patient {name!r}")
+            if name == "In the backup" and home.cli("db", "backup").returncode != 0:
+                part.failures.append("db backup failed")
+        part.acked = len(restore_faults.patient_names(home))
+        outcome = restore_faults.restore_crash_cycles(home, root / "restore-crash-points")
+        part.tried = outcome.crash_points
+        part.failures += outcome.problems
+        part.notes.append(f"db restore killed after each of its {outcome.crash_points} file steps")
+
+    return run
+
+
+def follow_rotations(root: Path, rounds: int) -> Callable[[Part], None]:
+    def run(part: Part) -> None:
+        home = _home(root, "follow")
+        harness.setup(home)
+        workdir = root / "follow-files"
+        workdir.mkdir()
+        part.tried = rounds
+        part.failures += follow_faults.follow_rotation_problems(
+            home, workdir, random.Random(500), rounds
+        )
+        part.notes.append(f"or follow: {rounds} random appends, rotations and truncations")
+
+    return run
+
+
+def unreadable_opens(root: Path) -> Callable[[Part], None]:
+    def run(part: Part) -> None:
+        home = _home(root, "unreadable")
+        harness.setup(home)
+        part.tried, part.acked = 1, len(restore_faults.patient_names(home))
+        part.failures += restore_faults.full_disk_open(home)
+        with restore_faults.read_only_view(home.paths.data_dir, root / "ro-view") as view:
+            if view is None:
+                part.notes.append("read-only open not tried: no read-only folder for root here")
+                return
+            part.tried += 1
+            part.failures += _check_read_only(home, view)
+        part.notes.append("full-disk and read-only opens: neither called damaged")
+
+    return run
+
+
+def _check_read_only(home: harness.FaultHome, view: Path) -> list[str]:
+    """``verify_database`` on the read-only view: it reads, or is refused as unreadable
+    now, never reported damaged or with a restore proposed."""
+    from core.store.backup import verify_database
+    from core.store.connection import DatabaseKey
+    from core.store.errors import CorruptDatabaseError, StoreError, WrongKeyError
+
+    key = DatabaseKey.passphrase(PASSPHRASE)
+    database = view / home.paths.database.name
+    try:
+        verify_database(database, view / home.paths.backup_dir.name, key=key)
+    except (CorruptDatabaseError, WrongKeyError) as exc:
+        return [f"a healthy database in a read-only folder was reported as {type(exc).__name__}"]
+    except StoreError as exc:
+        if "db restore" in str(exc):
+            return ["the read-only message proposes a restore"]
+    return []
+
+
 def print_table(parts: list[Part]) -> None:
     print()
     print(f"{'PART':<30} {'TRIED':>7} {'ACKED WRITES':>13} {'FAILURES':>9} {'SECONDS':>8}")
@@ -265,6 +352,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writer-cycles", type=int, default=200)
     parser.add_argument("--cli-cycles", type=int, default=20)
+    parser.add_argument("--follow-rounds", type=int, default=30)
     parser.add_argument("--fuzz", type=int, default=3000, help="inputs per transcript importer")
     args = parser.parse_args()
     netguard.install()
@@ -279,6 +367,10 @@ def main() -> None:
             ("kill -9: or replay (CLI)", cli_or_kills(root, args.cli_cycles)),
             *disk_full(root),
             ("damaged database + restore", corruption(root)),
+            ("restore beside an open writer", restore_beside_writer(root)),
+            ("kill -9: mid-restore", restore_crashes(root)),
+            ("full-disk + read-only opens", unreadable_opens(root)),
+            ("or follow: rotate/truncate", follow_rotations(root, args.follow_rounds)),
             *[
                 (f"fuzz: {name} importer", fuzz_importer(name, args.fuzz))
                 for name in corpus.TRANSCRIPT_FILENAMES

@@ -4,11 +4,14 @@ operation, an open on a full disk. Real processes on real files, like ``harness`
 returns the problems it found (an empty list when nothing was lost or misreported).
 """
 
+import contextlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,3 +186,31 @@ def full_disk_open(home: harness.FaultHome) -> list[str]:
     if home.cli("db", "check").returncode != 0:
         problems.append("db check failed with room again")
     return problems
+
+
+@contextlib.contextmanager
+def read_only_view(folder: Path, scratch: Path) -> Iterator[Path | None]:
+    """``folder`` as a read-only folder (None where this machine cannot make one). Its own
+    mode is taken away for a normal user; root ignores modes, so for root it is a
+    read-only bind mount at ``scratch`` (where the kernel allows mounting)."""
+    if os.geteuid() != 0:
+        mode = folder.stat().st_mode
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(mode)
+        return
+    scratch.mkdir(parents=True, exist_ok=True)
+
+    def mount(*args: str) -> bool:
+        done = subprocess.run(["mount", *args], capture_output=True, check=False)
+        return done.returncode == 0
+
+    if not shutil.which("mount") or not mount("--bind", str(folder), str(scratch)):
+        yield None
+        return
+    try:
+        yield scratch if mount("-o", "remount,ro,bind", str(scratch)) else None
+    finally:
+        subprocess.run(["umount", str(scratch)], capture_output=True, check=False)
