@@ -67,7 +67,8 @@ def _fsync_own_file(partial: Path, made: os.stat_result) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable (where the file system lets a folder be opened)."""
     with contextlib.suppress(OSError):  # not every file system lets a folder be opened
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -104,7 +105,7 @@ def write_atomically(
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
     return path
 
 

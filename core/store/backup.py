@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.files import fsync_folder
 from core.logs import log_event
 from core.store.connection import (
     Connection,
@@ -73,20 +74,6 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
 
 
-def _fsync_dir(directory: Path) -> None:
-    # The rename is durable only once the directory entry is on disk.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _remove_partial(path: Path) -> None:
     # Cleanup after a failure must not replace the real error with its own.
     with contextlib.suppress(OSError):
@@ -136,7 +123,7 @@ def backup_database(
         if verdict != "ok":
             raise StoreError("the copy did not pass SQLite's quick_check")
         os.replace(partial, final)
-        _fsync_dir(backup_dir)
+        fsync_folder(backup_dir)
     except (OSError, Error, StoreError) as exc:
         _remove_partial(partial)
         raise StoreError(

@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+from core.files import fsync_folder
 from core.store.errors import StoreError
 
 JOURNAL_SUFFIX = ".restore-journal"
@@ -36,20 +37,6 @@ def replaced_path(db_path: Path, stamp: str) -> Path:
     return db_path.with_name(f"{db_path.name}.replaced-{stamp}")
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make renames in ``directory`` durable (where the system allows opening it)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -67,7 +54,7 @@ def begin_swap(db_path: Path, stamp: str) -> None:
     partial.write_text(stamp, encoding="ascii")
     fsync_file(partial)
     os.replace(partial, journal)
-    fsync_dir(db_path.parent)
+    fsync_folder(db_path.parent)
 
 
 def swap(db_path: Path, stamp: str) -> Path | None:
@@ -84,10 +71,10 @@ def swap(db_path: Path, stamp: str) -> Path | None:
         for companion in (wal, db_path.with_name(db_path.name + "-shm")):
             companion.unlink(missing_ok=True)  # empty, or an index rebuilt on opening
         os.replace(staging, db_path)
-        fsync_dir(db_path.parent)
+        fsync_folder(db_path.parent)
     with contextlib.suppress(FileNotFoundError):
         journal_path(db_path).unlink()
-    fsync_dir(db_path.parent)
+    fsync_folder(db_path.parent)
     return aside if aside.exists() else None
 
 
