@@ -183,6 +183,18 @@ def _screenshot(args: argparse.Namespace) -> int:
             window.lock()
         for _ in range(5):
             app.processEvents()
+        actual = (window.width(), window.height())
+        if actual != (width, height):  # a picture must not claim a size it does not have
+            window.close()
+            app.processEvents()
+            context.close()
+            print(
+                f"auralis: error: the window cannot be {width}x{height} (it is"
+                f" {actual[0]}x{actual[1]}: its smallest size is"
+                f" {window.minimumWidth()}x{window.minimumHeight()}); no screenshot was saved",
+                file=sys.stderr,
+            )
+            return 1
         saved = shown.grab().save(str(args.screenshot))
         window.close()
         app.processEvents()

@@ -11,8 +11,8 @@ import gc
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -50,6 +50,7 @@ SAFETY_NOTICE = (
     "it enters a record, and the room itself before acting on the display."
 )
 WORKSPACES = ("sessions", "or")
+NAV_MIN_WIDTH = 1200  # narrower: the operating room hides the workspace list
 UNENCRYPTED_TIP = (
     "The database is not encrypted: anyone who copies its file can read the records. "
     "Restart Auralis to be offered encryption, or run `auralis db encrypt`."
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self.setWindowTitle("Auralis")
-        self.setMinimumSize(1024, 640)
+        self.setMinimumSize(800, 560)  # the operating room fits 1024×600
         self.worker = InferenceWorker(context.paths)
         self.worker.engine_changed.connect(self._engine_changed)
         self.worker.progress.connect(self._load_progress)
@@ -89,13 +90,14 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName("Workspaces")
         self.nav.addItems(["Sessions", "Operating room"])
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(140)
         self.sessions = SessionsWorkspace(context, self.worker, self)
         self.operating_room = OperatingRoomWorkspace(context, self.worker, self)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sessions)
         self.stack.addWidget(self.operating_room)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(lambda _row: self._fit_nav())
         content = QWidget()
         layout = QHBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -183,6 +185,7 @@ class MainWindow(QMainWindow):
         self._quit = self._action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._action("view", "&Sessions", lambda: self.show_workspace("sessions"), "Ctrl+1")
         self._action("view", "&Operating room", lambda: self.show_workspace("or"), "Ctrl+2")
+        self._action("view", "&Full screen", self.toggle_full_screen, "F11")
         self._menus["view"].addSeparator()
         self._action(
             "view", "&Larger text", lambda: self.zoom_text(1), QKeySequence.StandardKey.ZoomIn
@@ -202,6 +205,28 @@ class MainWindow(QMainWindow):
 
     def current_workspace(self) -> str:
         return WORKSPACES[max(self.nav.currentRow(), 0)]
+
+    def toggle_full_screen(self) -> None:
+        """F11: the whole screen (F11 again: back to a window)."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def _fit_nav(self) -> None:
+        """The operating room takes the whole width on a small or full screen; the
+        workspaces stay in the View menu (Ctrl+1, Ctrl+2)."""
+        room = self.current_workspace() == "or"
+        self.nav.setVisible(not (room and (self.isFullScreen() or self.width() < NAV_MIN_WIDTH)))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self._fit_nav()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_nav()
 
     def zoom_text(self, steps: int) -> None:
         app = QApplication.instance()

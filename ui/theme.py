@@ -27,11 +27,19 @@ QWidget#orWorkspace QPushButton { background: #263238; color: #ffffff;
     border: 1px solid #78909c; padding: 6px 12px; }
 QWidget#orWorkspace QPushButton:focus, QWidget#orWorkspace QLineEdit:focus,
 QWidget#orWorkspace QComboBox:focus { border: 2px solid #ffd54f; }
-QWidget#orWorkspace QPlainTextEdit#orFeed { font-size: 14pt; }
-QLabel#phaseName { font-size: 30pt; font-weight: bold; }
-QLabel#phaseTimeline { font-size: 12pt; color: #cfd8dc; }
-QLabel#nextPhase { font-size: 16pt; color: #b0bec5; }
-QLabel#modeBadge { font-size: 13pt; font-weight: bold; padding: 4px 10px; }
+QWidget#orWorkspace QPlainTextEdit#orFeed, QWidget#orWorkspace QListWidget#orChanges {
+    font-size: 17px; }
+QWidget#orWorkspace QComboBox#surgeryPicker { font-size: 20px; font-weight: bold;
+    min-height: 36px; padding: 2px 8px; border: 2px solid #b0bec5; }
+QWidget#orWorkspace QTabWidget::pane { border: 1px solid #455a64; }
+QWidget#orWorkspace QTabBar::tab { background: #263238; color: #ffffff; padding: 4px 10px; }
+QWidget#orWorkspace QTabBar::tab:selected { background: #455a64; font-weight: bold; }
+QLabel#phaseName { font-size: 40px; font-weight: bold; }
+QLabel#phaseTimeline { font-size: 15px; color: #cfd8dc; }
+QLabel#nextPhase { font-size: 21px; color: #cfd8dc; }
+QLabel#modeBadge { font-size: 15px; font-weight: bold; padding: 4px 10px; }
+QLabel#guardBanner { font-size: 19px; font-weight: bold; background: #ffd54f; color: #000000;
+    padding: 6px 10px; }
 """
 BASE_STYLE = """
 QPushButton:focus, QLineEdit:focus, QListView:focus, QTreeView:focus, QTableView:focus,

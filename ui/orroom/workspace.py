@@ -5,11 +5,12 @@ follow, typed lines) and the recorded cases. GUI thread only."""
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,8 @@ from ui.orroom.machine_grid import MachineGrid, clock
 from ui.theme import style_or_workspace
 
 JSONL_FILTER = "Transcript segments (*.jsonl *.json);;All files (*)"
+SIDE_MAX_WIDTH = 330  # the controls and transcript column; the room gets the rest
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
 
 
 class OperatingRoomWorkspace(QWidget):
@@ -51,9 +55,15 @@ class OperatingRoomWorkspace(QWidget):
         self._phase_starts: list[tuple[str, float]] = []  # (phase id, elapsed s) of this case
 
         self.surgery = QComboBox()
+        self.surgery.setObjectName("surgeryPicker")
         self.surgery.setAccessibleName("Surgery")
+        self.surgery.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.surgery.setMinimumContentsLength(12)
         for surgery in self.surgeries.values():
             self.surgery.addItem(surgery.display_name, surgery.name)
+            self.surgery.setItemData(self.surgery.count() - 1, surgery.display_name, TOOLTIP_ROLE)
         self.speed = QDoubleSpinBox()
         self.speed.setAccessibleName("Replay speed (times real time; 0 = as fast as possible)")
         self.speed.setRange(0.0, 50.0)
@@ -67,6 +77,7 @@ class OperatingRoomWorkspace(QWidget):
         self.mode = QLabel()
         self.mode.setObjectName("modeBadge")
         self.mode.setAccessibleName("Inference mode")
+        self.mode.setWordWrap(True)
         self.phase = QLabel("No case running")
         self.phase.setObjectName("phaseName")
         self.phase.setWordWrap(True)
@@ -87,38 +98,61 @@ class OperatingRoomWorkspace(QWidget):
         self.line.setPlaceholderText("Type a line, e.g. surgeon: start the suction")
         self.line.setAccessibleName("Typed line")
         self.line.setEnabled(False)
+        self.changes = QListWidget()
+        self.changes.setObjectName("orChanges")
+        self.changes.setAccessibleName("Changes: each machine and phase change with its words")
+        self.changes.setWordWrap(True)
         self.cases = QListWidget()
         self.cases.setAccessibleName("Recorded cases")
-        self.cases.setMaximumHeight(120)
         self.case_replay = QPushButton("Replay &case")
+        self._tooltips()
 
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel("Surgery:"))
-        controls.addWidget(self.surgery)
-        controls.addWidget(QLabel("Speed:"))
-        controls.addWidget(self.speed)
-        for button in (self.replay_button, self.follow_button, self.typed_button, self.stop_button):
-            controls.addWidget(button)
-        controls.addStretch(1)
-        controls.addWidget(self.mode)
+        picker_label = QLabel("S&urgery:")
+        picker_label.setBuddy(self.surgery)
+        speed_label = QLabel("S&peed:")
+        speed_label.setBuddy(self.speed)
+        picker = QHBoxLayout()
+        picker.addWidget(picker_label)
+        picker.addWidget(self.surgery, 1)
+        buttons = QGridLayout()
+        buttons.addWidget(self.replay_button, 0, 0)
+        buttons.addWidget(self.follow_button, 0, 1)
+        buttons.addWidget(self.typed_button, 1, 0)
+        buttons.addWidget(self.stop_button, 1, 1)
+        buttons.addWidget(speed_label, 2, 0)
+        buttons.addWidget(self.speed, 2, 1)
+        transcript = QWidget()
+        transcript_layout = QVBoxLayout(transcript)
+        transcript_layout.setContentsMargins(0, 0, 0, 0)
+        transcript_layout.addWidget(self.feed, 1)
+        transcript_layout.addWidget(self.line)
+        recorded = QWidget()
+        recorded_layout = QVBoxLayout(recorded)
+        recorded_layout.setContentsMargins(0, 0, 0, 0)
+        recorded_layout.addWidget(self.cases, 1)
+        recorded_layout.addWidget(self.case_replay)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(transcript, "Transcript")
+        self.tabs.addTab(self.changes, "Changes")
+        self.tabs.addTab(recorded, "Cases")
+        self.tabs.setToolTip("Ctrl+Tab: the next tab")
         left = QVBoxLayout()
         left.addWidget(self.phase)
         left.addWidget(self.next_phase)
         left.addWidget(self.timeline)
         left.addWidget(self.grid, 1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("<b>Transcript</b>"))
-        right.addWidget(self.feed, 1)
-        right.addWidget(self.line)
-        right.addWidget(QLabel("<b>Recorded cases</b>"))
-        right.addWidget(self.cases)
-        right.addWidget(self.case_replay)
-        body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(controls)
-        layout.addLayout(body, 1)
+        self.side = QWidget()
+        self.side.setMaximumWidth(SIDE_MAX_WIDTH)
+        right = QVBoxLayout(self.side)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.mode)
+        right.addLayout(picker)
+        right.addLayout(buttons)
+        right.addWidget(self.tabs, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.side, 2)
 
         self.replay_button.clicked.connect(self.choose_replay)
         self.follow_button.clicked.connect(self.choose_follow)
@@ -135,6 +169,20 @@ class OperatingRoomWorkspace(QWidget):
         self._surgery_changed()
         self.set_engine_description("rule-based", True)
         self.reload_cases()
+
+    def _tooltips(self) -> None:
+        """Every action has a key; the tooltip says which."""
+        for widget, tip in (
+            (self.surgery, "The surgery of the next case (Alt+U)"),
+            (self.speed, "Replay speed, times real time; 0 = as fast as possible (Alt+P)"),
+            (self.replay_button, "Replay a transcript file as a new case (Alt+R)"),
+            (self.follow_button, "Follow a file a speech recogniser is writing (Alt+F)"),
+            (self.typed_button, "Start a case fed by typed lines (Alt+T)"),
+            (self.stop_button, "Stop the case; it stays recorded (Alt+S)"),
+            (self.case_replay, "Replay the chosen recorded case (Alt+C)"),
+            (self.line, "Enter sends the line, e.g. surgeon: start the suction"),
+        ):
+            widget.setToolTip(tip)
 
     def current_surgery(self) -> Surgery:
         return self.surgeries[str(self.surgery.currentData())]
