@@ -89,9 +89,10 @@ class LiveCase:
             t=t,
             started=started,
             matched_keywords=[toggle.trigger for toggle in result.toggles],
-            temporal=result.temporal,
+            temporal=result.temporal_text,
             negations=[text] if result.negated and not result.toggles else [],
             debounced=result.debounced,
+            pending=[toggle.to_json() for toggle in result.pending],
         )
         return self.state
 

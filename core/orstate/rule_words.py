@@ -7,6 +7,7 @@ from typing import Final, Literal
 
 Action = Literal["ON", "OFF", "STANDBY"]
 Strength = Literal["strong", "weak"]
+Temporal = Literal["immediately", "after", "before", "during", "when", "in_time", "none"]
 
 # Verbs that carry their own action, placed before the machine ("turn on the suction").
 # Weak verbs are requests whose meaning depends on context ("get", "bring in").
@@ -35,6 +36,17 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "kick on",
             "crank up",
             "begin",
+            "initiate",
+            "commence",
+            "bring up",
+            "get going",
+            "get started",
+            "get started with",
+            "spin up",
+            "switch over to",
+            "go on with",
+            "proceed with",
+            "light up",
         )
     },
     **{
@@ -57,6 +69,19 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "can i have",
             "can i get",
             "take",
+            "insert",
+            "place",
+            "put in",
+            "open",
+            "may i have",
+            "could i have",
+            "could i get",
+            "i'd like",
+            "i would like",
+            "we'll need",
+            "we will need",
+            "we're going to need",
+            "going to need",
         )
     },
     **{
@@ -80,6 +105,14 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "end",
             "turn out",
             "kick off",
+            "halt",
+            "cease",
+            "discontinue",
+            "terminate",
+            "close off",
+            "switch out",
+            "wrap up",
+            "stop using",
         )
     },
     **{
@@ -113,6 +146,9 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "suspend",
             "switch to standby",
             "go to standby",
+            "stand down",
+            "put to standby",
+            "set to standby",
         )
     },
 }
@@ -147,6 +183,9 @@ PARTICLES: Final[dict[str, tuple[Action, bool]]] = {
     "in": ("ON", True),
     "out": ("OFF", True),
     "back on": ("ON", False),
+    "on pause": ("STANDBY", False),
+    "to idle": ("STANDBY", False),
+    "back off": ("OFF", False),
     "running": ("ON", True),
     "going": ("ON", True),
 }
@@ -157,16 +196,10 @@ NEGATIONS: Final[frozenset[str]] = frozenset(
         "dont",
         "do not",
         "not",
-        "no",
         "never",
-        "not yet",
         "let's not",
         "lets not",
         "no need to",
-        "hold off",
-        "hold off on",
-        "cancel",
-        "skip",
         "without",
         "doesn't",
         "does not",
@@ -180,6 +213,82 @@ NEGATIONS: Final[frozenset[str]] = frozenset(
         "must not",
     }
 )
+# Refusals: with a verb they negate it; with a machine alone they mean OFF ("cancel the
+# ventilator", "no suction").
+REFUSALS: Final[frozenset[str]] = frozenset(
+    {
+        "cancel",
+        "skip",
+        "forget",
+        "forget about",
+        "no",
+        "scrap",
+        "leave out",
+        "never mind",
+        "nevermind",
+        "we won't need",
+        "we will not need",
+    }
+)
+# Deferrals: no change now; the machine is shown as pending ("not yet the laser").
+DEFERRALS: Final[frozenset[str]] = frozenset(
+    {
+        "not yet",
+        "not just yet",
+        "hold off",
+        "hold off on",
+        "hold off with",
+        "wait on",
+        "wait with",
+        "wait for",
+        "wait before",
+        "hold on with",
+        "holding off on",
+        "not quite yet",
+    }
+)
+# After an earlier command in the same utterance: what follows replaces it ("turn on the
+# suction, no, the irrigation").
+CORRECTIONS: Final[frozenset[str]] = frozenset(
+    {
+        "i mean",
+        "i meant",
+        "sorry",
+        "rather",
+        "or rather",
+        "scratch that",
+        "no wait",
+        "no sorry",
+        "correction",
+        "make that",
+        "actually no",
+        "my bad",
+        "my mistake",
+    }
+)
+# Reported speech is no command ("he said to turn off the suction").
+REPORTING: Final[frozenset[str]] = frozenset(
+    {"said", "says", "asked", "told", "mentioned", "suggested", "saying", "telling", "asking"}
+)
+# A clause about someone else's doing or another room is no command ("they're starting
+# the laser in room six").
+OTHERS: Final[frozenset[str]] = frozenset(
+    {
+        "they're",
+        "they are",
+        "he's",
+        "he is",
+        "she's",
+        "she is",
+        "in room",
+        "next door",
+        "other room",
+        "other theatre",
+        "other theater",
+        "other or",
+    }
+)
+ARTICLES: Final[frozenset[str]] = frozenset({"the", "a", "an"})
 
 FILLERS: Final[frozenset[str]] = frozenset(
     {
@@ -198,6 +307,8 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "i mean",
         "okay",
         "ok",
+        "hey",
+        "now then",
         "alright",
         "please",
         "just",
@@ -236,7 +347,7 @@ FILLERS: Final[frozenset[str]] = frozenset(
 )
 # Fillers that lower confidence (articles and politeness do not).
 DISFLUENCIES: Final[frozenset[str]] = frozenset(
-    {"uh", "um", "uhh", "umm", "er", "erm", "ah", "ahh", "hmm", "mm", "like", "you know", "i mean"}
+    {"uh", "um", "uhh", "umm", "er", "erm", "ah", "ahh", "hmm", "mm", "like", "you know"}
 )
 
 COPULAS: Final[frozenset[str]] = frozenset(
@@ -342,12 +453,33 @@ IMMEDIATE: Final[frozenset[str]] = frozenset(
         "at once",
         "quickly",
         "now please",
+        "this instant",
+        "without delay",
+        "urgently",
+        "emergently",
+        "quick",
+        "straightaway",
     }
 )
-# Words that open a deferred-time span, which runs to the next imperative or clause end.
-DEFERRAL_OPENERS: Final[frozenset[str]] = frozenset(
-    {"after", "when", "once", "before", "during", "until", "till", "as soon as", "while"}
-)
+# Words that open a time span, which runs to the next imperative or clause end, with the
+# category they give.
+DEFERRAL_OPENERS: Final[dict[str, Temporal]] = {
+    "after": "after",
+    "once": "after",
+    "following": "after",
+    "as soon as": "when",
+    "when": "when",
+    "whenever": "when",
+    "if": "when",
+    "before": "before",
+    "prior to": "before",
+    "until": "before",
+    "till": "before",
+    "by the time": "before",
+    "during": "during",
+    "while": "during",
+    "throughout": "during",
+}
 DEFERRAL_WORDS: Final[frozenset[str]] = frozenset(
     {
         "later",
@@ -360,8 +492,23 @@ DEFERRAL_WORDS: Final[frozenset[str]] = frozenset(
         "soon",
         "at the end",
         "in a few minutes",
+        "in a little while",
+        "in a while",
+        "momentarily",
+        "in a couple of minutes",
+        "in a couple minutes",
+        "in a jiffy",
+        "eventually",
+        "afterwards",
+        "afterward",
     }
 )
+# Time words whose category is not "in_time".
+DEFERRAL_CATEGORY: Final[dict[str, Temporal]] = {
+    "at the end": "after",
+    "afterwards": "after",
+    "afterward": "after",
+}
 NUMBER_WORDS: Final[frozenset[str]] = frozenset(
     {
         "a",

@@ -1,21 +1,32 @@
 """Deterministic machine toggles from one transcript utterance.
 
 ``UtteranceRules(surgery).parse(text)`` finds the machines named in the text (name, alias
-or trigger phrase, whole words, longest match, case-insensitive) and the action said for
-them (verb before: "turn on the suction"; particle after: "suction on"). Decisions:
+or trigger phrase, whole words, longest match, case-insensitive; articles ignored) and the
+action said for them (verb before: "turn on the suction"; particle after: "suction on";
+a machine's own command phrase: "intubation complete"). Decisions (the README's table):
 
-* Negation ("don't", "not yet", "hold off", "cancel", "skip", ...) before an ON verb
-  suppresses the toggle; before an OFF or STANDBY verb it means ON ("don't stop the
-  suction"). "don't need" / "no need for" the X means OFF. ``negated`` is True when a
-  negation cue shares a clause with a machine.
+* Refusals are OFF: a negated ON verb ("don't start the suction", "never start X"), or a
+  refusal word with a machine ("cancel / skip / forget (about) / no X"). A negated OFF or
+  STANDBY verb means ON ("don't stop the suction"). ``negated`` is True when a negation
+  or refusal shares a clause with a machine.
+* Deferrals ("not yet X", "hold off on X", "wait on X", "don't start X yet") change
+  nothing now: the machine and the deferred action are listed in ``pending``.
+* A request without a verb ("suction please", "ventilator stat", "lights now") is ON.
 * A modal request ("can we get the lights on", "could you turn off the suction", "can we
-  get the lights?") is a command, slightly less confident. A clause that opens as a question
-  ("is the suction on?", "should we ...", "what ...") or ends in "?" otherwise gives no toggle
-  and sets ``question``. A machine mentioned without an action ("the ventilator alarm is
-  beeping") or a state report ("the lights are on") gives nothing.
-* Temporal qualifiers are captured in ``temporal``; a deferral ("after ...", "in 5 minutes")
-  still toggles (the display shows the instruction) at lower confidence, and machines inside
-  the qualifier ("after the c-arm is off") are not toggled.
+  get the lights?") is a command, slightly less confident. A clause that opens as a
+  question ("is the suction on?", "should we ...", "what ...") or ends in "?" otherwise
+  gives no toggle and sets ``question``; so does reported speech ("he said to start X").
+  A machine mentioned without an action ("the ventilator alarm is beeping") or a state
+  report ("the lights are on") gives nothing.
+* One verb for a list ("start the suction and irrigation", "A, B and C on").
+* A correction ("turn on the suction, no, the irrigation", "... I mean ...") replaces the
+  command before it: only the second machine is toggled.
+* Temporal qualifiers give every toggle of their sentence a category (``immediately``,
+  ``after``, ``before``, ``during``, ``when``, ``in_time``, else ``none``) and their words
+  (``temporal_text``); a deferral in time ("after ...", "in 5 minutes") still toggles (the
+  display shows the instruction) at lower confidence, and machines inside the qualifier
+  ("after the c-arm is off") are not toggled.
+* Each toggle carries ``evidence``: the words of the utterance that caused it.
 * Within one utterance the last action said for a machine wins.
 * With ``phase_filter`` and a ``phase``, toggles for machines whose ``phases`` exclude that
   phase are dropped (listed in ``filtered``): a guard against mishearing, for rooms that
@@ -30,19 +41,30 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
 
 from core.orstate import rule_words as W
 from core.orstate.surgeries import Surgery
 
 Action = W.Action
+Temporal = W.Temporal
 MatchType = Literal["trigger", "alias", "name"]
+TEMPORALS: tuple[Temporal, ...] = (
+    "immediately",
+    "after",
+    "before",
+    "during",
+    "when",
+    "in_time",
+    "none",
+)
 
 _BASE_CONFIDENCE: dict[MatchType, float] = {"trigger": 0.95, "name": 0.9, "alias": 0.9}
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|,")
 _MODAL_SUBJECTS = frozenset({"we", "you", "i", "someone", "somebody", "u", "ya", "y'all"})
+_DOUBLED = frozenset({"stop", "shut", "cut", "put", "get", "run", "set", "begin", "plan"})
 
 
 @dataclass(frozen=True)
@@ -53,39 +75,54 @@ class Toggle:
     confidence: float
     match_type: MatchType
     trigger: str
+    temporal: Temporal = "none"
+    temporal_text: str = ""
+    evidence: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "machine_id": self.machine_id,
+            "name": self.name,
+            "action": self.action,
+            "confidence": self.confidence,
+            "match_type": self.match_type,
+            "trigger": self.trigger,
+            "temporal": self.temporal,
+            "temporal_text": self.temporal_text,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
 class ParseResult:
     text: str
     toggles: tuple[Toggle, ...]
-    temporal: str | None
+    temporal: Temporal
+    temporal_text: str | None
     negated: bool
     question: bool
     debounced: tuple[str, ...]
     filtered: tuple[str, ...] = ()
+    # Deferred commands ("not yet the laser"): no change now, the action that waits.
+    pending: tuple[Toggle, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
-            "toggles": [
-                {
-                    "machine_id": t.machine_id,
-                    "name": t.name,
-                    "action": t.action,
-                    "confidence": t.confidence,
-                    "match_type": t.match_type,
-                    "trigger": t.trigger,
-                }
-                for t in self.toggles
-            ],
+            "toggles": [t.to_json() for t in self.toggles],
+            "pending": [t.to_json() for t in self.pending],
             "temporal": self.temporal,
+            "temporal_text": self.temporal_text,
             "negated": self.negated,
         }
 
 
-# An event: (kind, phrase, payload). Kinds: M machine, V verb, P particle, N negation,
-# F filler, C copula, B clause break, R pronoun, A and/or.
+# A token: (word, start, end) with offsets into the utterance.
+_Tok = tuple[str, int, int]
+# An event: (kind, phrase, payload, start, end). Kinds: M machine, O a machine's own
+# command phrase, V verb, P particle, N negation, X refusal, D deferral, Y "yet",
+# K correction, S reporting verb, F filler, C copula, B clause break, R pronoun, A and/or.
+_Event = tuple[str, str, Any, int, int]
 _Lex = tuple[str, Any]
 
 
@@ -94,16 +131,26 @@ class _Ref:
     machine_id: str
     match_type: MatchType
     phrase: str
+    start: int
+    end: int
     pronoun: bool = False
+
+
+# A verb: action, strength, phrase, start, end.
+_Verb = tuple[Action | None, str, str, int, int]
 
 
 @dataclass
 class _Clause:
     """Per-clause parsing state."""
 
-    verb: tuple[Action | None, str, str] | None = None  # action, strength, phrase
+    verb: _Verb | None = None
     verb_neg: bool = False
     neg: bool = False
+    neg_span: tuple[int, int] | None = None
+    refuse: bool = False
+    defer: bool = False
+    copula: bool = False
     pending: list[_Ref] = field(default_factory=list)
     after_verb: bool = False  # a machine followed the last strong verb
     before_verb: list[_Ref] = field(default_factory=list)
@@ -112,9 +159,42 @@ class _Clause:
     acted: bool = False
 
 
+@dataclass
+class _Sentence:
+    """What a clause needs to know of its sentence."""
+
+    text: str
+    when: Temporal
+    when_text: str
+    penalty: float
+    request: bool
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word tokens (hyphens split words); commas kept as clause breaks."""
-    return _TOKEN.findall(text.lower().replace("’", "'").replace("‘", "'"))
+    return [tok for tok, _, _ in _tokens(text)]
+
+
+def _tokens(text: str, base: int = 0) -> list[_Tok]:
+    low = text.lower().replace("’", "'").replace("‘", "'")
+    return [(m.group(), base + m.start(), base + m.end()) for m in _TOKEN.finditer(low)]
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    """A lexicon key: the phrase's tokens without articles."""
+    return tuple(t for t in tokenize(phrase) if t not in W.ARTICLES)
+
+
+def _ing(phrase: str) -> str:
+    """``start up`` -> ``starting up``: the progressive of a verb phrase's first word."""
+    head, _, rest = phrase.partition(" ")
+    if head.endswith("e") and not head.endswith("ee") and len(head) > 2:
+        head = head[:-1] + "ing"
+    elif head in _DOUBLED:
+        head = head + head[-1] + "ing"
+    else:
+        head += "ing"
+    return f"{head} {rest}".strip()
 
 
 class UtteranceRules:
@@ -136,15 +216,22 @@ class UtteranceRules:
                 ("trigger", m.triggers),
             ):
                 for phrase in phrases:
-                    key = tuple(tokenize(phrase))
-                    if key and (key not in self._lex or self._lex[key][0] != "M"):
-                        self._lex[key] = ("M", (mid, mtype))
+                    key = _key(phrase)
+                    # "the pumps": a plural names the machine too.
+                    for k in (key, (*key[:-1], key[-1] + "s")) if key else ():
+                        if k not in self._lex or self._lex[k][0] not in "MO":
+                            self._lex[k] = ("M", (mid, mtype))
+            for action, phrases in m.commands.items():
+                for phrase in phrases:
+                    if key := _key(phrase):
+                        self._lex[key] = ("O", (mid, action))
         self._maxlen = max(len(k) for k in self._lex)
 
     def _add_words(self) -> None:
         def put(words: Iterable[str], kind: str, payload: Any = None) -> None:
             for w in words:
-                self._lex[tuple(tokenize(w))] = (kind, payload)
+                if key := _key(w):
+                    self._lex[key] = (kind, payload)
 
         put(W.FILLERS, "F")
         put(W.COPULAS, "C")
@@ -153,37 +240,81 @@ class UtteranceRules:
         put(("and", "or", "plus", "as well as"), "A")
         put(W.NEUTRAL_VERBS, "V", (None, "neutral"))
         put(W.PARTICLES, "P")
-        for verb, (action, strength) in W.ACTION_VERBS.items():
-            self._lex[tuple(tokenize(verb))] = ("V", (action, strength))
-        for particle, spec in W.PARTICLES.items():
-            key = tuple(tokenize(particle))
+        verbs: dict[str, tuple[Action | None, str]] = dict(W.ACTION_VERBS)
+        for action, phrases in self.surgery.verbs.items():
+            verbs.update({p: (cast(Action, action), "strong") for p in phrases})
+        for verb, spec in verbs.items():
+            put((verb,), "V", spec)
+        # "starting the laser", "turning the lights off": progressives command too.
+        for verb, spec in [*verbs.items(), *((v, (None, "neutral")) for v in W.NEUTRAL_VERBS)]:
+            key = _key(_ing(verb))
+            if key not in self._lex:
+                self._lex[key] = ("V", spec)
+        for particle, pspec in W.PARTICLES.items():
+            key = _key(particle)
             old = self._lex.get(key)
             # "standby" is both a verb and a particle.
-            self._lex[key] = ("P", (spec, old[1] if old and old[0] == "V" else None))
+            self._lex[key] = ("P", (pspec, old[1] if old and old[0] == "V" else None))
+        put(W.REPORTING, "S")
+        put(W.OTHERS, "T")
         put(W.NEGATIONS, "N")
+        put(W.REFUSALS, "X")
+        put(W.DEFERRALS, "D")
+        put(W.CORRECTIONS, "K")
+        put(("yet",), "Y")
 
     # -- public -------------------------------------------------------------------------
 
     def parse(self, text: str, *, t: float | None = None, phase: str | None = None) -> ParseResult:
         """Toggles said in ``text``; ``t`` (seconds) enables debounce, ``phase`` the filter."""
-        found: dict[str, Toggle] = {}
-        temporal: list[str] = []
+        found: dict[str, tuple[Toggle, bool]] = {}  # machine -> (toggle, pending)
+        spans: list[tuple[Temporal, int, int]] = []
         negated = question = False
         last: list[_Ref] = []
-        for sentence in _SENTENCE.findall(text):
-            tokens = _dedupe(tokenize(sentence))
+        for match in _SENTENCE.finditer(text):
+            tokens = _dedupe(_tokens(match.group(), match.start()))
             if not tokens:
                 continue
-            is_q = sentence.rstrip().endswith("?")
-            tokens, deferred = self._temporal(tokens, temporal)
-            events = self._events(tokens)
-            disfluent = any(k == "F" and p in W.DISFLUENCIES for k, p, _ in events)
+            is_q = match.group().rstrip().endswith("?")
+            tokens, times = self._temporal(tokens)
+            spans.extend(times)
+            when: Temporal = times[0][0] if times else "none"
+            deferred = any(c not in ("during", "immediately") for c, _, _ in times)
+            events = self._events([tok for tok in tokens if tok[0] not in W.ARTICLES])
+            if any(e[0] == "S" for e in events):
+                continue  # reported speech
+            words = {tok[0] for tok in tokens}
+            disfluent = any(k == "F" and p in W.DISFLUENCIES for k, p, *_ in events)
+            request = "please" in words or when == "immediately"
+            sentence = _Sentence(
+                text=text,
+                when=when,
+                when_text="; ".join(text[a:b] for _, a, b in times),
+                penalty=0.05 * disfluent + 0.1 * deferred,
+                request=request,
+            )
             carry: list[_Ref] = []
-            inherit: tuple[tuple[Action | None, str, str], bool] | None = None
-            for clause in _clauses([e for e in events if e[0] != "F"]):
+            inherit: tuple[_Verb | None, bool] | None = None
+            last_ids: list[str] = []  # machines of the last clause that commanded
+            correcting = False
+            clauses = _clauses([e for e in events if e[0] != "F"])
+            if times and any(e[0] in "DY" for e in events):
+                # "wait on the pump until the sheath is in": when the sheath is in.
+                when = "when" if text[times[0][1] :].lower().startswith(("until", "till")) else when
+                sentence.when = when
+            for number, clause in enumerate(clauses):
+                if any(e[0] == "T" for e in clause):
+                    continue  # someone else's doing, another room
+                head = clause[0]
+                if head[0] == "K" or (head[0] == "X" and head[1] == "no" and found):
+                    correcting, clause = True, clause[1:]
+                    if not clause:
+                        continue
                 kinds = [e[0] for e in clause]
                 polite = False
-                if clause and clause[0][1] in W.MODAL_REQUEST:
+                if clause and clause[0][0] == "V" and clause[0][1].split()[0] in W.MODAL_REQUEST:
+                    polite = True  # "can I have the scope?"
+                elif clause and clause[0][1] in W.MODAL_REQUEST:
                     polite = True
                     clause = clause[1:]
                     if clause and clause[0][1] in _MODAL_SUBJECTS:
@@ -191,127 +322,177 @@ class UtteranceRules:
                 elif is_q or (clause and _opens_question(clause)):
                     question = True
                     continue
-                penalty = 0.05 * polite + 0.05 * disfluent + 0.1 * deferred
                 bare = set(kinds) <= {"M", "A"} and "M" in kinds
+                # A bare request is said at the end: "lights, uh, off please" is OFF.
+                sentence.request = request and (number == len(clauses) - 1 or not bare)
                 # "turn off the c-arm, the lights, and the suction": a bare list continues.
                 st = _Clause(pending=list(carry), has_machine=bool(carry))
                 if bare and inherit:
                     (st.verb, st.verb_neg), carry = inherit, []
                     st.pending = []
-                toggles = self._clause(st, clause, last, penalty)
-                inherit = (st.verb, st.verb_neg) if st.verb and st.verb[1] == "strong" else None
+                toggles, waiting = self._clause(st, clause, last, sentence, 0.05 * polite)
+                if st.verb and st.verb[1] == "strong":
+                    inherit = (st.verb, st.verb_neg)
+                elif not (correcting and bare):
+                    inherit = None
                 negated = negated or (st.has_neg and st.has_machine)
-                for tog in toggles:
+                made = [(tog, False) for tog in toggles] + [(tog, True) for tog in waiting]
+                if correcting and made:
+                    for mid in last_ids:
+                        found.pop(mid, None)
+                    correcting = False
+                for tog, is_pending in made:
                     found.pop(tog.machine_id, None)
-                    found[tog.machine_id] = tog
-                carry = list(st.pending) if bare else []
-        return self._finish(text, found, temporal, negated, question, t, phase)
+                    found[tog.machine_id] = (tog, is_pending)
+                if made:
+                    last_ids = [tog.machine_id for tog, _ in made]
+                carry = list(st.pending) if bare and not st.acted else []
+        return self._finish(text, found, spans, negated, question, t, phase)
 
     # -- stages -------------------------------------------------------------------------
 
-    def _temporal(self, tokens: list[str], out: list[str]) -> tuple[list[str], bool]:
-        """Remove temporal qualifiers from ``tokens``, appending them to ``out``."""
-        kept: list[str] = []
-        deferred = False
-        i, n = 0, len(tokens)
+    def _temporal(self, tokens: list[_Tok]) -> tuple[list[_Tok], list[tuple[Temporal, int, int]]]:
+        """Remove temporal qualifiers from ``tokens``: the rest, and each qualifier's
+        category and offsets."""
+        words = [tok[0] for tok in tokens]
+        kept: list[_Tok] = []
+        out: list[tuple[Temporal, int, int]] = []
+        i, n = 0, len(words)
         while i < n:
-            j = _match(tokens, i, W.IMMEDIATE, 3) or 0
-            if j:
-                out.append(" ".join(tokens[i:j]))
-                i = j
-                continue
-            j = _match(tokens, i, W.DEFERRAL_WORDS, 4) or 0
-            if not j and tokens[i] == "in" and i + 2 < n + 1:
+            category: Temporal = "immediately"
+            j = _match(words, i, W.IMMEDIATE, 3) or 0
+            if not j and (j := _match(words, i, W.DEFERRAL_WORDS, 5) or 0):
+                category = W.DEFERRAL_CATEGORY.get(" ".join(words[i:j]), "in_time")
+            if not j and words[i] == "in":
                 k = i + 1
                 while k < n and (
-                    tokens[k] in W.NUMBER_WORDS
-                    or tokens[k].isdigit()
-                    or tokens[k] in ("more", "of")
+                    words[k] in W.NUMBER_WORDS or words[k].isdigit() or words[k] in ("more", "of")
                 ):
                     k += 1
-                if k > i + 1 and k < n and tokens[k] in W.TIME_UNITS:
-                    j = k + 1
-            if not j and (k2 := _match(tokens, i, W.DEFERRAL_OPENERS, 3)):
+                if i + 1 < k < n and words[k] in W.TIME_UNITS:
+                    j, category = k + 1, "in_time"
+            if not j and (k2 := _match(words, i, frozenset(W.DEFERRAL_OPENERS), 3)):
+                category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
                 j = k2 + 1
-                while j < n and tokens[j] != ",":
-                    hit = self._lex.get((tokens[j],)) or self._lex.get(tuple(tokens[j : j + 2]))
-                    if hit and hit[0] == "V" and tokens[j - 1] not in W.SUBJECTS and j > k2 + 1:
+                while j < n and words[j] != ",":
+                    hit = self._lex.get((words[j],)) or self._lex.get(tuple(words[j : j + 2]))
+                    if hit and hit[0] == "V" and words[j - 1] not in W.SUBJECTS and j > k2 + 1:
                         break
                     j += 1
             if j:
-                out.append(" ".join(tokens[i:j]))
-                deferred = deferred or tokens[i] not in ("during", "while")
+                j = min(j, n)
+                out.append((category, tokens[i][1], tokens[j - 1][2]))
                 i = j
                 continue
             kept.append(tokens[i])
             i += 1
-        return kept, deferred
+        return kept, out
 
-    def _events(self, tokens: list[str]) -> list[tuple[str, str, Any]]:
-        events: list[tuple[str, str, Any]] = []
-        i, n = 0, len(tokens)
+    def _events(self, tokens: list[_Tok]) -> list[_Event]:
+        events: list[_Event] = []
+        words = [tok[0] for tok in tokens]
+        i, n = 0, len(words)
         while i < n:
-            if tokens[i] == ",":
-                events.append(("B", ",", None))
+            if words[i] == ",":
+                events.append(("B", ",", None, tokens[i][1], tokens[i][2]))
                 i += 1
                 continue
             for size in range(min(self._maxlen, n - i), 0, -1):
-                hit = self._lex.get(tuple(tokens[i : i + size]))
+                hit = self._lex.get(tuple(words[i : i + size]))
                 if hit:
-                    events.append((hit[0], " ".join(tokens[i : i + size]), hit[1]))
+                    phrase = " ".join(words[i : i + size])
+                    events.append((hit[0], phrase, hit[1], tokens[i][1], tokens[i + size - 1][2]))
                     i += size
                     break
             else:
-                events.append(("U", tokens[i], None))
+                events.append(("U", words[i], None, tokens[i][1], tokens[i][2]))
                 i += 1
         return events
 
     def _clause(
-        self, st: _Clause, clause: list[tuple[str, str, Any]], last: list[_Ref], penalty: float
-    ) -> list[Toggle]:
-        out: list[Toggle] = []
+        self,
+        st: _Clause,
+        clause: list[_Event],
+        last: list[_Ref],
+        sentence: _Sentence,
+        polite: float,
+    ) -> tuple[list[Toggle], list[Toggle]]:
+        """The toggles of one clause, and the commands it defers."""
+        out: list[tuple[Toggle, Action]] = []
         prev = ""
 
         def emit(
-            refs: Iterable[_Ref], action: Action | None, strength: str, neg: bool, verb: str
+            refs: Iterable[_Ref],
+            action: Action | None,
+            strength: str,
+            neg: bool,
+            *causes: tuple[int, int] | None,
         ) -> None:
+            raw = action
             if neg:
-                action = _negate(action, verb)
-                strength = "weak" if verb in W.NEED_VERBS else strength
-            if action is None:
+                action = _negate(action)
+            if action is None or raw is None:
                 return
             for ref in refs:
-                conf = _BASE_CONFIDENCE[ref.match_type] - penalty
+                conf = _BASE_CONFIDENCE[ref.match_type] - sentence.penalty - polite
                 conf -= 0.2 * (strength == "weak") + 0.05 * (strength == "particle")
-                conf -= 0.1 * neg + 0.1 * ref.pronoun
+                conf -= 0.1 * neg + 0.1 * ref.pronoun + 0.1 * (strength == "bare")
+                marks = [(ref.start, ref.end), *(c for c in causes if c is not None)]
+                if neg and st.neg_span:
+                    marks.append(st.neg_span)
+                evidence = sentence.text[min(a for a, _ in marks) : max(b for _, b in marks)]
                 m = self.surgery.machines[ref.machine_id]
-                out.append(
-                    Toggle(
-                        ref.machine_id,
-                        m.name,
-                        action,
-                        round(min(1.0, max(0.05, conf)), 2),
-                        ref.match_type,
-                        ref.phrase,
-                    )
+                tog = Toggle(
+                    ref.machine_id,
+                    m.name,
+                    action,
+                    round(min(1.0, max(0.05, conf)), 2),
+                    ref.match_type,
+                    ref.phrase,
+                    sentence.when,
+                    sentence.when_text,
+                    evidence,
                 )
+                out.append((tog, raw))
             st.acted = True
 
-        for kind, phrase, payload in clause:
-            if kind == "N":
+        def verb_span() -> tuple[int, int] | None:
+            return (st.verb[3], st.verb[4]) if st.verb else None
+
+        for kind, phrase, payload, start, end in clause:
+            if kind == "K" or (kind == "X" and phrase == "no" and out):
+                # "turn on the suction no the irrigation": the later machine replaces it.
+                out.clear()
+                st.neg = st.refuse = False
+                st.after_verb = False
+            elif kind in ("N", "X"):
                 st.neg = st.has_neg = True
+                st.neg_span = (start, end)
+                st.refuse = st.refuse or kind == "X"
+            elif kind == "D":
+                st.defer = st.has_neg = True
+            elif kind == "Y":
+                st.defer = st.defer or st.has_neg
+            elif kind == "C":
+                st.copula = True
+            elif kind == "O":
+                st.has_machine = True
+                ref = _Ref(payload[0], "trigger", phrase, start, end)
+                emit([ref], payload[1], "strong", st.neg)
             elif kind in ("M", "R"):
                 refs = (
-                    [_Ref(payload[0], payload[1], phrase)]
+                    [_Ref(payload[0], payload[1], phrase, start, end)]
                     if kind == "M"
-                    else [_Ref(r.machine_id, r.match_type, r.phrase, True) for r in last]
+                    else [
+                        _Ref(r.machine_id, r.match_type, r.phrase, start, end, True) for r in last
+                    ]
                 )
                 if not refs:
                     continue
                 st.has_machine = True
                 last[:] = [r for r in refs]
                 if st.verb and st.verb[1] == "strong":
-                    emit(refs, st.verb[0], "strong", st.verb_neg, st.verb[2])
+                    emit(refs, st.verb[0], "strong", st.verb_neg, verb_span())
                     st.after_verb = True
                 else:
                     st.pending.extend(refs)
@@ -326,34 +507,45 @@ class UtteranceRules:
                         action,
                         strength,
                         st.neg or st.verb_neg,
-                        st.verb[2] if st.verb else phrase,
+                        verb_span(),
+                        (start, end),
                     )
                     st.pending.clear()
                 elif as_verb is not None or (st.verb and st.verb[1] == "neutral"):
-                    st.verb, st.verb_neg = (action, "strong", phrase), st.neg or st.verb_neg
+                    st.verb = (action, "strong", phrase, st.verb[3] if st.verb else start, end)
+                    st.verb_neg = st.neg or st.verb_neg
                     st.neg, st.after_verb = False, False
                     st.before_verb = list(st.pending)
             elif kind == "V" or (kind == "P" and payload[1] is not None):
                 action, strength = payload if kind == "V" else payload[1]
                 if phrase in W.NEGATIVE_VERBS:
                     st.has_neg = True
-                st.verb, st.verb_neg, st.neg = (action, strength, phrase), st.neg, False
+                st.verb, st.verb_neg, st.neg = (action, strength, phrase, start, end), st.neg, False
                 st.after_verb = False
                 st.before_verb = list(st.pending)
                 if strength == "strong":
                     st.pending.clear()
             prev = kind
         if st.verb and st.verb[1] == "strong" and not st.after_verb and st.before_verb:
-            emit(st.before_verb, st.verb[0], "strong", st.verb_neg, st.verb[2])
+            emit(st.before_verb, st.verb[0], "strong", st.verb_neg, verb_span())
         elif st.verb and st.verb[1] == "weak" and st.pending:
-            emit(st.pending, st.verb[0], "weak", st.verb_neg, st.verb[2])
-        return out
+            emit(st.pending, st.verb[0], "weak", st.verb_neg, verb_span())
+        elif st.pending and not st.acted and not st.copula and (st.verb is None or st.defer):
+            if st.defer:
+                emit(st.pending, "ON", "bare", False)
+            elif st.refuse:
+                emit(st.pending, "ON", "bare", True)  # "cancel the ventilator": OFF
+            elif sentence.request and not st.neg:
+                emit(st.pending, "ON", "bare", False)  # "suction please", "vent stat"
+        if st.defer:  # nothing changes now; the deferred action waits
+            return [], [replace(tog, action=raw) for tog, raw in out]
+        return [tog for tog, _ in out], []
 
     def _finish(
         self,
         text: str,
-        found: dict[str, Toggle],
-        temporal: list[str],
+        found: dict[str, tuple[Toggle, bool]],
+        spans: list[tuple[Temporal, int, int]],
         negated: bool,
         question: bool,
         t: float | None,
@@ -362,7 +554,9 @@ class UtteranceRules:
         kept: list[Toggle] = []
         debounced: list[str] = []
         filtered: list[str] = []
-        for tog in found.values():
+        for tog, is_pending in found.values():
+            if is_pending:
+                continue
             m = self.surgery.machines[tog.machine_id]
             if self.phase_filter and phase is not None and phase not in m.phases:
                 filtered.append(tog.machine_id)
@@ -378,35 +572,38 @@ class UtteranceRules:
         return ParseResult(
             text=text,
             toggles=tuple(kept),
-            temporal="; ".join(temporal) if temporal else None,
+            temporal=spans[0][0] if spans else "none",
+            temporal_text="; ".join(text[a:b] for _, a, b in spans) if spans else None,
             negated=negated,
             question=question,
             debounced=tuple(debounced),
             filtered=tuple(filtered),
+            pending=tuple(tog for tog, is_pending in found.values() if is_pending),
         )
 
 
-def _negate(action: Action | None, verb: str) -> Action | None:
-    if action == "ON":
-        return "OFF" if verb in W.NEED_VERBS else None
-    return "ON" if action is not None else None
+def _negate(action: Action | None) -> Action | None:
+    """A refused ON is OFF ("don't start the suction"); a refused OFF or STANDBY is ON."""
+    if action is None:
+        return None
+    return "OFF" if action == "ON" else "ON"
 
 
-def _dedupe(tokens: list[str]) -> list[str]:
+def _dedupe(tokens: list[_Tok]) -> list[_Tok]:
     """Drop ASR stutters: a word repeated right after itself."""
-    return [tok for i, tok in enumerate(tokens) if i == 0 or tok != tokens[i - 1]]
+    return [tok for i, tok in enumerate(tokens) if i == 0 or tok[0] != tokens[i - 1][0]]
 
 
-def _match(tokens: list[str], i: int, phrases: frozenset[str], maxlen: int) -> int | None:
+def _match(words: list[str], i: int, phrases: frozenset[str], maxlen: int) -> int | None:
     """End index of the longest phrase from ``phrases`` starting at ``i``, or None."""
-    for size in range(min(maxlen, len(tokens) - i), 0, -1):
-        if " ".join(tokens[i : i + size]) in phrases:
+    for size in range(min(maxlen, len(words) - i), 0, -1):
+        if " ".join(words[i : i + size]) in phrases:
             return i + size
     return None
 
 
-def _clauses(events: list[tuple[str, str, Any]]) -> list[list[tuple[str, str, Any]]]:
-    out: list[list[tuple[str, str, Any]]] = [[]]
+def _clauses(events: list[_Event]) -> list[list[_Event]]:
+    out: list[list[_Event]] = [[]]
     for ev in events:
         if ev[0] == "B":
             out.append([])
@@ -415,10 +612,10 @@ def _clauses(events: list[tuple[str, str, Any]]) -> list[list[tuple[str, str, An
     return [c for c in out if c]
 
 
-def _opens_question(clause: list[tuple[str, str, Any]]) -> bool:
+def _opens_question(clause: list[_Event]) -> bool:
     first = clause[0][1]
     if first not in W.QUESTION_OPENERS:
         return False
-    if first == "do" and len(clause) > 1 and clause[1][0] == "N":
+    if first == "do" and len(clause) > 1 and clause[1][0] in "NX":
         return False
     return not (first in ("is", "are") and clause[0][0] == "N")

@@ -38,6 +38,7 @@ SCHEMA_NAME = "surgery_state.schema.json"
 STATES = ("ON", "OFF", "STANDBY")
 LIST_KEYS = {"1": "ON", "0": "OFF", "standby": "STANDBY"}
 MATCH_TYPES = ("trigger", "alias", "name", "llm", "override")
+TEMPORALS = ("immediately", "after", "before", "during", "when", "in_time", "none")
 DEGRADED = "degraded"
 _ID = re.compile(r"^M[0-9]{2}$")
 _LOOSE_ID = re.compile(r"^\s*m\s*0*([0-9]{1,2})\s*$", re.IGNORECASE)
@@ -173,14 +174,23 @@ def _toggle(raw: Any, *, default_match: str = "trigger") -> dict[str, Any] | Non
         return None
     confidence = _unit(raw.get("confidence"))
     match_type = raw.get("match_type")
+    temporal = raw.get("temporal")
     return {
         "machine_id": machine,
-        "name": raw.get("name") if isinstance(raw.get("name"), str) else "",
+        "name": _text(raw, "name"),
         "action": action,
-        "trigger": raw.get("trigger") if isinstance(raw.get("trigger"), str) else "",
+        "trigger": _text(raw, "trigger"),
         "confidence": 1.0 if confidence is None else confidence,
         "match_type": match_type if match_type in MATCH_TYPES else default_match,
+        "temporal": temporal if temporal in TEMPORALS else "none",
+        "temporal_text": _text(raw, "temporal_text"),
+        "evidence": _text(raw, "evidence"),
     }
+
+
+def _text(raw: Mapping[str, Any], key: str) -> str:
+    value = raw.get(key)
+    return value if isinstance(value, str) else ""
 
 
 # --- rule output -------------------------------------------------------------------------
@@ -197,6 +207,7 @@ def normalize_rule_output(
     temporal: str | None = None,
     negations: Iterable[str] = (),
     debounced: Iterable[str] = (),
+    pending: Sequence[Mapping[str, Any]] = (),
     processing_time_ms: float = 0.0,
     buffer_summary: Mapping[str, Any] | None = None,
     transcript_context: str = "",
@@ -204,8 +215,9 @@ def normalize_rule_output(
     timestamp: str | None = None,
 ) -> dict[str, Any]:
     """The rule engine's result as a full state. ``machine_states`` is every machine's
-    state after the toggles. Malformed toggles are dropped; a ``phase`` that is not
-    ``Phase<n>`` (or ``<n>``) raises ValueError."""
+    state after the toggles; ``pending`` the deferred commands ("not yet the laser"), which
+    change nothing. Malformed toggles are dropped; a ``phase`` that is not ``Phase<n>`` (or
+    ``<n>``) raises ValueError."""
     current = _phase(phase)
     if current is None:
         raise ValueError("phase must look like 'Phase<n>'")
@@ -233,6 +245,7 @@ def normalize_rule_output(
             "toggles": clean,
             "negations": _strings(negations),
             "debounced": _ids(debounced),
+            "pending": [t for t in (_toggle(raw) for raw in pending) if t is not None],
         },
         "suggestions": [],
         "confidence": max((t["confidence"] for t in clean), default=1.0),
@@ -319,9 +332,11 @@ def _normalize_llm(raw: Any, surgery: str, base: dict[str, Any]) -> dict[str, An
         return _degraded(base)
     after = {**before, **asserted}
     model_conf = base["confidence"] if confidence is None else confidence
+    # The model names no words nor time: the rules' fields are filled empty.
     toggles = [
         {"machine_id": machine, "name": "", "action": state, "trigger": "",
-         "confidence": model_conf, "match_type": "llm"}
+         "confidence": model_conf, "match_type": "llm",
+         "temporal": "none", "temporal_text": "", "evidence": ""}
         for machine, state in sorted(asserted.items()) if before.get(machine) != state
     ]  # fmt: skip
     state = copy.deepcopy(base)

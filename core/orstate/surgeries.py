@@ -48,6 +48,9 @@ class Machine:
     phases: tuple[str, ...]
     triggers: tuple[str, ...]
     aliases: tuple[str, ...]
+    # Phrases that are a command by themselves ("intubation complete": the ventilator ON),
+    # by the action they mean.
+    commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Surgery:
     machines: dict[str, Machine]
     aliases: tuple[str, ...] = ()
     source: str = ""
+    # The room's own verbs by action ("ON": ["light up"]), added to the built-in ones.
+    verbs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def phase_name(self, phase_id: str) -> str:
         """The display name of ``phase_id``; raises KeyError for an unknown id."""
@@ -131,6 +136,7 @@ def surgery_from_dict(data: Any, *, source: str = "") -> Surgery:
             phases=tuple(m["phases"]),
             triggers=tuple(m["triggers"]),
             aliases=tuple(m["aliases"]),
+            commands={a: tuple(p) for a, p in m.get("commands", {}).items()},
         )
         for mid, m in sorted(data["machines"].items())
     }
@@ -141,6 +147,7 @@ def surgery_from_dict(data: Any, *, source: str = "") -> Surgery:
         machines=machines,
         aliases=tuple(data.get("aliases", ())),
         source=source,
+        verbs={a: tuple(p) for a, p in data.get("verbs", {}).items()},
     )
 
 

@@ -1,5 +1,9 @@
 """Utterances with the toggles the rule engine must find: (surgery, text, toggles as a set
-of (machine_id, action), expect_negated, expect_temporal_substring or None)."""
+of (machine_id, action), expect_negated, expect_temporal_substring or None, the temporal
+category, deferred commands as a set of (machine_id, action)).
+
+Rows are written from the constructs the rules support (see the README's operating-room
+section), not copied from any scored set."""
 
 from typing import NamedTuple
 
@@ -10,6 +14,8 @@ class Row(NamedTuple):
     toggles: frozenset[tuple[str, str]]
     negated: bool
     temporal: str | None
+    when: str = "none"
+    pending: frozenset[tuple[str, str]] = frozenset()
 
 
 def _r(
@@ -18,8 +24,13 @@ def _r(
     *toggles: tuple[str, str],
     neg: bool = False,
     temporal: str | None = None,
+    when: str | None = None,
+    pending: tuple[tuple[str, str], ...] = (),
 ) -> Row:
-    return Row(surgery, text, frozenset(toggles), neg, temporal)
+    if when is None:
+        assert temporal is None, f"say the temporal category of {text!r}"
+        when = "none"
+    return Row(surgery, text, frozenset(toggles), neg, temporal, when, frozenset(pending))
 
 
 P, H, L = "pcnl", "partial hepatectomy", "lobectomy"
@@ -76,20 +87,20 @@ TABLE: list[Row] = [
     _r(L, "hold the insufflation", ("M05", "STANDBY")),
     _r(L, "standby the cautery", ("M06", "STANDBY")),
     # negation and double negation
-    _r(P, "don't turn on the suction", neg=True),
-    _r(P, "do not start the laser", neg=True),
-    _r(P, "let's not start the irrigation yet", neg=True),
-    _r(P, "not yet on the laser", neg=True),
-    _r(P, "hold off on the c-arm", neg=True),
-    _r(P, "cancel the lithotripter", neg=True),
-    _r(P, "skip the fluoro", neg=True),
+    _r(P, "don't turn on the suction", ("M06", "OFF"), neg=True),
+    _r(P, "do not start the laser", ("M07", "OFF"), neg=True),
+    _r(P, "let's not start the irrigation yet", neg=True, pending=(("M05", "ON"),)),
+    _r(P, "not yet on the laser", neg=True, pending=(("M07", "ON"),)),
+    _r(P, "hold off on the c-arm", neg=True, pending=(("M04", "ON"),)),
+    _r(P, "cancel the lithotripter", ("M07", "OFF"), neg=True),
+    _r(P, "skip the fluoro", ("M04", "OFF"), neg=True),
     _r(P, "don't stop the suction", ("M06", "ON"), neg=True),
     _r(P, "don't turn off the monitor", ("M01", "ON"), neg=True),
     _r(H, "never turn off the ventilator", ("M03", "ON"), neg=True),
     _r(H, "do not pause the infusion pump", ("M07", "ON"), neg=True),
     _r(P, "no need for the fluoro", ("M04", "OFF"), neg=True),
     _r(L, "we don't need the insufflator anymore", ("M05", "OFF"), neg=True),
-    _r(L, "don't turn on the cautery yet", neg=True),
+    _r(L, "don't turn on the cautery yet", neg=True, pending=(("M06", "ON"),)),
     # word order
     _r(P, "suction on", ("M06", "ON")),
     _r(P, "lights off please", ("M09", "OFF")),
@@ -112,26 +123,60 @@ TABLE: list[Row] = [
     _r(L, "turn on the cautery and the sucker", ("M06", "ON"), ("M07", "ON")),
     _r(H, "turn on the bovie then the argon", ("M04", "ON"), ("M05", "ON")),
     # temporal
-    _r(P, "turn on the suction immediately", ("M06", "ON"), temporal="immediately"),
-    _r(P, "kill the fluoro stat", ("M04", "OFF"), temporal="stat"),
-    _r(P, "flip the lights on now", ("M09", "ON"), temporal="now"),
+    _r(
+        P,
+        "turn on the suction immediately",
+        ("M06", "ON"),
+        temporal="immediately",
+        when="immediately",
+    ),
+    _r(P, "kill the fluoro stat", ("M04", "OFF"), temporal="stat", when="immediately"),
+    _r(P, "flip the lights on now", ("M09", "ON"), temporal="now", when="immediately"),
     _r(
         P,
         "turn off the c-arm after the tract is dilated",
         ("M04", "OFF"),
         temporal="after the tract is dilated",
+        when="after",
     ),
-    _r(P, "turn off the lithotripter in 5 minutes", ("M07", "OFF"), temporal="in 5 minutes"),
-    _r(P, "when the stone is out turn off the laser", ("M07", "OFF"), temporal="when the stone"),
-    _r(P, "turn on the suction after the c-arm is off", ("M06", "ON"), temporal="after the c"),
-    _r(H, "start the argon before closing", ("M05", "ON"), temporal="before closing"),
+    _r(
+        P,
+        "turn off the lithotripter in 5 minutes",
+        ("M07", "OFF"),
+        temporal="in 5 minutes",
+        when="in_time",
+    ),
+    _r(
+        P,
+        "when the stone is out turn off the laser",
+        ("M07", "OFF"),
+        temporal="when the stone",
+        when="when",
+    ),
+    _r(
+        P,
+        "turn on the suction after the c-arm is off",
+        ("M06", "ON"),
+        temporal="after the c",
+        when="after",
+    ),
+    _r(
+        H, "start the argon before closing", ("M05", "ON"), temporal="before closing", when="before"
+    ),
     _r(
         L,
         "keep the insufflator on during the dissection",
         ("M05", "ON"),
         temporal="during the dissection",
+        when="during",
     ),
-    _r(L, "turn off the co2 in a few minutes", ("M05", "OFF"), temporal="in a few minutes"),
+    _r(
+        L,
+        "turn off the co2 in a few minutes",
+        ("M05", "OFF"),
+        temporal="in a few minutes",
+        when="in_time",
+    ),
     # polite requests are commands; questions are not
     _r(P, "can we get the lights on", ("M09", "ON")),
     _r(P, "could you turn off the suction please", ("M06", "OFF")),
@@ -152,9 +197,9 @@ TABLE: list[Row] = [
     _r(P, "uh turn turn on the the suction", ("M06", "ON")),
     _r(P, "um like fire up the laser", ("M07", "ON")),
     _r(P, "so uh can you like turn the c arm off", ("M04", "OFF")),
-    _r(P, "dont turn on the suction", neg=True),
+    _r(P, "dont turn on the suction", ("M06", "OFF"), neg=True),
     _r(P, "um the suction uh on please", ("M06", "ON")),
     _r(H, "okay so um bovie bovie on", ("M04", "ON")),
-    _r(L, "uh lets not start the co2 yet", neg=True),
+    _r(L, "uh lets not start the co2 yet", neg=True, pending=(("M05", "ON"),)),
     _r(L, "hey can someone turn the overhead lights off", ("M09", "OFF")),
 ]

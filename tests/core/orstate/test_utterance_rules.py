@@ -25,11 +25,14 @@ def test_table_is_large_and_covers_all_surgeries() -> None:
 def test_table(row: Row, catalog: SurgeryCatalog) -> None:
     result = UtteranceRules(catalog.get(row.surgery)).parse(row.text)
     assert {(t.machine_id, t.action) for t in result.toggles} == row.toggles
+    assert {(t.machine_id, t.action) for t in result.pending} == row.pending
     assert result.negated is row.negated
+    assert result.temporal == row.when
+    assert {t.temporal for t in result.toggles + result.pending} <= {row.when}
     if row.temporal is None:
-        assert result.temporal is None
+        assert result.temporal_text is None
     else:
-        assert result.temporal is not None and row.temporal in result.temporal
+        assert result.temporal_text is not None and row.temporal in result.temporal_text
 
 
 def test_questions_are_flagged(catalog: SurgeryCatalog) -> None:
@@ -86,8 +89,9 @@ def test_confidence_is_graded(catalog: SurgeryCatalog) -> None:
 def test_to_json_shape(catalog: SurgeryCatalog) -> None:
     result = UtteranceRules(catalog.get("pcnl")).parse("kill the fluoro stat")
     data = result.to_json()
-    assert set(data) == {"text", "toggles", "temporal", "negated"}
-    assert data["temporal"] == "stat" and data["negated"] is False
+    assert set(data) == {"text", "toggles", "pending", "temporal", "temporal_text", "negated"}
+    assert data["temporal"] == "immediately" and data["temporal_text"] == "stat"
+    assert data["negated"] is False and data["pending"] == []
     assert data["toggles"] == [
         {
             "machine_id": "M04",
@@ -96,8 +100,68 @@ def test_to_json_shape(catalog: SurgeryCatalog) -> None:
             "confidence": 0.9,
             "match_type": "alias",
             "trigger": "fluoro",
+            "temporal": "immediately",
+            "temporal_text": "stat",
+            "evidence": "kill the fluoro",
         }
     ]
+
+
+def test_each_toggle_carries_the_words_that_caused_it(catalog: SurgeryCatalog) -> None:
+    rules = UtteranceRules(catalog.get("pcnl"))
+    text = "Okay, um, turn the C-arm off and then don't start the laser."
+    evidence = {t.machine_id: t.evidence for t in rules.parse(text).toggles}
+    # the span of the utterance itself, its case and apostrophes kept
+    assert evidence == {"M04": "turn the C-arm off", "M07": "don't start the laser"}
+    for toggle in rules.parse("suction and irrigation please").toggles:
+        assert toggle.evidence in "suction and irrigation please" and toggle.evidence
+
+
+def test_a_deferred_machine_is_not_switched_but_listed_pending(
+    catalog: SurgeryCatalog,
+) -> None:
+    rules = UtteranceRules(catalog.get("pcnl"))
+    for text in ("not yet the laser", "hold off on the c-arm", "wait on the irrigation pump"):
+        result = rules.parse(text)
+        assert result.toggles == () and len(result.pending) == 1, text
+        assert result.pending[0].action == "ON" and result.pending[0].evidence
+    later = rules.parse("don't turn off the monitor yet")
+    assert later.toggles == () and [(t.machine_id, t.action) for t in later.pending] == [
+        ("M01", "OFF")
+    ]
+
+
+def test_temporal_category_rides_on_every_toggle_of_its_sentence(
+    catalog: SurgeryCatalog,
+) -> None:
+    rules = UtteranceRules(catalog.get("pcnl"))
+    result = rules.parse("after the tract is dilated start the irrigation and the suction")
+    assert {(t.machine_id, t.temporal) for t in result.toggles} == {
+        ("M05", "after"),
+        ("M06", "after"),
+    }
+    assert all(t.temporal_text == "after the tract is dilated" for t in result.toggles)
+    assert rules.parse("start the suction").toggles[0].temporal == "none"
+    assert rules.parse("start the suction").temporal_text is None
+
+
+def test_a_hospital_adds_its_own_names_verbs_and_command_phrases() -> None:
+    import copy
+    import json
+
+    from core.orstate.surgeries import data_dir, surgery_from_dict
+
+    data = json.loads((data_dir() / "pcnl.json").read_text(encoding="utf-8"))
+    before = UtteranceRules(surgery_from_dict(copy.deepcopy(data)))
+    assert before.parse("douse the big lamp").toggles == ()
+    data["verbs"] = {"OFF": ["douse"], "ON": ["light up"]}
+    data["machines"]["M09"]["aliases"].append("big lamp")
+    data["machines"]["M05"]["commands"] = {"ON": ["wash it out"]}
+    rules = UtteranceRules(surgery_from_dict(data))
+    assert [(t.machine_id, t.action) for t in rules.parse("douse the big lamp").toggles] == [
+        ("M09", "OFF")
+    ]
+    assert [(t.machine_id, t.action) for t in rules.parse("wash it out").toggles] == [("M05", "ON")]
 
 
 def test_last_action_for_a_machine_wins(catalog: SurgeryCatalog) -> None:
