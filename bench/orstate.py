@@ -12,11 +12,18 @@ live update with the model, prefix reuse against none, as ratios in one run.
     cache is reused), ours with the KV cache reset before every update (no reuse), and
     raw llama-cpp-python ``create_chat_completion`` with the same messages and schema.
 
+(c) Accuracy (``bench/or_accuracy.py``): exact match of every utterance's toggles
+    (machine, action, temporal category) and the count of wrong toggles, on OR-Symphony's
+    ``ruleqa.csv`` as labelled and with ``bench/data/ruleqa_corrections.csv``, on our
+    ``rule_table.py``, and on ``bench/data/or_commands/dev.csv`` when present
+    (``test.csv`` only with ``--test``: it is scored once, at the end).
+
 Uses the random-weight model that ``bench/engine.py`` builds and caches (134M parameters,
 Q4_K_M): its answers are gibberish that fill the answer schema's text bounds, the worst
 case for generation; prompt work is what reuse saves.
 
     .venv/bin/python bench/orstate.py [--runs 3] [--max-tokens 512] [--segments 21]
+    .venv/bin/python bench/orstate.py --accuracy [--misses]    # (c) only, no model
 """
 
 import argparse
@@ -31,6 +38,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests" / "core" / "o
 
 import llama_cpp  # noqa: E402
 from engine import bench_model  # noqa: E402
+from or_accuracy import report  # noqa: E402
 from rule_table import TABLE  # noqa: E402
 
 from app.settings import physical_cores  # noqa: E402
@@ -188,7 +196,13 @@ def main() -> None:
     parser.add_argument(
         "--segments", type=int, default=len(SCRIPT), help="use the first N segments of the case"
     )
+    parser.add_argument("--accuracy", action="store_true", help="only (c): no timing, no model")
+    parser.add_argument("--misses", action="store_true", help="list every utterance missed")
+    parser.add_argument("--test", action="store_true", help="also score or_commands/test.csv")
     args = parser.parse_args()
+    report(test=args.test, show_misses=args.misses)
+    if args.accuracy:
+        return
     rule_latency()
     model = bench_model("small")
     threads = physical_cores()

@@ -29,13 +29,23 @@ def _states(stdout: str) -> list[dict[str, object]]:
 
 
 def test_parse(run_cli: CliRunner) -> None:
-    result = run_cli(
-        "or", "parse", "--surgery", "PCNL", stdin="fire up the suction\n\nis the suction working?\n"
+    lines = (
+        "fire up the suction\n\nis the suction working?\nkill the fluoro stat\nnot yet the laser\n"
     )
+    result = run_cli("or", "parse", "--surgery", "PCNL", stdin=lines)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [len(r["toggles"]) for r in rows] == [1, 0, 0]
+    assert [len(r["toggles"]) for r in rows] == [1, 0, 0, 1, 0]
     assert rows[0]["toggles"][0]["machine_id"] == "M06"
-    assert set(rows[0]) == {"text", "toggles", "temporal", "negated"}
+    assert set(rows[0]) == {"text", "toggles", "pending", "temporal", "temporal_text", "negated"}
+    assert rows[0]["temporal"] == "none" and rows[0]["temporal_text"] is None
+    (fluoro,) = rows[3]["toggles"]
+    assert (fluoro["machine_id"], fluoro["action"], fluoro["temporal"]) == (
+        "M04",
+        "OFF",
+        "immediately",
+    )
+    assert fluoro["temporal_text"] == "stat" and fluoro["evidence"] == "kill the fluoro"
+    assert [(p["machine_id"], p["action"]) for p in rows[4]["pending"]] == [("M07", "ON")]
     unknown = run_cli("or", "parse", "--surgery", "appendectomy", stdin="x\n")
     assert unknown.returncode == 1 and "pcnl" in unknown.stderr.lower()
 
