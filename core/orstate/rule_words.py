@@ -47,6 +47,7 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "go on with",
             "proceed with",
             "light up",
+            "crank",
         )
     },
     **{
@@ -228,6 +229,9 @@ REFUSALS: Final[frozenset[str]] = frozenset(
         "nevermind",
         "we won't need",
         "we will not need",
+        "don't bother with",
+        "dont bother with",
+        "don't bother",
     }
 )
 # Deferrals: no change now; the machine is shown as pending ("not yet the laser").
@@ -286,6 +290,19 @@ OTHERS: Final[frozenset[str]] = frozenset(
         "other theatre",
         "other theater",
         "other or",
+        # habits, teaching and the past are no command
+        "always",
+        "usually",
+        "normally",
+        "typically",
+        "generally",
+        "sometimes",
+        "often",
+        "yesterday",
+        "last time",
+        "last week",
+        "earlier",
+        "tomorrow",
     }
 )
 ARTICLES: Final[frozenset[str]] = frozenset({"the", "a", "an"})
@@ -371,6 +388,11 @@ COPULAS: Final[frozenset[str]] = frozenset(
         "weren't",
         "seems",
         "looks",
+        "went",
+        "came",
+        "gone",
+        "had",
+        "has been",
     }
 )
 # A clause opening with one of these is a question, unless it is a modal request.
@@ -476,6 +498,7 @@ DEFERRAL_OPENERS: Final[dict[str, Temporal]] = {
     "until": "before",
     "till": "before",
     "by the time": "before",
+    "now that": "when",
     "during": "during",
     "while": "during",
     "throughout": "during",

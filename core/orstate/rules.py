@@ -64,6 +64,7 @@ _BASE_CONFIDENCE: dict[MatchType, float] = {"trigger": 0.95, "name": 0.9, "alias
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|,")
 _MODAL_SUBJECTS = frozenset({"we", "you", "i", "someone", "somebody", "u", "ya", "y'all"})
+_DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
 _DOUBLED = frozenset({"stop", "shut", "cut", "put", "get", "run", "set", "begin", "plan"})
 
 
@@ -148,6 +149,7 @@ class _Clause:
     verb_neg: bool = False
     neg: bool = False
     neg_span: tuple[int, int] | None = None
+    defer_span: tuple[int, int] | None = None
     refuse: bool = False
     defer: bool = False
     copula: bool = False
@@ -168,6 +170,7 @@ class _Sentence:
     when_text: str
     penalty: float
     request: bool
+    until: bool = False  # a time span that opens with "until"
 
 
 def tokenize(text: str) -> list[str]:
@@ -284,24 +287,24 @@ class UtteranceRules:
             if any(e[0] == "S" for e in events):
                 continue  # reported speech
             words = {tok[0] for tok in tokens}
+            # "Suction!" said alone, without an article, is a call for it.
+            call = len(tokens) == len(events) == 1 and events[0][0] == "M"
             disfluent = any(k == "F" and p in W.DISFLUENCIES for k, p, *_ in events)
-            request = "please" in words or when == "immediately"
+            request = "please" in words or when == "immediately" or call
+            until = any(text[a:b].lower().startswith(("until", "till")) for _, a, b in times)
             sentence = _Sentence(
                 text=text,
                 when=when,
                 when_text="; ".join(text[a:b] for _, a, b in times),
                 penalty=0.05 * disfluent + 0.1 * deferred,
                 request=request,
+                until=until,
             )
             carry: list[_Ref] = []
             inherit: tuple[_Verb | None, bool] | None = None
             last_ids: list[str] = []  # machines of the last clause that commanded
             correcting = False
             clauses = _clauses([e for e in events if e[0] != "F"])
-            if times and any(e[0] in "DY" for e in events):
-                # "wait on the pump until the sheath is in": when the sheath is in.
-                when = "when" if text[times[0][1] :].lower().startswith(("until", "till")) else when
-                sentence.when = when
             for number, clause in enumerate(clauses):
                 if any(e[0] == "T" for e in clause):
                     continue  # someone else's doing, another room
@@ -359,24 +362,29 @@ class UtteranceRules:
         out: list[tuple[Temporal, int, int]] = []
         i, n = 0, len(words)
         while i < n:
+            if words[i : i + 2] in (["for", "now"], ["by", "now"], ["just", "now"]):
+                kept.extend(tokens[i : i + 2])  # "no suction for now": no time of action
+                i += 2
+                continue
             category: Temporal = "immediately"
-            j = _match(words, i, W.IMMEDIATE, 3) or 0
+            j = 0 if words[i : i + 2] == ["now", "that"] else _match(words, i, W.IMMEDIATE, 3) or 0
             if not j and (j := _match(words, i, W.DEFERRAL_WORDS, 5) or 0):
                 category = W.DEFERRAL_CATEGORY.get(" ".join(words[i:j]), "in_time")
-            if not j and words[i] == "in":
-                k = i + 1
+            if not j and (words[i] == "in" or (i == 0 or words[i - 1] not in _DURATION)):
+                # "in 5 minutes", and "two minutes, then ..." (not "for two minutes")
+                k = i + (words[i] == "in")
                 while k < n and (
                     words[k] in W.NUMBER_WORDS or words[k].isdigit() or words[k] in ("more", "of")
                 ):
                     k += 1
-                if i + 1 < k < n and words[k] in W.TIME_UNITS:
+                if i + (words[i] == "in") < k < n and words[k] in W.TIME_UNITS:
                     j, category = k + 1, "in_time"
             if not j and (k2 := _match(words, i, frozenset(W.DEFERRAL_OPENERS), 3)):
                 category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
                 j = k2 + 1
                 while j < n and words[j] != ",":
                     hit = self._lex.get((words[j],)) or self._lex.get(tuple(words[j : j + 2]))
-                    if hit and hit[0] == "V" and words[j - 1] not in W.SUBJECTS and j > k2 + 1:
+                    if hit and hit[0] == "V" and words[j - 1] not in W.SUBJECTS and j > k2:
                         break
                     j += 1
             if j:
@@ -471,6 +479,7 @@ class UtteranceRules:
                 st.refuse = st.refuse or kind == "X"
             elif kind == "D":
                 st.defer = st.has_neg = True
+                st.defer_span = (start, end)
             elif kind == "Y":
                 st.defer = st.defer or st.has_neg
             elif kind == "C":
@@ -532,13 +541,17 @@ class UtteranceRules:
             emit(st.pending, st.verb[0], "weak", st.verb_neg, verb_span())
         elif st.pending and not st.acted and not st.copula and (st.verb is None or st.defer):
             if st.defer:
-                emit(st.pending, "ON", "bare", False)
+                emit(st.pending, "ON", "bare", False, st.defer_span or st.neg_span)
             elif st.refuse:
                 emit(st.pending, "ON", "bare", True)  # "cancel the ventilator": OFF
             elif sentence.request and not st.neg:
                 emit(st.pending, "ON", "bare", False)  # "suction please", "vent stat"
+        if sentence.until and st.has_neg:
+            st.defer = True  # "don't start the pump until the sheath is in": it waits
         if st.defer:  # nothing changes now; the deferred action waits
-            return [], [replace(tog, action=raw) for tog, raw in out]
+            # "wait on the pump until the sheath is in": when the sheath is in.
+            when: Temporal = "when" if sentence.until else sentence.when
+            return [], [replace(tog, action=raw, temporal=when) for tog, raw in out]
         return [tog for tog, _ in out], []
 
     def _finish(
@@ -554,6 +567,9 @@ class UtteranceRules:
         kept: list[Toggle] = []
         debounced: list[str] = []
         filtered: list[str] = []
+        texts = list(
+            dict.fromkeys(tog.temporal_text for tog, _ in found.values() if tog.temporal_text)
+        )
         for tog, is_pending in found.values():
             if is_pending:
                 continue
@@ -572,8 +588,8 @@ class UtteranceRules:
         return ParseResult(
             text=text,
             toggles=tuple(kept),
-            temporal=spans[0][0] if spans else "none",
-            temporal_text="; ".join(text[a:b] for _, a, b in spans) if spans else None,
+            temporal=next((tog.temporal for tog, _ in found.values()), "none"),
+            temporal_text="; ".join(texts) or None,
             negated=negated,
             question=question,
             debounced=tuple(debounced),

@@ -203,3 +203,72 @@ TABLE: list[Row] = [
     _r(L, "uh lets not start the co2 yet", neg=True, pending=(("M05", "ON"),)),
     _r(L, "hey can someone turn the overhead lights off", ("M09", "OFF")),
 ]
+
+# Constructs of real OR speech (issue 22), each written from the construct.
+TABLE += [
+    # informal verbs and names, progressives
+    _r(P, "crank the irrigation", ("M05", "ON")),
+    _r(P, "bring up the overheads", ("M09", "ON")),
+    _r(P, "get the holmium going", ("M07", "ON")),
+    _r(P, "initiate suctioning", ("M06", "ON")),
+    _r(P, "starting the pump now", ("M05", "ON"), temporal="now", when="immediately"),
+    _r(H, "halt the drip", ("M07", "OFF")),
+    _r(H, "power down the coagulator", ("M04", "OFF")),
+    _r(L, "start insufflating", ("M05", "ON")),
+    _r(L, "discontinue the drainage", ("M08", "OFF")),
+    _r(L, "stand down the bovie", ("M06", "STANDBY")),
+    # a machine's own command phrase
+    _r(P, "ok intubation complete", ("M03", "ON")),
+    _r(L, "tube is in, bag him", ("M03", "ON")),
+    # verbless requests and calls
+    _r(P, "scope please", ("M08", "ON")),
+    _r(P, "Irrigation!", ("M05", "ON")),
+    _r(H, "pressors now", ("M07", "ON"), temporal="now", when="immediately"),
+    _r(L, "may I have the thoracoscope", ("M04", "ON")),
+    _r(L, "co2 stat", ("M05", "ON"), temporal="stat", when="immediately"),
+    # lists under one verb
+    _r(P, "pump and laser off", ("M05", "OFF"), ("M07", "OFF")),
+    _r(P, "scope, lights and suction on please", ("M08", "ON"), ("M09", "ON"), ("M06", "ON")),
+    _r(H, "kill the argon and the bovie", ("M05", "OFF"), ("M04", "OFF")),
+    _r(L, "idle the insufflator and the drain", ("M05", "STANDBY"), ("M08", "STANDBY")),
+    # refusals are OFF
+    _r(P, "don't bother with the fluoro", ("M04", "OFF"), neg=True),
+    _r(P, "no laser for now", ("M07", "OFF"), neg=True),
+    _r(H, "forget the argon", ("M05", "OFF"), neg=True),
+    _r(L, "we won't need the drain", ("M08", "OFF"), neg=True),
+    _r(L, "never mind the co2", ("M05", "OFF"), neg=True),
+    # deferrals: no change now, pending
+    _r(P, "wait on the laser", neg=True, pending=(("M07", "ON"),)),
+    _r(H, "hold off with the pressors", neg=True, pending=(("M07", "ON"),)),
+    _r(
+        L,
+        "don't start the co2 until the port is in",
+        neg=True,
+        temporal="until the port is in",
+        when="when",
+        pending=(("M05", "ON"),),
+    ),
+    # temporal categories
+    _r(P, "once the sheath is in start the pump", ("M05", "ON"), temporal="once", when="after"),
+    _r(P, "lights off in thirty seconds", ("M09", "OFF"), temporal="in thirty", when="in_time"),
+    _r(P, "two minutes, then stop the pump", ("M05", "OFF"), temporal="two", when="in_time"),
+    _r(H, "while we transect keep the suction on", ("M06", "ON"), temporal="while", when="during"),
+    _r(H, "argon on when I say", ("M05", "ON"), temporal="when I say", when="when"),
+    _r(L, "prior to closing stop the co2", ("M05", "OFF"), temporal="prior to", when="before"),
+    _r(L, "keep the drain on until transfer", ("M08", "ON"), temporal="until", when="before"),
+    # corrections: only the last
+    _r(P, "turn on the laser, sorry, the pump", ("M05", "ON")),
+    _r(P, "start the suction no the irrigation", ("M05", "ON")),
+    _r(H, "bovie on, I mean argon on", ("M05", "ON")),
+    _r(L, "turn on the camera, no wait, turn it off", ("M04", "OFF")),
+    # questions, reports, habits, other rooms: no change
+    _r(P, "who turned the lights off?"),
+    _r(P, "the laser went off"),
+    _r(P, "he said to kill the suction"),
+    _r(P, "we usually start the pump before the laser"),
+    _r(H, "in room six they are starting the argon now"),
+    _r(L, "yesterday we ran the insufflator all day"),
+    # a machine of another room's surgery is no machine here
+    _r(P, "start the bovie"),
+    _r(L, "start the insufflator and the laser", ("M05", "ON")),
+]

@@ -116,3 +116,28 @@ def test_the_rules_answer_to_a_state_update_changes_nothing() -> None:
     jsonschema.validate(answer, task.schema)
     assert answer["phase"] == case.phases.current
     assert set(answer["machines"].values()) == {"UNCHANGED"}
+
+
+def test_a_deferred_command_changes_no_machine_and_the_state_shows_it_pending() -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    state = case.on_segment(1.0, "surgeon", "not yet the laser")
+    assert state is not None and get_validation_errors(state) == []
+    assert "M07" in state["machines"]["0"] and state["details"]["toggles"] == []
+    (pending,) = state["details"]["pending"]
+    assert (pending["machine_id"], pending["action"]) == ("M07", "ON")
+    assert pending["evidence"] == "not yet the laser"
+
+
+def test_the_state_names_the_words_and_time_of_each_toggle() -> None:
+    case = LiveCase(get_surgery("pcnl"))
+    state = case.on_segment(1.0, "surgeon", "Okay, kill the fluoro stat")
+    assert state is not None and get_validation_errors(state) == []
+    (toggle,) = state["details"]["toggles"]
+    assert toggle["evidence"] == "kill the fluoro"
+    assert (toggle["temporal"], toggle["temporal_text"]) == ("immediately", "stat")
+    assert state["metadata"]["temporal"] == "stat"
+    # a manual override has no words nor time, and still validates
+    state = case.override("M04", "ON", 2.0)
+    (toggle,) = state["details"]["toggles"]
+    assert (toggle["temporal"], toggle["temporal_text"], toggle["evidence"]) == ("none", "", "")
+    assert get_validation_errors(state) == []

@@ -137,6 +137,9 @@ def test_llm_list_form() -> None:
     assert state["suggestions"] == ["prepare sutures"]
     assert {t["machine_id"] for t in state["details"]["toggles"]} == {"M01", "M02", "M03"}
     assert all(t["match_type"] == "llm" for t in state["details"]["toggles"])
+    # the model names no words nor time: the rules' fields are there, empty
+    for toggle in state["details"]["toggles"]:
+        assert (toggle["temporal"], toggle["temporal_text"], toggle["evidence"]) == ("none", "", "")
 
 
 def test_llm_per_machine_map_and_unchanged() -> None:

@@ -178,6 +178,10 @@ def test_unknown_source_rejected(source: Any) -> None:
         ("match_type", "regex"),
         ("confidence", 1.5),
         ("confidence", -0.1),
+        ("temporal", "soon"),
+        ("temporal", None),
+        ("temporal_text", 5),
+        ("evidence", ["turn on"]),
     ],
 )
 def test_toggle_enums_and_bounds(field: str, value: Any) -> None:
@@ -215,4 +219,12 @@ def test_confidence_out_of_bounds(value: Any) -> None:
 def test_metadata_field_types(field: str, value: Any) -> None:
     state = copy.deepcopy(valid_state())
     state["metadata"][field] = value
+    assert not is_valid(state)
+
+
+def test_pending_commands_are_toggles_of_the_same_shape() -> None:
+    state = valid_state()
+    state["details"]["pending"] = [{"machine_id": "M07", "action": "ON", "temporal": "when"}]
+    assert is_valid(state)
+    state["details"]["pending"][0]["action"] = "PENDING"
     assert not is_valid(state)
