@@ -3,6 +3,7 @@ from the table. Phase and next phase big, a phase timeline, the machine grid, th
 transcript, a rule-only / model / degraded badge; controls to start a case (replay,
 follow, typed lines) and the recorded cases. GUI thread only."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -29,7 +30,10 @@ from app.worker import InferenceWorker
 from core.orstate.driver import StateUpdate, recorded_update
 from core.orstate.surgeries import Surgery
 from ui.orroom.case_controller import CaseController
+from ui.orroom.changes import changes, pending_commands
 from ui.orroom.machine_grid import MachineGrid, clock
+from ui.orroom.notice_bar import NoticeBar
+from ui.orroom.surgery_guard import SurgeryGuard
 from ui.theme import style_or_workspace
 
 JSONL_FILTER = "Transcript segments (*.jsonl *.json);;All files (*)"
@@ -105,6 +109,15 @@ class OperatingRoomWorkspace(QWidget):
         self.cases = QListWidget()
         self.cases.setAccessibleName("Recorded cases")
         self.case_replay = QPushButton("Replay &case")
+        self.guard_bar = NoticeBar("Wrong surgery?", "&Dismiss")
+        self.guard_bar.dismiss.setToolTip("Alt+D: keep this surgery; not asked again this case")
+        self.pending_bar = NoticeBar("A command waiting to be confirmed", "&Leave it")
+        self.pending_bar.dismiss.setToolTip("Alt+L: leave the machine as it is")
+        self._guard: SurgeryGuard | None = None
+        self._suggested: Surgery | None = None
+        self._pending: tuple[str, str] | None = None  # machine id, action to confirm
+        self._restart: Callable[[], None] | None = None  # the running case's source, again
+        self._shown: tuple[str | None, dict[str, str]] = (None, {})  # phase, machines
         self._tooltips()
 
         picker_label = QLabel("S&urgery:")
@@ -140,6 +153,8 @@ class OperatingRoomWorkspace(QWidget):
         left.addWidget(self.phase)
         left.addWidget(self.next_phase)
         left.addWidget(self.timeline)
+        left.addWidget(self.guard_bar)
+        left.addWidget(self.pending_bar)
         left.addWidget(self.grid, 1)
         self.side = QWidget()
         self.side.setMaximumWidth(SIDE_MAX_WIDTH)
@@ -162,6 +177,9 @@ class OperatingRoomWorkspace(QWidget):
         self.case_replay.clicked.connect(self.replay_selected_case)
         self.surgery.currentIndexChanged.connect(self._surgery_changed)
         self.grid.override_chosen.connect(self._override)
+        self.guard_bar.accepted.connect(self._switch_surgery)
+        self.guard_bar.dismissed.connect(self._keep_surgery)
+        self.pending_bar.accepted.connect(self._confirm_pending)
         self.controller.segment.connect(self._segment)
         self.controller.state.connect(self.show_state)
         self.controller.problem.connect(self.status_message)
@@ -222,29 +240,35 @@ class OperatingRoomWorkspace(QWidget):
             self.start_follow(Path(path))
 
     def start_replay(self, path: Path) -> None:
-        self._starting()
+        self._starting(lambda: self.start_replay(path))
         self.controller.replay(
             self.current_surgery(), path, self.speed.value(), use_model=self.model_available
         )
 
     def start_follow(self, path: Path) -> None:
-        self._starting()
+        self._starting(lambda: self.start_follow(path))
         self.controller.follow(self.current_surgery(), path, use_model=self.model_available)
         self.status_message.emit(f"Following {path.name}: new lines appear as they are written.")
 
     @Slot()
     def start_typed(self) -> None:
-        self._starting()
+        self._starting(self.start_typed)
         self.controller.start(self.current_surgery(), "typed lines", use_model=self.model_available)
         self.line.setEnabled(True)
         self.line.setFocus()
 
-    def _starting(self) -> None:
+    def _starting(self, restart: Callable[[], None]) -> None:
         self.feed.clear()
+        self.changes.clear()
         self.grid.set_surgery(self.current_surgery())
         self.stop_button.setEnabled(True)
         self.surgery.setEnabled(False)
         self._phase_starts = []
+        self._restart = restart
+        self._guard = SurgeryGuard(self.current_surgery(), self.surgeries.values())
+        self._shown = (None, {})
+        self.guard_bar.hide()
+        self.pending_bar.hide()
 
     @Slot()
     def stop_case(self) -> None:
@@ -273,6 +297,62 @@ class OperatingRoomWorkspace(QWidget):
         self.status_message.emit(f"{machine_id} set to {action} by hand (recorded in the case).")
 
     @Slot()
+    def _switch_surgery(self) -> None:
+        """Start the case again, from its beginning, with the surgery the guard offered
+        (the case so far stays recorded)."""
+        surgery, restart = self._suggested, self._restart
+        if surgery is None or restart is None:
+            return
+        self.stop_case()
+        self.surgery.setCurrentIndex(self.surgery.findData(surgery.name))
+        restart()
+        self.status_message.emit(f"Started again as {surgery.display_name}.")
+
+    @Slot()
+    def _keep_surgery(self) -> None:
+        if self._guard is not None:
+            self._guard.dismissed = True
+
+    @Slot()
+    def _confirm_pending(self) -> None:
+        if self._pending is not None:
+            self._override(*self._pending)
+            self._pending = None
+
+    def _offer(self, update: StateUpdate, surgery: Surgery) -> None:
+        """A deferred command to confirm; and the surgery that fits, when the guard says."""
+        if self._pending is not None:
+            cause = update.causes.get(self._pending[0])
+            if cause is not None and cause.segment == update.segment and cause.source == "rule":
+                self._pending = None  # a newer command for that machine
+                self.pending_bar.hide()
+        for machine_id, action, words in pending_commands(update, surgery)[-1:]:
+            name = surgery.machines[machine_id].name
+            said = f" (“{' '.join(words.split())}”)" if words.strip() else ""
+            self._pending = (machine_id, action)
+            self.pending_bar.offer(
+                f"Waiting: {name} {action}{said}. Not applied; confirm when it is time.",
+                f"C&onfirm {name} {action}",
+                "Alt+O: set it now (recorded as set by hand)",
+            )
+
+    def _check_surgery(self, text: str) -> None:
+        if self._guard is None or not self.controller.running:
+            return
+        suggestion = self._guard.heard(text)
+        if suggestion is None or self.guard_bar.isVisible():
+            return
+        self._suggested = suggestion.surgery
+        here = self.current_surgery().display_name
+        there = suggestion.surgery.display_name
+        self.guard_bar.offer(
+            f"Wrong surgery? {suggestion.commands} commands in a row named machines"
+            f" {here} does not have ({', '.join(suggestion.machines)}); {there} has them.",
+            f"S&witch to {there}",
+            "Alt+W: start this case again as that surgery (this one stays recorded)",
+        )
+
+    @Slot()
     def _surgery_changed(self) -> None:
         if self.surgeries:
             self.grid.set_surgery(self.current_surgery())
@@ -286,6 +366,7 @@ class OperatingRoomWorkspace(QWidget):
         self.feed.appendPlainText(f"[{clock(t)}] {speaker}: {text}")
         if at_bottom:
             bar.setValue(bar.maximum())
+        self._check_surgery(text)
 
     @Slot(object)
     def show_state(self, update: StateUpdate) -> None:
@@ -308,6 +389,10 @@ class OperatingRoomWorkspace(QWidget):
             starts.append((phase, elapsed))
         self.timeline.setText("  →  ".join(f"{names.get(p, p)} {clock(t)}" for p, t in starts))
         self.grid.show_state(update)
+        for line in changes(*self._shown, update, surgery):
+            self.changes.insertItem(0, line)  # newest first
+        self._shown = (update.phase, dict(update.machines))
+        self._offer(update, surgery)
         degraded = state["metadata"].get("reasoning") == "degraded"
         if degraded:
             self._show_mode("degraded")
@@ -355,7 +440,11 @@ class OperatingRoomWorkspace(QWidget):
         case_id = int(item.data(256))
         case = get_case(self.context.db, case_id)
         self.surgery.setCurrentIndex(self.surgery.findData(case.surgery))
-        self._starting()
+        self.replay_case(case_id)
+
+    def replay_case(self, case_id: int) -> None:
+        """Replay a recorded case's segments as a new case of the surgery chosen now."""
+        self._starting(lambda: self.replay_case(case_id))
         self.controller.replay_lines(
             self.current_surgery(),
             case_segments(self.context.db, case_id),
