@@ -98,6 +98,9 @@ def _surgery(ctx: CliContext, name: str) -> Surgery:
 
 
 def _parse(ctx: CliContext, args: argparse.Namespace) -> int:
+    """One JSON object per line: the toggles (each with its ``temporal`` category,
+    ``temporal_text`` and ``evidence``), the deferred commands (``pending``), the
+    utterance's temporal category and words, and whether it was negated."""
     rules = UtteranceRules(_surgery(ctx, args.surgery))
     for line in sys.stdin:
         print(json.dumps(rules.parse(line.strip()).to_json(), ensure_ascii=False), flush=True)

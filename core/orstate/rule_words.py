@@ -232,6 +232,9 @@ REFUSALS: Final[frozenset[str]] = frozenset(
         "don't bother with",
         "dont bother with",
         "don't bother",
+        "that's enough",
+        "enough",
+        "no more",
     }
 )
 # Deferrals: no change now; the machine is shown as pending ("not yet the laser").

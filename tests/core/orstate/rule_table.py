@@ -237,6 +237,7 @@ TABLE += [
     _r(H, "forget the argon", ("M05", "OFF"), neg=True),
     _r(L, "we won't need the drain", ("M08", "OFF"), neg=True),
     _r(L, "never mind the co2", ("M05", "OFF"), neg=True),
+    _r(P, "that's enough fluoro", ("M04", "OFF"), neg=True),
     # deferrals: no change now, pending
     _r(P, "wait on the laser", neg=True, pending=(("M07", "ON"),)),
     _r(H, "hold off with the pressors", neg=True, pending=(("M07", "ON"),)),
