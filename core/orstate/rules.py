@@ -134,7 +134,7 @@ class _Ref:
     phrase: str
     start: int
     end: int
-    pronoun: bool = False
+    pronoun: bool = False  # or a near miss: less sure either way
 
 
 # A verb: action, strength, phrase, start, end.
@@ -229,6 +229,21 @@ class UtteranceRules:
                     if key := _key(phrase):
                         self._lex[key] = ("O", (mid, action))
         self._maxlen = max(len(k) for k in self._lex)
+        # Long one-word machine names, for a misspelt or misheard word ("insufflater").
+        self._long = {
+            k[0]: v[1]
+            for k, v in self._lex.items()
+            if v[0] == "M" and len(k) == 1 and len(k[0]) >= 7
+        }
+
+    def _near(self, word: str) -> tuple[str, MatchType] | None:
+        """The machine whose long one-word name is one edit from ``word``, if just one is."""
+        if len(word) < 7 or not word.isalpha():
+            return None
+        hits = {
+            v for k, v in self._long.items() if abs(len(k) - len(word)) <= 1 and _one_edit(k, word)
+        }
+        return hits.pop() if len({m for m, _ in hits}) == 1 else None
 
     def _add_words(self) -> None:
         def put(words: Iterable[str], kind: str, payload: Any = None) -> None:
@@ -413,7 +428,9 @@ class UtteranceRules:
                     i += size
                     break
             else:
-                events.append(("U", words[i], None, tokens[i][1], tokens[i][2]))
+                near = self._near(words[i])
+                kind, payload = ("M", (*near, True)) if near else ("U", None)
+                events.append((kind, words[i], payload, tokens[i][1], tokens[i][2]))
                 i += 1
         return events
 
@@ -490,7 +507,7 @@ class UtteranceRules:
                 emit([ref], payload[1], "strong", st.neg)
             elif kind in ("M", "R"):
                 refs = (
-                    [_Ref(payload[0], payload[1], phrase, start, end)]
+                    [_Ref(payload[0], payload[1], phrase, start, end, len(payload) > 2)]
                     if kind == "M"
                     else [
                         _Ref(r.machine_id, r.match_type, r.phrase, start, end, True) for r in last
@@ -603,6 +620,23 @@ def _negate(action: Action | None) -> Action | None:
     if action is None:
         return None
     return "OFF" if action == "ON" else "ON"
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter changed, added, dropped or two swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return short[i:] == long_[i + 1 :]
 
 
 def _dedupe(tokens: list[_Tok]) -> list[_Tok]:

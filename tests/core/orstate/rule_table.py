@@ -269,6 +269,10 @@ TABLE += [
     _r(P, "we usually start the pump before the laser"),
     _r(H, "in room six they are starting the argon now"),
     _r(L, "yesterday we ran the insufflator all day"),
+    # a misspelt or misheard long name, one letter off
+    _r(P, "turn on the ventilater", ("M03", "ON")),
+    _r(L, "kill the insuflator", ("M05", "OFF")),
+    _r(P, "the irigation pressure is high"),
     # a machine of another room's surgery is no machine here
     _r(P, "start the bovie"),
     _r(L, "start the insufflator and the laser", ("M05", "ON")),
