@@ -34,11 +34,11 @@ QWidget#orWorkspace QComboBox#surgeryPicker { font-size: 20px; font-weight: bold
 QWidget#orWorkspace QTabWidget::pane { border: 1px solid #455a64; }
 QWidget#orWorkspace QTabBar::tab { background: #263238; color: #ffffff; padding: 4px 10px; }
 QWidget#orWorkspace QTabBar::tab:selected { background: #455a64; font-weight: bold; }
-QLabel#phaseName { font-size: 40px; font-weight: bold; }
+QLabel#phaseName { font-size: 36px; font-weight: bold; }
 QLabel#phaseTimeline { font-size: 15px; color: #cfd8dc; }
 QLabel#nextPhase { font-size: 21px; color: #cfd8dc; }
 QLabel#modeBadge { font-size: 15px; font-weight: bold; padding: 4px 10px; }
-QLabel#guardBanner { font-size: 19px; font-weight: bold; background: #ffd54f; color: #000000;
+QLabel#guardBanner { font-size: 17px; font-weight: bold; background: #ffd54f; color: #000000;
     padding: 6px 10px; }
 """
 BASE_STYLE = """

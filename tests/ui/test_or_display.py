@@ -24,6 +24,9 @@ LINES = [
     "surgeon: needle access, fire up the c-arm",
     "surgeon: start the lithotripter and the irrigation",
     "surgeon: put the anesthesia machine on standby",
+    "surgeon: not yet the suction",  # a command waiting: its notice takes room too
+    "nurse: insufflator on",  # and two of another surgery's machines: not yet a pattern
+    "nurse: chest drain on",
 ]
 
 
@@ -89,6 +92,7 @@ def test_the_whole_room_is_readable_at_laptop_sizes_without_scrolling(
     assert (window.width(), window.height()) == size
     assert QFontInfo(room.phase.font()).pixelSize() >= 28
     assert _fully_shown(room.phase, window) and _fully_shown(room.next_phase, window)
+    assert room.pending_bar.isVisible()
     for widget in (room.surgery, room.replay_button, room.stop_button, room.tabs, room.mode):
         assert _fully_shown(widget, window), widget.accessibleName() or widget
     assert QFontInfo(room.surgery.font()).pixelSize() >= 18  # a large surgery picker
@@ -101,12 +105,18 @@ def test_the_whole_room_is_readable_at_laptop_sizes_without_scrolling(
         needed = state.fontMetrics().horizontalAdvance(state.text())
         assert needed <= state.width(), (tile.machine_name, state.text(), state.width())
         assert state.height() >= state.fontMetrics().height() - 2, tile.machine_name
+        for line in (tile.detail_label, tile.quote_label):
+            if not line.isHidden():
+                assert line.height() >= line.fontMetrics().height() - 2, tile.machine_name
         name = tile.name_label
         assert name.height() >= name.heightForWidth(name.width()) - 2, tile.machine_name
         assert state.text() == f"{STATE_SYMBOLS[tile.state_word]} {tile.state_word}"
         assert _measured_contrast(state, tile) >= 7.0, tile.machine_name
     assert {t.state_word for t in room.grid.tiles.values()} >= {"ON", "OFF", "STANDBY"}
     assert _measured_contrast(room.phase, room) >= 7.0
+    assert room.timeline.width() >= room.timeline.fontMetrics().horizontalAdvance(
+        room.timeline.text()
+    )
     room.stop_case()
 
 

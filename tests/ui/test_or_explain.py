@@ -61,7 +61,8 @@ def test_a_deferred_command_is_offered_to_confirm_and_not_applied(
     assert room.pending_bar.isVisible()
     assert "Lithotripter ON" in room.pending_bar.text.text()
     assert "not yet the lithotripter" in room.pending_bar.text.text()
-    assert room.pending_bar.action.text() == "C&onfirm Lithotripter ON"
+    assert room.pending_bar.action.text() == "C&onfirm"
+    assert "Alt+O: set Lithotripter ON now" in room.pending_bar.action.toolTip()
     qtbot.mouseClick(room.pending_bar.action, Qt.MouseButton.LeftButton)
     assert tile.state_word == "ON" and "override" in tile.detail
     assert not room.pending_bar.isVisible()

@@ -162,7 +162,7 @@ class MachineGrid(QWidget):
         super().__init__(parent)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(8)
+        self.grid.setSpacing(6)
         self.tiles: dict[str, MachineTile] = {}
 
     def set_surgery(self, surgery: Surgery) -> None:

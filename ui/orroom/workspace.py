@@ -6,7 +6,7 @@ follow, typed lines) and the recorded cases. GUI thread only."""
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -90,8 +90,8 @@ class OperatingRoomWorkspace(QWidget):
         self.next_phase.setWordWrap(True)
         self.timeline = QLabel()
         self.timeline.setObjectName("phaseTimeline")
-        self.timeline.setWordWrap(True)
         self.timeline.setAccessibleName("Phase timeline")
+        self.timeline.installEventFilter(self)  # its width decides how much of it fits
         self.grid = MachineGrid()
         self.feed = QPlainTextEdit()
         self.feed.setObjectName("orFeed")
@@ -118,6 +118,7 @@ class OperatingRoomWorkspace(QWidget):
         self._pending: tuple[str, str] | None = None  # machine id, action to confirm
         self._restart: Callable[[], None] | None = None  # the running case's source, again
         self._shown: tuple[str | None, dict[str, str]] = (None, {})  # phase, machines
+        self._timeline_entries: list[str] = []
         self._tooltips()
 
         picker_label = QLabel("S&urgery:")
@@ -331,9 +332,9 @@ class OperatingRoomWorkspace(QWidget):
             said = f" (“{' '.join(words.split())}”)" if words.strip() else ""
             self._pending = (machine_id, action)
             self.pending_bar.offer(
-                f"Waiting: {name} {action}{said}. Not applied; confirm when it is time.",
-                f"C&onfirm {name} {action}",
-                "Alt+O: set it now (recorded as set by hand)",
+                f"Waiting: {name} {action}{said}",
+                "C&onfirm",
+                f"Alt+O: set {name} {action} now (recorded as set by hand); not applied until then",
             )
 
     def _check_surgery(self, text: str) -> None:
@@ -387,7 +388,8 @@ class OperatingRoomWorkspace(QWidget):
         starts = self._phase_starts
         if not starts or starts[-1][0] != phase:
             starts.append((phase, elapsed))
-        self.timeline.setText("  →  ".join(f"{names.get(p, p)} {clock(t)}" for p, t in starts))
+        self._timeline_entries = [f"{names.get(p, p)} {clock(t)}" for p, t in starts]
+        self._show_timeline()
         self.grid.show_state(update)
         for line in changes(*self._shown, update, surgery):
             self.changes.insertItem(0, line)  # newest first
@@ -401,6 +403,25 @@ class OperatingRoomWorkspace(QWidget):
             self.inference_done.emit(
                 "OR update", state["metadata"].get("processing_time_ms", 0.0) / 1000, 0.0, False
             )
+
+    def _show_timeline(self) -> None:
+        """The phases so far on one line: the oldest give way to the newest (all of them
+        stay in the Changes tab and the tooltip)."""
+        entries = self._timeline_entries
+        full = "  →  ".join(entries)
+        metrics = self.timeline.fontMetrics()
+        shown = full
+        for start in range(1, len(entries)):
+            if metrics.horizontalAdvance(shown) <= self.timeline.width():
+                break
+            shown = "…  →  " + "  →  ".join(entries[start:])
+        self.timeline.setText(shown)
+        self.timeline.setToolTip(full)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.timeline and event.type() == QEvent.Type.Resize:
+            self._show_timeline()
+        return super().eventFilter(watched, event)
 
     # --- recorded cases -------------------------------------------------------------------
 
