@@ -45,6 +45,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
 from core.orstate import rule_words as W
+from core.orstate.rule_time import TimeSpan, split_times
+from core.orstate.rule_time import Tok as _Tok
 from core.orstate.surgeries import Surgery
 
 Action = W.Action
@@ -64,7 +66,6 @@ _BASE_CONFIDENCE: dict[MatchType, float] = {"trigger": 0.95, "name": 0.9, "alias
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|,")
 _MODAL_SUBJECTS = frozenset({"we", "you", "i", "someone", "somebody", "u", "ya", "y'all"})
-_DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
 _DOUBLED = frozenset({"stop", "shut", "cut", "put", "get", "run", "set", "begin", "plan"})
 
 
@@ -118,8 +119,6 @@ class ParseResult:
         }
 
 
-# A token: (word, start, end) with offsets into the utterance.
-_Tok = tuple[str, int, int]
 # An event: (kind, phrase, payload, start, end). Kinds: M machine, O a machine's own
 # command phrase, V verb, P particle, N negation, X refusal, D deferral, Y "yet",
 # K correction, S reporting verb, F filler, C copula, B clause break, R pronoun, A and/or.
@@ -369,47 +368,15 @@ class UtteranceRules:
 
     # -- stages -------------------------------------------------------------------------
 
-    def _temporal(self, tokens: list[_Tok]) -> tuple[list[_Tok], list[tuple[Temporal, int, int]]]:
+    def _temporal(self, tokens: list[_Tok]) -> tuple[list[_Tok], list[TimeSpan]]:
         """Remove temporal qualifiers from ``tokens``: the rest, and each qualifier's
-        category and offsets."""
-        words = [tok[0] for tok in tokens]
-        kept: list[_Tok] = []
-        out: list[tuple[Temporal, int, int]] = []
-        i, n = 0, len(words)
-        while i < n:
-            if words[i : i + 2] in (["for", "now"], ["by", "now"], ["just", "now"]):
-                kept.extend(tokens[i : i + 2])  # "no suction for now": no time of action
-                i += 2
-                continue
-            category: Temporal = "immediately"
-            j = 0 if words[i : i + 2] == ["now", "that"] else _match(words, i, W.IMMEDIATE, 3) or 0
-            if not j and (j := _match(words, i, W.DEFERRAL_WORDS, 5) or 0):
-                category = W.DEFERRAL_CATEGORY.get(" ".join(words[i:j]), "in_time")
-            if not j and (words[i] == "in" or (i == 0 or words[i - 1] not in _DURATION)):
-                # "in 5 minutes", and "two minutes, then ..." (not "for two minutes")
-                k = i + (words[i] == "in")
-                while k < n and (
-                    words[k] in W.NUMBER_WORDS or words[k].isdigit() or words[k] in ("more", "of")
-                ):
-                    k += 1
-                if i + (words[i] == "in") < k < n and words[k] in W.TIME_UNITS:
-                    j, category = k + 1, "in_time"
-            if not j and (k2 := _match(words, i, frozenset(W.DEFERRAL_OPENERS), 3)):
-                category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
-                j = k2 + 1
-                while j < n and words[j] != ",":
-                    hit = self._lex.get((words[j],)) or self._lex.get(tuple(words[j : j + 2]))
-                    if hit and hit[0] == "V" and words[j - 1] not in W.SUBJECTS and j > k2:
-                        break
-                    j += 1
-            if j:
-                j = min(j, n)
-                out.append((category, tokens[i][1], tokens[j - 1][2]))
-                i = j
-                continue
-            kept.append(tokens[i])
-            i += 1
-        return kept, out
+        category and offsets (a qualifier runs to the next imperative verb)."""
+
+        def is_verb(phrase: tuple[str, ...]) -> bool:
+            hit = self._lex.get(phrase)
+            return hit is not None and hit[0] == "V"
+
+        return split_times(tokens, is_verb)
 
     def _events(self, tokens: list[_Tok]) -> list[_Event]:
         events: list[_Event] = []
@@ -642,14 +609,6 @@ def _one_edit(a: str, b: str) -> bool:
 def _dedupe(tokens: list[_Tok]) -> list[_Tok]:
     """Drop ASR stutters: a word repeated right after itself."""
     return [tok for i, tok in enumerate(tokens) if i == 0 or tok[0] != tokens[i - 1][0]]
-
-
-def _match(words: list[str], i: int, phrases: frozenset[str], maxlen: int) -> int | None:
-    """End index of the longest phrase from ``phrases`` starting at ``i``, or None."""
-    for size in range(min(maxlen, len(words) - i), 0, -1):
-        if " ".join(words[i : i + size]) in phrases:
-            return i + size
-    return None
 
 
 def _clauses(events: list[_Event]) -> list[list[_Event]]:

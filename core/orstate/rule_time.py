@@ -1,0 +1,75 @@
+"""Temporal qualifiers of an utterance and their category (OR-Symphony's contract):
+``immediately`` ("now", "stat"), ``after`` ("after", "once", "at the end"), ``before``
+("before", "prior to", "until"), ``during`` ("during", "while"), ``when`` ("when", "as
+soon as", "if"), ``in_time`` ("in 5 minutes", "two minutes, then", "later"). The words
+are in :mod:`core.orstate.rule_words`; the rules decide what a qualifier means for the
+command it belongs to.
+"""
+
+from collections.abc import Callable
+
+from core.orstate import rule_words as W
+
+# A token: (word, start, end) with offsets into the utterance.
+Tok = tuple[str, int, int]
+# A qualifier: (category, start, end) with offsets into the utterance.
+TimeSpan = tuple[W.Temporal, int, int]
+
+# Words before a number of minutes that make it a duration, not a delay.
+_DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
+_NOT_A_TIME = (["for", "now"], ["by", "now"], ["just", "now"])
+_OPENERS = frozenset(W.DEFERRAL_OPENERS)
+
+
+def split_times(
+    tokens: list[Tok], is_verb: Callable[[tuple[str, ...]], bool]
+) -> tuple[list[Tok], list[TimeSpan]]:
+    """``tokens`` without their temporal qualifiers, and the qualifiers. A qualifier that
+    opens with "after", "when", ... runs to the next imperative verb (``is_verb`` of one or
+    two words, not after a subject) or comma."""
+    words = [tok[0] for tok in tokens]
+    kept: list[Tok] = []
+    out: list[TimeSpan] = []
+    i, n = 0, len(words)
+    while i < n:
+        if words[i : i + 2] in _NOT_A_TIME:
+            kept.extend(tokens[i : i + 2])  # "no suction for now": no time of action
+            i += 2
+            continue
+        category: W.Temporal = "immediately"
+        j = 0 if words[i : i + 2] == ["now", "that"] else _match(words, i, W.IMMEDIATE, 3) or 0
+        if not j and (j := _match(words, i, W.DEFERRAL_WORDS, 5) or 0):
+            category = W.DEFERRAL_CATEGORY.get(" ".join(words[i:j]), "in_time")
+        if not j and (words[i] == "in" or (i == 0 or words[i - 1] not in _DURATION)):
+            # "in 5 minutes", and "two minutes, then ..." (not "for two minutes")
+            k = i + (words[i] == "in")
+            while k < n and (
+                words[k] in W.NUMBER_WORDS or words[k].isdigit() or words[k] in ("more", "of")
+            ):
+                k += 1
+            if i + (words[i] == "in") < k < n and words[k] in W.TIME_UNITS:
+                j, category = k + 1, "in_time"
+        if not j and (k2 := _match(words, i, _OPENERS, 3)):
+            category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
+            j = k2 + 1
+            while j < n and words[j] != ",":
+                verb = is_verb((words[j],)) or is_verb(tuple(words[j : j + 2]))
+                if verb and words[j - 1] not in W.SUBJECTS:
+                    break
+                j += 1
+        if j:
+            j = min(j, n)
+            out.append((category, tokens[i][1], tokens[j - 1][2]))
+            i = j
+            continue
+        kept.append(tokens[i])
+        i += 1
+    return kept, out
+
+
+def _match(words: list[str], i: int, phrases: frozenset[str], maxlen: int) -> int | None:
+    """End index of the longest phrase from ``phrases`` starting at ``i``, or None."""
+    for size in range(min(maxlen, len(words) - i), 0, -1):
+        if " ".join(words[i : i + size]) in phrases:
+            return i + size
+    return None
