@@ -306,6 +306,11 @@ OTHERS: Final[frozenset[str]] = frozenset(
         "last week",
         "earlier",
         "tomorrow",
+        "how to",
+        "teach",
+        "explain",
+        "show you",
+        "demonstrate",
     }
 )
 ARTICLES: Final[frozenset[str]] = frozenset({"the", "a", "an"})
@@ -329,6 +334,15 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "ok",
         "hey",
         "now then",
+        "no problem",
+        "no worries",
+        "no issue",
+        "no issues",
+        "no rush",
+        "for now",
+        "by now",
+        "just now",
+        "out of the way",
         "alright",
         "please",
         "just",

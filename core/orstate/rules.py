@@ -334,8 +334,12 @@ class UtteranceRules:
                 elif clause and clause[0][1] in W.MODAL_REQUEST:
                     polite = True
                     clause = clause[1:]
-                    if clause and clause[0][1] in _MODAL_SUBJECTS:
-                        clause = clause[1:]
+                    asker = clause[0][1] if clause and clause[0][1] in _MODAL_SUBJECTS else ""
+                    clause = clause[1:] if asker else clause
+                    offer = asker == "i" and clause and clause[0][0] == "V"
+                    if is_q and offer and clause[0][2][1] == "strong":
+                        question = True  # "shall I start the pump?": an offer
+                        continue
                 elif is_q or (clause and _opens_question(clause)):
                     question = True
                     continue
@@ -461,6 +465,10 @@ class UtteranceRules:
                 st.neg = st.has_neg = True
                 st.neg_span = (start, end)
                 st.refuse = st.refuse or kind == "X"
+            elif kind == "U" and prev in ("X", "N"):
+                st.refuse = False  # "no problem with the c-arm": the refusal is of something else
+            elif kind == "U" and prev == "M" and st.pending:
+                st.pending.pop()  # "laser fibre please": a thing of the machine, not it
             elif kind == "D":
                 st.defer = st.has_neg = True
                 st.defer_span = (start, end)

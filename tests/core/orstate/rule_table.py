@@ -269,6 +269,13 @@ TABLE += [
     _r(P, "we usually start the pump before the laser"),
     _r(H, "in room six they are starting the argon now"),
     _r(L, "yesterday we ran the insufflator all day"),
+    # a thing of the machine, an offer, teaching, an idiom: no change
+    _r(P, "laser fibre please"),
+    _r(P, "shall I start the pump?"),
+    _r(P, "can I turn off the suction?"),
+    _r(P, "no problem with the c-arm"),
+    _r(P, "move the c-arm out of the way"),
+    _r(H, "can you show the resident how to start the argon?"),
     # a misspelt or misheard long name, one letter off
     _r(P, "turn on the ventilater", ("M03", "ON")),
     _r(L, "kill the insuflator", ("M05", "OFF")),
