@@ -339,6 +339,8 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "no issue",
         "no issues",
         "no rush",
+        "too",
+        "as well",
         "for now",
         "by now",
         "just now",

@@ -65,6 +65,7 @@ TEMPORALS: tuple[Temporal, ...] = (
 _BASE_CONFIDENCE: dict[MatchType, float] = {"trigger": 0.95, "name": 0.9, "alias": 0.9}
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|,")
+_TAKE_BACK = frozenset({"no", "no wait", "scratch that", "actually no", "no sorry"})
 _MODAL_SUBJECTS = frozenset({"we", "you", "i", "someone", "somebody", "u", "ya", "y'all"})
 _DOUBLED = frozenset({"stop", "shut", "cut", "put", "get", "run", "set", "begin", "plan"})
 
@@ -288,6 +289,9 @@ class UtteranceRules:
         spans: list[tuple[Temporal, int, int]] = []
         negated = question = False
         last: list[_Ref] = []
+        last_ids: list[str] = []  # machines of the last clause that commanded
+        said: tuple[_Verb | None, bool] | None = None  # the last strong verb, and negated
+        correcting = cancel = False
         for match in _SENTENCE.finditer(text):
             tokens = _dedupe(_tokens(match.group(), match.start()))
             if not tokens:
@@ -316,8 +320,6 @@ class UtteranceRules:
             )
             carry: list[_Ref] = []
             inherit: tuple[_Verb | None, bool] | None = None
-            last_ids: list[str] = []  # machines of the last clause that commanded
-            correcting = False
             clauses = _clauses([e for e in events if e[0] != "F"])
             for number, clause in enumerate(clauses):
                 if any(e[0] == "T" for e in clause):
@@ -325,9 +327,14 @@ class UtteranceRules:
                 head = clause[0]
                 if head[0] == "K" or (head[0] == "X" and head[1] == "no" and found):
                     correcting, clause = True, clause[1:]
+                    # "start the laser. no." takes it back; "..., sorry." does not
+                    cancel = head[1] in _TAKE_BACK
                     if not clause:
                         continue
                 kinds = [e[0] for e in clause]
+                if correcting and last and not set(kinds) & set("MRO") and set(kinds) & set("PV"):
+                    # "laser on. no wait, off": the correction's action, for the same machine
+                    clause = [("R", "", None, clause[0][3], clause[0][3]), *clause]
                 polite = False
                 if clause and clause[0][0] == "V" and clause[0][1].split()[0] in W.MODAL_REQUEST:
                     polite = True  # "can I have the scope?"
@@ -348,12 +355,14 @@ class UtteranceRules:
                 sentence.request = request and (number == len(clauses) - 1 or not bare)
                 # "turn off the c-arm, the lights, and the suction": a bare list continues.
                 st = _Clause(pending=list(carry), has_machine=bool(carry))
+                if bare and not inherit and said and (correcting or kinds[0] == "A"):
+                    inherit = said  # "start the pump. and the suction"; "... no, the pump"
                 if bare and inherit:
                     (st.verb, st.verb_neg), carry = inherit, []
                     st.pending = []
                 toggles, waiting = self._clause(st, clause, last, sentence, 0.05 * polite)
                 if st.verb and st.verb[1] == "strong":
-                    inherit = (st.verb, st.verb_neg)
+                    inherit = said = (st.verb, st.verb_neg)
                 elif not (correcting and bare):
                     inherit = None
                 negated = negated or (st.has_neg and st.has_machine)
@@ -368,6 +377,9 @@ class UtteranceRules:
                 if made:
                     last_ids = [tog.machine_id for tog, _ in made]
                 carry = list(st.pending) if bare and not st.acted else []
+        if correcting and cancel:
+            for mid in last_ids:
+                found.pop(mid, None)
         return self._finish(text, found, spans, negated, question, t, phase)
 
     # -- stages -------------------------------------------------------------------------

@@ -262,6 +262,13 @@ TABLE += [
     _r(P, "start the suction no the irrigation", ("M05", "ON")),
     _r(H, "bovie on, I mean argon on", ("M05", "ON")),
     _r(L, "turn on the camera, no wait, turn it off", ("M04", "OFF")),
+    _r(P, "laser on. no wait, off.", ("M07", "OFF")),
+    _r(P, "start the laser... no, the pump", ("M05", "ON")),
+    _r(P, "start the laser. no.", neg=False),
+    _r(H, "turn on the bovie, sorry.", ("M04", "ON")),
+    # a list said in pieces
+    _r(P, "start the pump, the suction too", ("M05", "ON"), ("M06", "ON")),
+    _r(L, "kill the co2. and the lights.", ("M05", "OFF"), ("M09", "OFF")),
     # questions, reports, habits, other rooms: no change
     _r(P, "who turned the lights off?"),
     _r(P, "the laser went off"),
