@@ -19,6 +19,10 @@ TimeSpan = tuple[W.Temporal, int, int]
 _DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
 _NOT_A_TIME = (["for", "now"], ["by", "now"], ["just", "now"])
 _OPENERS = frozenset(W.DEFERRAL_OPENERS)
+# The words a qualifier can open with (a quick no for every other word).
+_FIRST = frozenset(
+    p.split()[0] for p in (*W.IMMEDIATE, *W.DEFERRAL_WORDS, *_OPENERS, *W.NUMBER_WORDS, "in")
+) | {"for", "by", "just"}
 
 
 def split_times(
@@ -32,6 +36,10 @@ def split_times(
     out: list[TimeSpan] = []
     i, n = 0, len(words)
     while i < n:
+        if words[i] not in _FIRST and not words[i].isdigit():
+            kept.append(tokens[i])
+            i += 1
+            continue
         if words[i : i + 2] in _NOT_A_TIME:
             kept.extend(tokens[i : i + 2])  # "no suction for now": no time of action
             i += 2
