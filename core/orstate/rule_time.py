@@ -1,9 +1,9 @@
 """Temporal qualifiers of an utterance and their category (OR-Symphony's contract):
 ``immediately`` ("now", "stat"), ``after`` ("after", "once", "at the end"), ``before``
 ("before", "prior to", "until"), ``during`` ("during", "while"), ``when`` ("when", "as
-soon as", "if"), ``in_time`` ("in 5 minutes", "two minutes, then", "later"). The words
-are in :mod:`core.orstate.rule_words`; the rules decide what a qualifier means for the
-command it belongs to.
+soon as", "if", "once ... is in"), ``in_time`` ("in 5 minutes", "two minutes, then",
+"later"). The words are in :mod:`core.orstate.rule_words`; the rules decide what a
+qualifier means for the command it belongs to.
 """
 
 from collections.abc import Callable
@@ -19,6 +19,8 @@ TimeSpan = tuple[W.Temporal, int, int]
 _DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
 _NOT_A_TIME = (["for", "now"], ["by", "now"], ["just", "now"])
 _OPENERS = frozenset(W.DEFERRAL_OPENERS)
+# "once ... is in / on / ready": a condition that holds, so ``when``.
+_STATES = frozenset({"in", "on", "ready", "up", "stable", "set", "there", "open", "inflated"})
 # The words a qualifier can open with (a quick no for every other word).
 _FIRST = frozenset(
     p.split()[0] for p in (*W.IMMEDIATE, *W.DEFERRAL_WORDS, *_OPENERS, *W.NUMBER_WORDS, "in")
@@ -65,6 +67,8 @@ def split_times(
                 if verb and words[j - 1] not in W.SUBJECTS:
                     break
                 j += 1
+        if j and words[i] == "once" and words[min(j, n) - 1] in _STATES:
+            category = "when"  # "once the scope is in": a condition, not a finished step
         if j:
             j = min(j, n)
             out.append((category, tokens[i][1], tokens[j - 1][2]))

@@ -250,7 +250,8 @@ TABLE += [
         pending=(("M05", "ON"),),
     ),
     # temporal categories
-    _r(P, "once the sheath is in start the pump", ("M05", "ON"), temporal="once", when="after"),
+    _r(P, "once the sheath is in start the pump", ("M05", "ON"), temporal="once", when="when"),
+    _r(P, "stop the pump once the stone is out", ("M05", "OFF"), temporal="once", when="after"),
     _r(P, "lights off in thirty seconds", ("M09", "OFF"), temporal="in thirty", when="in_time"),
     _r(P, "two minutes, then stop the pump", ("M05", "OFF"), temporal="two", when="in_time"),
     _r(H, "while we transect keep the suction on", ("M06", "ON"), temporal="while", when="during"),
