@@ -11,7 +11,9 @@ machines the caller lets it (``keep_machines`` are left as they are: the case dr
 keeps every machine commanded since the answer's window began, set by hand, or not
 mentioned in its window), and it moves the phase only forward, and not at all with
 ``keep_phase`` (the rules moved it after the window). A phase it moves to holds for the
-rules that follow. Only a spoken command ("back to access") moves the phase back.
+rules that follow. Only a spoken command ("back to access") moves the phase back. An
+answer less sure than ``SUGGEST_BELOW`` changes no machine: its changes are suggestions,
+listed in the merged state's ``details.pending`` for a person to confirm.
 """
 
 import copy
@@ -32,6 +34,10 @@ from core.orstate.serializer import (
     normalize_rule_output,
 )
 from core.orstate.surgeries import Surgery
+
+# A model answer below this confidence changes no machine: its changes are listed in
+# ``details.pending`` (match_type "llm") for a person to confirm.
+SUGGEST_BELOW = 0.5
 
 
 class LiveCase:
@@ -152,7 +158,18 @@ class LiveCase:
         if answer.get("source") != "llm":
             self.state = _degraded(self.state)
             return self.state
-        self.state = merge(self.state, self._guarded(answer, set(keep_machines), keep_phase))
+        commanded = {toggle["machine_id"] for toggle in self.state["details"]["toggles"]}
+        kept = set(keep_machines) | commanded
+        unsure = [
+            toggle
+            for toggle in answer["details"]["toggles"]
+            if float(toggle["confidence"]) < SUGGEST_BELOW and toggle["machine_id"] not in kept
+        ]
+        unsure_ids = {toggle["machine_id"] for toggle in unsure}
+        self.state = merge(self.state, self._guarded(answer, kept | unsure_ids, keep_phase))
+        # The model's unsure guesses are offered to confirm, not applied (the rules'
+        # deferred commands were shown with their own state).
+        self.state["details"]["pending"] = copy.deepcopy(unsure)
         self.machine_states.update(machine_map(self.state))
         phase = self.state["metadata"]["phase"]
         if phase != self.phases.current:

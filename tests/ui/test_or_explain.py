@@ -5,9 +5,11 @@ applied; and a case started with the wrong surgery caught by the machines it nam
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from core.orstate.surgeries import load_surgeries
+from core.orstate.surgeries import get_surgery, load_surgeries
+from tests.core.orstate.test_model_suggestions import asked
 from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
+from ui.orroom.changes import pending_commands
 from ui.orroom.machine_grid import QUOTE_MS
 from ui.orroom.surgery_guard import SurgeryGuard
 from ui.orroom.workspace import OperatingRoomWorkspace
@@ -103,3 +105,13 @@ def test_a_command_for_the_selected_surgerys_machine_ends_the_run() -> None:
     suggestion = guard.heard("bovie on")
     assert suggestion is not None and suggestion.surgery.name == "Lobectomy"
     assert guard.heard("suction on") is None  # both have suction: it counts as this one's
+
+
+def test_an_unsure_model_guess_is_shown_as_a_guess_to_confirm() -> None:
+    driver, machines, _ = asked(0.3)
+    assert machines["M07"] == "OFF"
+    assert pending_commands(driver.current, get_surgery("pcnl")) == [
+        ("M07", "ON", "the model's guess, 30% sure")
+    ]
+    fed = driver.feed(20.0, "surgeon", "we are ready")  # a spoken line: its own list only
+    assert fed is not None and pending_commands(fed.update, get_surgery("pcnl")) == []

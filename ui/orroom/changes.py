@@ -35,12 +35,21 @@ def changes(
 
 
 def pending_commands(update: StateUpdate, surgery: Surgery) -> list[tuple[str, str, str]]:
-    """The deferred commands of a spoken line ("not yet the lithotripter"): machine id,
-    the action it would take, the line's words. Read defensively: older states have none."""
+    """What waits for a person: a spoken line's deferred commands ("not yet the
+    lithotripter"), with the line's words, or a model answer's unsure guesses, with how
+    sure it was. Machine id, the action, the words to show. Read defensively: older
+    states have none; a merged state's list is the model's alone."""
     found = []
     said = str(update.state.get("metadata", {}).get("transcript_context") or "")
     for raw in update.state.get("details", {}).get("pending", []) or []:
         machine_id, action = raw.get("machine_id"), raw.get("action")
-        if machine_id in surgery.machines and action in STATE_SYMBOLS:
-            found.append((str(machine_id), str(action), said or str(raw.get("evidence") or "")))
+        if machine_id not in surgery.machines or action not in STATE_SYMBOLS:
+            continue
+        if raw.get("match_type") == "llm":
+            if update.from_model:
+                sure = float(raw.get("confidence", 0.0))
+                found.append((str(machine_id), str(action), f"the model's guess, {sure:.0%} sure"))
+        elif update.source == "rule":
+            words = " ".join((said or str(raw.get("evidence") or "")).split())
+            found.append((str(machine_id), str(action), f"“{words}”" if words else ""))
     return found

@@ -329,7 +329,7 @@ class OperatingRoomWorkspace(QWidget):
                 self.pending_bar.hide()
         for machine_id, action, words in pending_commands(update, surgery)[-1:]:
             name = surgery.machines[machine_id].name
-            said = f" (“{' '.join(words.split())}”)" if words.strip() else ""
+            said = f" ({words})" if words else ""
             self._pending = (machine_id, action)
             self.pending_bar.offer(
                 f"Waiting: {name} {action}{said}",
