@@ -17,14 +17,14 @@ TimeSpan = tuple[W.Temporal, int, int]
 
 # Words before a number of minutes that make it a duration, not a delay.
 _DURATION = frozenset({"for", "last", "over", "about", "takes", "took", "after", "every"})
-_NOT_A_TIME = (["for", "now"], ["by", "now"], ["just", "now"])
+_NOT_A_TIME = (["for", "now"], ["by", "now"], ["just", "now"], ["not", "now"])
 _OPENERS = frozenset(W.DEFERRAL_OPENERS)
 # "once ... is in / on / ready": a condition that holds, so ``when``.
 _STATES = frozenset({"in", "on", "ready", "up", "stable", "set", "there", "open", "inflated"})
 # The words a qualifier can open with (a quick no for every other word).
 _FIRST = frozenset(
     p.split()[0] for p in (*W.IMMEDIATE, *W.DEFERRAL_WORDS, *_OPENERS, *W.NUMBER_WORDS, "in")
-) | {"for", "by", "just"}
+) | {"for", "by", "just", "not"}
 
 
 def split_times(

@@ -169,6 +169,7 @@ NEUTRAL_VERBS: Final[frozenset[str]] = frozenset(
         "roll",
         "wheel",
         "move",
+        "go",
     }
 )
 # After a machine ("suction on", "lights off please"): action and whether it needs a
@@ -250,6 +251,8 @@ DEFERRALS: Final[frozenset[str]] = frozenset(
         "wait for",
         "wait before",
         "hold on with",
+        "hang on with",
+        "not now",
         "holding off on",
         "not quite yet",
     }
@@ -341,6 +344,11 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "no rush",
         "too",
         "as well",
+        "today",
+        "this time",
+        "for this case",
+        "for the case",
+        "for this one",
         "for now",
         "by now",
         "just now",

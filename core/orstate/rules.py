@@ -321,9 +321,14 @@ class UtteranceRules:
             carry: list[_Ref] = []
             inherit: tuple[_Verb | None, bool] | None = None
             clauses = _clauses([e for e in events if e[0] != "F"])
+            lead: list[_Event] = []
             for number, clause in enumerate(clauses):
                 if any(e[0] == "T" for e in clause):
                     continue  # someone else's doing, another room
+                clause, lead = lead + clause, []
+                if {e[0] for e in clause} <= {"D", "N"} and number < len(clauses) - 1:
+                    lead = clause  # "not now, the laser": it is about what follows
+                    continue
                 head = clause[0]
                 if head[0] == "K" or (head[0] == "X" and head[1] == "no" and found):
                     correcting, clause = True, clause[1:]
@@ -479,7 +484,7 @@ class UtteranceRules:
                 st.refuse = st.refuse or kind == "X"
             elif kind == "U" and prev in ("X", "N"):
                 st.refuse = False  # "no problem with the c-arm": the refusal is of something else
-            elif kind == "U" and prev == "M" and st.pending:
+            elif kind == "U" and prev == "M" and st.pending and phrase not in W.MODAL_REQUEST:
                 st.pending.pop()  # "laser fibre please": a thing of the machine, not it
             elif kind == "D":
                 st.defer = st.has_neg = True

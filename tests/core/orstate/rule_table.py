@@ -217,6 +217,8 @@ TABLE += [
     _r(L, "start insufflating", ("M05", "ON")),
     _r(L, "discontinue the drainage", ("M08", "OFF")),
     _r(L, "stand down the bovie", ("M06", "STANDBY")),
+    _r(P, "the c-arm can go to standby", ("M04", "STANDBY")),
+    _r(H, "the lights can go off", ("M09", "OFF")),
     # a machine's own command phrase
     _r(P, "ok intubation complete", ("M03", "ON")),
     _r(L, "tube is in, bag him", ("M03", "ON")),
@@ -237,9 +239,12 @@ TABLE += [
     _r(H, "forget the argon", ("M05", "OFF"), neg=True),
     _r(L, "we won't need the drain", ("M08", "OFF"), neg=True),
     _r(L, "never mind the co2", ("M05", "OFF"), neg=True),
+    _r(H, "no argon today", ("M05", "OFF"), neg=True),
     _r(P, "that's enough fluoro", ("M04", "OFF"), neg=True),
     # deferrals: no change now, pending
     _r(P, "wait on the laser", neg=True, pending=(("M07", "ON"),)),
+    _r(P, "not now, the laser", neg=True, pending=(("M07", "ON"),)),
+    _r(L, "hang on with the drain", neg=True, pending=(("M08", "ON"),)),
     _r(H, "hold off with the pressors", neg=True, pending=(("M07", "ON"),)),
     _r(
         L,
