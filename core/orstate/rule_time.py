@@ -59,7 +59,7 @@ def split_times(
                 k += 1
             if i + (words[i] == "in") < k < n and words[k] in W.TIME_UNITS:
                 j, category = k + 1, "in_time"
-        if not j and (k2 := _match(words, i, _OPENERS, 3)):
+        if not j and (k2 := _match(words, i, _OPENERS, 4)):
             category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
             j = k2 + 1
             while j < n and words[j] != ",":

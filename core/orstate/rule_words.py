@@ -508,6 +508,8 @@ IMMEDIATE: Final[frozenset[str]] = frozenset(
         "emergently",
         "quick",
         "straightaway",
+        "this second",
+        "on the double",
     }
 )
 # Words that open a time span, which runs to the next imperative or clause end, with the
@@ -529,6 +531,8 @@ DEFERRAL_OPENERS: Final[dict[str, Temporal]] = {
     "during": "during",
     "while": "during",
     "throughout": "during",
+    "for the duration of": "during",
+    "for the rest of": "during",
 }
 DEFERRAL_WORDS: Final[frozenset[str]] = frozenset(
     {

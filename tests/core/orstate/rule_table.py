@@ -263,6 +263,14 @@ TABLE += [
     _r(H, "argon on when I say", ("M05", "ON"), temporal="when I say", when="when"),
     _r(L, "prior to closing stop the co2", ("M05", "OFF"), temporal="prior to", when="before"),
     _r(L, "keep the drain on until transfer", ("M08", "ON"), temporal="until", when="before"),
+    _r(
+        P,
+        "keep the pump on for the duration of the case",
+        ("M05", "ON"),
+        temporal="for the duration",
+        when="during",
+    ),
+    _r(L, "turn on the co2 gas", ("M05", "ON")),
     # corrections: only the last
     _r(P, "turn on the laser, sorry, the pump", ("M05", "ON")),
     _r(P, "start the suction no the irrigation", ("M05", "ON")),
