@@ -3,6 +3,7 @@ seconds and then in the list of changes; a deferred command offered to confirm, 
 applied; and a case started with the wrong surgery caught by the machines it names."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from core.orstate.surgeries import get_surgery, load_surgeries
@@ -70,6 +71,27 @@ def test_a_deferred_command_is_offered_to_confirm_and_not_applied(
     assert not room.pending_bar.isVisible()
     _say(qtbot, room, "surgeon: hold off on the lithotripter", "surgeon: stop the lithotripter")
     assert not room.pending_bar.isVisible()  # a newer command for it settled it
+    room.stop_case()
+
+
+def test_a_stray_key_never_confirms_a_waiting_command(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window, room = _typed_case(make_window, qtbot)
+    _say(qtbot, room, "surgeon: not yet the lithotripter")
+    assert room.pending_bar.isVisible()
+    seen = set()
+    for _ in range(60):  # every stop of the Tab chain
+        window.focusNextChild()
+        focused = QApplication.focusWidget()
+        seen.add(id(focused))
+        assert focused is not room.pending_bar.action
+    assert len(seen) > 3  # the chain was really walked
+    assert room.grid.tiles["M07"].state_word == "OFF"
+    room.line.setFocus()
+    room.line.setEnabled(False)  # as at a case's end: Qt moves the focus on, not to it
+    assert QApplication.focusWidget() is not room.pending_bar.action
+    room.line.setEnabled(True)
     room.stop_case()
 
 

@@ -1,7 +1,7 @@
 """A notice above the machine grid, with the one action it offers and a way to dismiss
 it, both on keys: a deferred command to confirm, or a surgery that fits better."""
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 
@@ -17,6 +17,9 @@ class NoticeBar(QWidget):
         self.text.setAccessibleName(name)
         self.action = QPushButton()
         self.action.setAccessibleName(f"{name}: the action offered")
+        # Never focused: a stray Space or Enter at the table must not confirm a change to a
+        # machine; the offer is taken with its Alt key (in its tooltip) or a click.
+        self.action.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.dismiss = QPushButton(dismiss_text)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
