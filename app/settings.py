@@ -16,6 +16,7 @@ import shutil
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -186,6 +187,7 @@ class LoadedSettings:
     file: Path
     problems: list[str] = field(default_factory=list)
     file_is_newer: bool = False  # written by a newer Auralis: never overwrite it
+    file_is_unreadable: bool = False  # kept aside (not lost) before a save replaces it
 
 
 # --- migrations of the settings file -------------------------------------------------
@@ -447,7 +449,7 @@ def load_settings(file: Path, environ: Mapping[str, str] | None = None) -> Loade
         except (OSError, TypeError, ValueError) as exc:
             problems.append(f"The migrated settings could not be written to {file} ({exc}).")
     settings = _build(raw, env_values, file, problems)
-    return LoadedSettings(settings, file, problems, file_is_newer)
+    return LoadedSettings(settings, file, problems, file_is_newer, file_is_unreadable)
 
 
 def _write_toml(file: Path, values: Mapping[str, Any]) -> None:
@@ -459,12 +461,19 @@ def save_settings(loaded: LoadedSettings, settings: Settings) -> None:
     """Write ``settings`` to the file, keeping only values that differ from the defaults.
 
     Written to a temporary file and renamed, so a crash never leaves half a file.
-    Refused when the file on disk came from a newer Auralis.
+    Refused when the file on disk came from a newer Auralis; a file that could not be
+    read is copied aside first (``settings.toml.unreadable-<time>``).
     """
     if loaded.file_is_newer:
         raise PermissionError(
             f"{loaded.file} was written by a newer Auralis; it is not overwritten."
         )
+    if loaded.file_is_unreadable and loaded.file.exists():
+        # What the admin wrote is kept, to be fixed by hand, before the new values replace
+        # it; the settings in use were the defaults, so nothing of it is in ``settings``.
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        shutil.copy2(loaded.file, loaded.file.with_name(f"{loaded.file.name}.unreadable-{stamp}"))
+        loaded.file_is_unreadable = False
     values = settings.model_dump(mode="json", exclude_defaults=True)
     _write_toml(loaded.file, {"schema_version": CURRENT_SCHEMA_VERSION, **values})
     loaded.settings = settings

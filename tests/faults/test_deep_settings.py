@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings, load_settings
+from app.settings import Settings, load_settings, save_settings
 
 DEPTH = 10_000
 
@@ -66,3 +66,19 @@ def test_unreadable_settings_file_is_not_written_over(tmp_path: Path) -> None:
     assert len(loaded.problems) == 1
     assert file.read_bytes() == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["settings.toml"]
+
+
+def test_saving_over_an_unreadable_settings_file_keeps_it_aside(tmp_path: Path) -> None:
+    """A change saved from the window replaces the file; what the admin wrote (that did
+    not parse) is kept beside it, not lost."""
+    file = tmp_path / "settings.toml"
+    file.write_text('log_level = "DEBUG"\n[inference\nn_ctx = 2048\n')
+    before = file.read_bytes()
+    loaded = load_settings(file, environ={})
+    changed = loaded.settings.model_copy(update={"log_level": "WARNING"})
+    save_settings(loaded, changed)
+    kept = [
+        path for path in tmp_path.iterdir() if path.name.startswith("settings.toml.unreadable-")
+    ]
+    assert len(kept) == 1 and kept[0].read_bytes() == before
+    assert load_settings(file, environ={}).settings.log_level == "WARNING"
