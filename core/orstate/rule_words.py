@@ -490,6 +490,31 @@ CLAUSE_BREAKS: Final[frozenset[str]] = frozenset(
     {"then", "but", "and then", "after that", "also", "meanwhile", "otherwise"}
 )
 
+# "turn everything off", "all machines to standby": the machines of the room, but never
+# those that keep the patient alive or watched (the README's decision): a machine whose
+# category is in KEPT_CATEGORIES or whose name has a word of KEPT_NAME_WORDS (an infusion
+# pump runs pressors) is named on its own or not at all.
+EVERYTHING: Final[frozenset[str]] = frozenset(
+    {
+        "everything",
+        "all machines",
+        "all the machines",
+        "all equipment",
+        "all the equipment",
+        "all devices",
+        "all the devices",
+        "every machine",
+    }
+)
+KEPT_CATEGORIES: Final[frozenset[str]] = frozenset(
+    {"monitoring", "anesthesia", "respiratory", "drainage"}
+)
+KEPT_NAME_WORDS: Final[frozenset[str]] = frozenset({"infusion"})
+# "everything off except the lights": the machines after it are left out.
+EXCEPTIONS: Final[frozenset[str]] = frozenset(
+    {"except", "except for", "apart from", "other than", "but not", "save for"}
+)
+
 IMMEDIATE: Final[frozenset[str]] = frozenset(
     {
         "now",

@@ -19,6 +19,9 @@ a machine's own command phrase: "intubation complete"). Decisions (the README's 
   A machine mentioned without an action ("the ventilator alarm is beeping") or a state
   report ("the lights are on") gives nothing.
 * One verb for a list ("start the suction and irrigation", "A, B and C on").
+* "Everything" ("turn everything off", "all machines to standby") names every machine but
+  the monitor, anaesthesia machine, ventilator, chest drain and infusion pump (named on their
+  own or not at all); "except / apart from X" leaves X out.
 * A correction ("turn on the suction, no, the irrigation", "... I mean ...") replaces the
   command before it: only the second machine is toggled.
 * Temporal qualifiers give every toggle of their sentence a category (``immediately``,
@@ -159,6 +162,7 @@ class _Clause:
     has_neg: bool = False
     has_machine: bool = False
     acted: bool = False
+    exclude: bool = False  # "except": the machines that follow are left out
 
 
 @dataclass
@@ -280,6 +284,8 @@ class UtteranceRules:
         put(W.DEFERRALS, "D")
         put(W.CORRECTIONS, "K")
         put(("yet",), "Y")
+        put(W.EVERYTHING, "G", tuple(_everything(self.surgery)))
+        put(W.EXCEPTIONS, "E")
 
     # -- public -------------------------------------------------------------------------
 
@@ -337,7 +343,7 @@ class UtteranceRules:
                     if not clause:
                         continue
                 kinds = [e[0] for e in clause]
-                if correcting and last and not set(kinds) & set("MRO") and set(kinds) & set("PV"):
+                if correcting and last and not set(kinds) & set("MROG") and set(kinds) & set("PV"):
                     # "laser on. no wait, off": the correction's action, for the same machine
                     clause = [("R", "", None, clause[0][3], clause[0][3]), *clause]
                 polite = False
@@ -497,15 +503,24 @@ class UtteranceRules:
                 st.has_machine = True
                 ref = _Ref(payload[0], "trigger", phrase, start, end)
                 emit([ref], payload[1], "strong", st.neg)
-            elif kind in ("M", "R"):
-                refs = (
-                    [_Ref(payload[0], payload[1], phrase, start, end, len(payload) > 2)]
-                    if kind == "M"
-                    else [
+            elif kind == "E":
+                st.exclude = True
+            elif kind in ("M", "R", "G"):
+                if kind == "M":
+                    refs = [_Ref(payload[0], payload[1], phrase, start, end, len(payload) > 2)]
+                elif kind == "G":  # "everything": each machine it covers
+                    refs = [_Ref(mid, "alias", phrase, start, end) for mid in payload]
+                else:
+                    refs = [
                         _Ref(r.machine_id, r.match_type, r.phrase, start, end, True) for r in last
                     ]
-                )
                 if not refs:
+                    continue
+                if st.exclude:  # "everything off except the lights": not the lights
+                    ids = {r.machine_id for r in refs}
+                    out[:] = [o for o in out if o[0].machine_id not in ids]
+                    st.pending = [r for r in st.pending if r.machine_id not in ids]
+                    st.before_verb = [r for r in st.before_verb if r.machine_id not in ids]
                     continue
                 st.has_machine = True
                 last[:] = [r for r in refs]
@@ -605,6 +620,15 @@ class UtteranceRules:
             filtered=tuple(filtered),
             pending=tuple(tog for tog, is_pending in found.values() if is_pending),
         )
+
+
+def _everything(surgery: Surgery) -> list[str]:
+    """The machines "everything" names: all but those kept for the patient's life."""
+    return [
+        mid
+        for mid, m in surgery.machines.items()
+        if m.category not in W.KEPT_CATEGORIES and not set(tokenize(m.name)) & W.KEPT_NAME_WORDS
+    ]
 
 
 def _negate(action: Action | None) -> Action | None:

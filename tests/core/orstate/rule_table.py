@@ -301,6 +301,27 @@ TABLE += [
     _r(P, "turn on the ventilater", ("M03", "ON")),
     _r(L, "kill the insuflator", ("M05", "OFF")),
     _r(P, "the irigation pressure is high"),
+    # "everything": every machine but the monitor, anaesthesia machine, ventilator,
+    # chest drain and infusion pump (they are named on their own or not at all)
+    _r(P, "turn everything off", *((m, "OFF") for m in ("M04", "M05", "M06", "M07", "M08", "M09"))),
+    _r(
+        P,
+        "all machines to standby",
+        *((m, "STANDBY") for m in ("M04", "M05", "M06", "M07", "M08", "M09")),
+    ),
+    _r(
+        H,
+        "switch off all the equipment",
+        *((m, "OFF") for m in ("M04", "M05", "M06", "M08", "M09")),
+    ),
+    _r(L, "everything off except the lights", *((m, "OFF") for m in ("M04", "M05", "M06", "M07"))),
+    _r(
+        L,
+        "everything off, and the vent off",
+        *((m, "OFF") for m in ("M03", "M04", "M05", "M06", "M07", "M09")),
+    ),
+    _r(P, "is everything off?"),
+    _r(H, "everything looks fine"),
     # a machine of another room's surgery is no machine here
     _r(P, "start the bovie"),
     _r(L, "start the insufflator and the laser", ("M05", "ON")),
