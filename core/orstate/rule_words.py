@@ -320,6 +320,10 @@ ARTICLES: Final[frozenset[str]] = frozenset({"the", "a", "an"})
 
 FILLERS: Final[frozenset[str]] = frozenset(
     {
+        # "first the pump, then the laser, on": the order of a sequence, no command
+        "first",
+        "firstly",
+        "first of all",
         "uh",
         "um",
         "uhh",
@@ -514,6 +518,10 @@ KEPT_NAME_WORDS: Final[frozenset[str]] = frozenset({"infusion"})
 EXCEPTIONS: Final[frozenset[str]] = frozenset(
     {"except", "except for", "apart from", "other than", "but not", "save for"}
 )
+
+# A clause opened by one of these goes on with the last action said: "pump on, then the
+# laser" is both ON (a sequence said now, done in order: no ``after`` on the second).
+SEQUENCE_BREAKS: Final[frozenset[str]] = frozenset({"then", "and then", "after that"})
 
 IMMEDIATE: Final[frozenset[str]] = frozenset(
     {

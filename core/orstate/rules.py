@@ -22,6 +22,8 @@ a machine's own command phrase: "intubation complete"). Decisions (the README's 
 * "Everything" ("turn everything off", "all machines to standby") names every machine but
   the monitor, anaesthesia machine, ventilator, chest drain and infusion pump (named on their
   own or not at all); "except / apart from X" leaves X out.
+* A sequence ("first the pump, then the laser, on", "pump on, then the laser"): every step
+  gets the action, now, temporal ``none`` (the order is not a condition).
 * A correction ("turn on the suction, no, the irrigation", "... I mean ...") replaces the
   command before it: only the second machine is toggled.
 * Temporal qualifiers give every toggle of their sentence a category (``immediately``,
@@ -163,6 +165,7 @@ class _Clause:
     has_machine: bool = False
     acted: bool = False
     exclude: bool = False  # "except": the machines that follow are left out
+    particle: tuple[_Verb, bool] | None = None  # an action said after its machines
 
 
 @dataclass
@@ -326,9 +329,10 @@ class UtteranceRules:
             )
             carry: list[_Ref] = []
             inherit: tuple[_Verb | None, bool] | None = None
-            clauses = _clauses([e for e in events if e[0] != "F"])
+            opened = _clauses([e for e in events if e[0] != "F"])
+            clauses = [clause for _, clause in opened]
             lead: list[_Event] = []
-            for number, clause in enumerate(clauses):
+            for number, (opener, clause) in enumerate(opened):
                 if any(e[0] == "T" for e in clause):
                     continue  # someone else's doing, another room
                 clause, lead = lead + clause, []
@@ -366,14 +370,19 @@ class UtteranceRules:
                 sentence.request = request and (number == len(clauses) - 1 or not bare)
                 # "turn off the c-arm, the lights, and the suction": a bare list continues.
                 st = _Clause(pending=list(carry), has_machine=bool(carry))
-                if bare and not inherit and said and (correcting or kinds[0] == "A"):
-                    inherit = said  # "start the pump. and the suction"; "... no, the pump"
+                go_on = correcting or kinds[0] == "A" or opener in W.SEQUENCE_BREAKS
+                if bare and not inherit and said and go_on:
+                    # "start the pump. and the suction"; "... no, the pump"; "pump on, then
+                    # the laser"
+                    inherit = said
                 if bare and inherit:
                     (st.verb, st.verb_neg), carry = inherit, []
                     st.pending = []
                 toggles, waiting = self._clause(st, clause, last, sentence, 0.05 * polite)
                 if st.verb and st.verb[1] == "strong":
                     inherit = said = (st.verb, st.verb_neg)
+                elif st.particle:
+                    said = st.particle
                 elif not (correcting and bare):
                     inherit = None
                 negated = negated or (st.has_neg and st.has_machine)
@@ -544,6 +553,7 @@ class UtteranceRules:
                         (start, end),
                     )
                     st.pending.clear()
+                    st.particle = ((action, "strong", phrase, start, end), st.neg or st.verb_neg)
                 elif as_verb is not None or (st.verb and st.verb[1] == "neutral"):
                     st.verb = (action, "strong", phrase, st.verb[3] if st.verb else start, end)
                     st.verb_neg = st.neg or st.verb_neg
@@ -660,14 +670,17 @@ def _dedupe(tokens: list[_Tok]) -> list[_Tok]:
     return [tok for i, tok in enumerate(tokens) if i == 0 or tok[0] != tokens[i - 1][0]]
 
 
-def _clauses(events: list[_Event]) -> list[list[_Event]]:
-    out: list[list[_Event]] = [[]]
+def _clauses(events: list[_Event]) -> list[tuple[str, list[_Event]]]:
+    """The clauses between breaks, each with the break word that opened it ("then", ",")."""
+    out: list[tuple[str, list[_Event]]] = [("", [])]
     for ev in events:
-        if ev[0] == "B":
-            out.append([])
-        else:
-            out[-1].append(ev)
-    return [c for c in out if c]
+        if ev[0] != "B":
+            out[-1][1].append(ev)
+        elif out[-1][1]:
+            out.append((ev[1], []))
+        elif ev[1] != ",":  # "then, the laser": the word opens it, not the comma
+            out[-1] = (ev[1], [])
+    return [c for c in out if c[1]]
 
 
 def _opens_question(clause: list[_Event]) -> bool:

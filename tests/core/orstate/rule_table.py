@@ -322,6 +322,12 @@ TABLE += [
     ),
     _r(P, "is everything off?"),
     _r(H, "everything looks fine"),
+    # a sequence said now: each step changes, in order, none of them waits
+    _r(P, "first the pump, then the laser, on", ("M05", "ON"), ("M07", "ON")),
+    _r(P, "pump on, then the laser", ("M05", "ON"), ("M07", "ON")),
+    _r(H, "argon off and then the bovie", ("M05", "OFF"), ("M04", "OFF")),
+    _r(L, "co2 on, then the camera off", ("M05", "ON"), ("M04", "OFF")),
+    _r(P, "lights off, the pump", ("M09", "OFF")),
     # a machine of another room's surgery is no machine here
     _r(P, "start the bovie"),
     _r(L, "start the insufflator and the laser", ("M05", "ON")),
