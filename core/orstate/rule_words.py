@@ -519,6 +519,11 @@ EXCEPTIONS: Final[frozenset[str]] = frozenset(
     {"except", "except for", "apart from", "other than", "but not", "save for"}
 )
 
+# "camera in", "scope in" (said alone, at the clause's end): the camera or scope goes in to
+# be used, so its machine is ON; for other machines "in" needs a verb ("bring the c-arm in"):
+# "chest tube in" inserts a tube, it does not run the drain.
+IN_MEANS_ON: Final[frozenset[str]] = frozenset({"imaging"})
+
 # A clause opened by one of these goes on with the last action said: "pump on, then the
 # laser" is both ON (a sequence said now, done in order: no ``after`` on the second).
 SEQUENCE_BREAKS: Final[frozenset[str]] = frozenset({"then", "and then", "after that"})

@@ -24,6 +24,8 @@ a machine's own command phrase: "intubation complete"). Decisions (the README's 
   own or not at all); "except / apart from X" leaves X out.
 * A sequence ("first the pump, then the laser, on", "pump on, then the laser"): every step
   gets the action, now, temporal ``none`` (the order is not a condition).
+* "camera in" / "scope in" (the clause's last word) is ON for an imaging machine; "the scope
+  is in" is a report, "once the scope is in" a condition, "pump in" / "chest tube in" nothing.
 * A correction ("turn on the suction, no, the irrigation", "... I mean ...") replaces the
   command before it: only the second machine is toggled.
 * Temporal qualifiers give every toggle of their sentence a category (``immediately``,
@@ -542,7 +544,20 @@ class UtteranceRules:
                 (action, needs_verb), as_verb = payload
                 if prev == "C":
                     st.pending.clear()
-                elif st.pending and (not needs_verb or (st.verb and st.verb[1] != "strong")):
+                elif st.pending and (
+                    not needs_verb
+                    or (st.verb and st.verb[1] != "strong")
+                    or (
+                        # "camera in": an imaging machine put in is ON (the README's table)
+                        phrase == "in"
+                        and st.verb is None
+                        and end == clause[-1][4]
+                        and all(
+                            self.surgery.machines[r.machine_id].category in W.IN_MEANS_ON
+                            for r in st.pending
+                        )
+                    )
+                ):
                     strength = "strong" if st.verb and st.verb[1] != "weak" else "particle"
                     emit(
                         st.pending,

@@ -328,6 +328,14 @@ TABLE += [
     _r(H, "argon off and then the bovie", ("M05", "OFF"), ("M04", "OFF")),
     _r(L, "co2 on, then the camera off", ("M05", "ON"), ("M04", "OFF")),
     _r(P, "lights off, the pump", ("M09", "OFF")),
+    # "in" said of an imaging machine is ON; of another machine, or as a report, nothing
+    _r(P, "camera in", ("M08", "ON")),
+    _r(L, "scope in", ("M04", "ON")),
+    _r(L, "thoracoscope in, co2 on", ("M04", "ON"), ("M05", "ON")),
+    _r(P, "the scope is in"),
+    _r(P, "the scope in the kidney is foggy"),
+    _r(L, "chest tube in"),
+    _r(P, "pump in"),
     # a machine of another room's surgery is no machine here
     _r(P, "start the bovie"),
     _r(L, "start the insufflator and the laser", ("M05", "ON")),
