@@ -32,6 +32,7 @@ from core.store.connection import (
     key_text,
     open_file,
     open_memory,
+    read_error,
     unreadable_error,
 )
 from core.store.encryption import export_into, write_copy
@@ -224,15 +225,10 @@ def _read_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
             pass
     except OSError as exc:
         raise DatabaseUnavailableError(path, exc.strerror or type(exc).__name__) from exc
-    try:
-        conn = open_file(path, key=key, read_only=True)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except DatabaseError as exc:
-        return _unavailable(path, exc) or unreadable_error(path, key, exc)
-    return None
+    error = read_error(path, key)
+    if error is None:
+        return None
+    return _unavailable(path, error) or unreadable_error(path, key, error)
 
 
 def key_proven_by_pages(path: Path, key: DatabaseKey) -> bool:

@@ -276,9 +276,9 @@ def unreadable_error(path: Path, key: DatabaseKey | None, exc: Exception) -> Sto
     )
 
 
-def key_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
-    """Why ``key`` does not open the existing file at ``path`` (``WrongKeyError``, or a
-    ``StoreError`` for a file that is not a database), or None when it does. Only reads."""
+def read_error(path: Path, key: DatabaseKey | None) -> DatabaseError | None:
+    """SQLite's error reading the existing file at ``path`` with ``key``, or None when it
+    reads. Only reads."""
     try:
         conn = open_file(path, key=key, read_only=True)
         try:
@@ -286,8 +286,15 @@ def key_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
         finally:
             conn.close()
     except DatabaseError as exc:
-        return unreadable_error(path, key, exc)
+        return exc
     return None
+
+
+def key_problem(path: Path, key: DatabaseKey | None) -> StoreError | None:
+    """Why ``key`` does not open the existing file at ``path`` (``WrongKeyError``, or a
+    ``StoreError`` for a file that is not a database), or None when it does. Only reads."""
+    exc = read_error(path, key)
+    return None if exc is None else unreadable_error(path, key, exc)
 
 
 def _whole_pages(path: Path) -> bool:
