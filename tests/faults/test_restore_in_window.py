@@ -54,19 +54,3 @@ def test_restore_after_a_finished_or_case_is_done_not_refused(
     assert list_cases(window.context.db) == []  # the backup's contents, from before the case
     assert not room.controller.running
     assert room.stop_button.isEnabled() is False
-
-
-def test_restore_while_typed_lines_case_runs_is_still_refused(
-    make_window: WindowFactory, qtbot: QtBot
-) -> None:
-    window = make_window()
-    window.show_workspace("or")
-    window.operating_room.start_typed()
-    dialog = window.open_settings()
-    qtbot.mouseClick(dialog.data.backup_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.data.backups.count() == 1, timeout=10_000)
-    dialog.data.backups.setCurrentRow(0)
-    qtbot.mouseClick(dialog.data.restore_button, Qt.MouseButton.LeftButton)
-    _answer(qtbot, dialog.data, "restoreConfirm", QMessageBox.StandardButton.Yes)
-    qtbot.waitUntil(lambda: "case is running" in dialog.data.message.text(), timeout=5000)
-    assert window.operating_room.controller.running

@@ -161,7 +161,7 @@ def test_a_screenshot_is_the_size_it_claims(run_cli: CliRunner, tmp_path: Path, 
     from PySide6.QtGui import QImage
 
     shot = tmp_path / f"or-{size}.png"
-    result = _screenshot(run_cli, shot, size)
+    result = run_or_screenshot(run_cli, shot, size)
     assert result.returncode == 0, result.stderr
     image = QImage(str(shot))
     assert f"{image.width()}x{image.height()}" == size
@@ -171,13 +171,15 @@ def test_a_screenshot_smaller_than_the_window_can_be_fails_and_saves_nothing(
     run_cli: CliRunner, tmp_path: Path
 ) -> None:
     shot = tmp_path / "tiny.png"
-    result = _screenshot(run_cli, shot, "640x400")
+    result = run_or_screenshot(run_cli, shot, "640x400")
     assert result.returncode == 1
     assert "cannot be 640x400" in result.stderr
     assert not shot.exists()
 
 
-def _screenshot(run_cli: CliRunner, shot: Path, size: str) -> subprocess.CompletedProcess[str]:
+def run_or_screenshot(
+    run_cli: CliRunner, shot: Path, size: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,

@@ -14,6 +14,7 @@ from core.orstate.driver import StateUpdate
 from core.orstate.serializer import get_validation_errors
 from core.store import audit
 from core.store.orcases import case_timeline, list_cases
+from tests.ui.test_or_display import run_or_screenshot
 from tests.ui.window_fixture import WindowFactory
 
 LINES = [
@@ -102,24 +103,7 @@ def test_closing_during_a_generation_stops_the_worker(
 
 def test_screenshot_and_smoke_test_entry_points(run_cli: CliRunner, tmp_path: Path) -> None:
     shot = tmp_path / "or.png"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO_ROOT / "main.py"),
-            "--screenshot",
-            str(shot),
-            "--demo",
-            "--workspace",
-            "or",
-            "--size",
-            "1366x768",
-        ],
-        capture_output=True,
-        text=True,
-        env=run_cli.env(),
-        cwd=REPO_ROOT,
-        timeout=120,
-    )
+    result = run_or_screenshot(run_cli, shot, "1366x768")
     assert result.returncode == 0, result.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     smoke = subprocess.run(

@@ -201,7 +201,8 @@ def test_restore_is_refused_while_a_case_runs(make_window: WindowFactory, qtbot:
     dialog.data.backups.setCurrentRow(0)
     qtbot.mouseClick(dialog.data.restore_button, Qt.MouseButton.LeftButton)
     _answer(qtbot, dialog.data, "restoreConfirm", QMessageBox.StandardButton.Yes)
-    qtbot.waitUntil(lambda: "case is running" in dialog.data.message.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "case is running" in dialog.data.message.text(), timeout=5000)
+    assert window.operating_room.controller.running  # a typed-lines case is never ended
 
 
 def test_first_run_offers_demo_data_clearly_labelled(
