@@ -172,6 +172,9 @@ NEUTRAL_VERBS: Final[frozenset[str]] = frozenset(
         "go",
     }
 )
+# Verbs that keep a machine as it is ("leave the lights on"): after a correction of the same
+# machine they take the command back.
+KEEP_VERBS: Final[frozenset[str]] = frozenset({"keep", "leave"})
 # After a machine ("suction on", "lights off please"): action and whether it needs a
 # neutral verb before it (``in``/``out`` alone are too common to mean anything).
 PARTICLES: Final[dict[str, tuple[Action, bool]]] = {

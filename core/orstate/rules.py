@@ -27,7 +27,9 @@ a machine's own command phrase: "intubation complete"). Decisions (the README's 
 * "camera in" / "scope in" (the clause's last word) is ON for an imaging machine; "the scope
   is in" is a report, "once the scope is in" a condition, "pump in" / "chest tube in" nothing.
 * A correction ("turn on the suction, no, the irrigation", "... I mean ...") replaces the
-  command before it: only the second machine is toggled.
+  command before it: only the second machine is toggled. A correction that only leaves the
+  same machines as they were ("lights off, no wait, leave the lights on") takes the command
+  back: nothing changes.
 * Temporal qualifiers give every toggle of their sentence a category (``immediately``,
   ``after``, ``before``, ``during``, ``when``, ``in_time``, else ``none``) and their words
   (``temporal_text``); a deferral in time ("after ...", "in 5 minutes") still toggles (the
@@ -168,6 +170,8 @@ class _Clause:
     acted: bool = False
     exclude: bool = False  # "except": the machines that follow are left out
     particle: tuple[_Verb, bool] | None = None  # an action said after its machines
+    taken_back: frozenset[str] = frozenset()  # machines whose command a correction replaced
+    keep: bool = False  # a verb that leaves machines as they are ("leave the lights on")
 
 
 @dataclass
@@ -389,6 +393,11 @@ class UtteranceRules:
                     inherit = None
                 negated = negated or (st.has_neg and st.has_machine)
                 made = [(tog, False) for tog in toggles] + [(tog, True) for tog in waiting]
+                if correcting and made and _keeps(clause, made, last_ids):
+                    # "lights off, no wait, leave the lights on": the command is taken back
+                    for mid in last_ids:
+                        found.pop(mid, None)
+                    correcting, made = False, []
                 if correcting and made:
                     for mid in last_ids:
                         found.pop(mid, None)
@@ -492,6 +501,7 @@ class UtteranceRules:
         for kind, phrase, payload, start, end in clause:
             if kind == "K" or (kind == "X" and phrase == "no" and out):
                 # "turn on the suction no the irrigation": the later machine replaces it.
+                st.taken_back = frozenset(tog.machine_id for tog, _ in out)
                 out.clear()
                 st.neg = st.refuse = False
                 st.after_verb = False
@@ -578,6 +588,7 @@ class UtteranceRules:
                 action, strength = payload if kind == "V" else payload[1]
                 if phrase in W.NEGATIVE_VERBS:
                     st.has_neg = True
+                st.keep = st.keep or phrase in W.KEEP_VERBS
                 st.verb, st.verb_neg, st.neg = (action, strength, phrase, start, end), st.neg, False
                 st.after_verb = False
                 st.before_verb = list(st.pending)
@@ -595,6 +606,8 @@ class UtteranceRules:
                 emit(st.pending, "ON", "bare", True)  # "cancel the ventilator": OFF
             elif sentence.request and not st.neg:
                 emit(st.pending, "ON", "bare", False)  # "suction please", "vent stat"
+        if st.keep and out and {tog.machine_id for tog, _ in out} <= st.taken_back:
+            out.clear()  # "lights off no wait leave the lights on": taken back
         if sentence.until and st.has_neg:
             st.defer = True  # "don't start the pump until the sheath is in": it waits
         if st.defer:  # nothing changes now; the deferred action waits
@@ -654,6 +667,12 @@ def _everything(surgery: Surgery) -> list[str]:
         for mid, m in surgery.machines.items()
         if m.category not in W.KEPT_CATEGORIES and not set(tokenize(m.name)) & W.KEPT_NAME_WORDS
     ]
+
+
+def _keeps(clause: list[_Event], made: list[tuple[Toggle, bool]], last_ids: list[str]) -> bool:
+    """Whether a correction only says to leave the same machines as they were."""
+    keeps = any(e[0] == "V" and e[1] in W.KEEP_VERBS for e in clause)
+    return keeps and {tog.machine_id for tog, _ in made} <= set(last_ids)
 
 
 def _negate(action: Action | None) -> Action | None:

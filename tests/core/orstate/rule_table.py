@@ -280,6 +280,9 @@ TABLE += [
     _r(P, "start the laser... no, the pump", ("M05", "ON")),
     _r(P, "start the laser. no.", neg=False),
     _r(H, "turn on the bovie, sorry.", ("M04", "ON")),
+    # a correction that leaves the same machine as it was takes the command back
+    _r(H, "suction off, sorry, leave the suction running"),
+    _r(H, "stop the pump, actually no, keep it going"),
     # a list said in pieces
     _r(P, "start the pump, the suction too", ("M05", "ON"), ("M06", "ON")),
     _r(L, "kill the co2. and the lights.", ("M05", "OFF"), ("M09", "OFF")),
