@@ -7,7 +7,8 @@ the label does not hold: the harm the display must never show.
 
 Sets: OR-Symphony's public ``ruleqa.csv`` as labelled and with ``ruleqa_corrections.csv``
 applied (each correction's reason is in the README), our own ``rule_table.py``, and the
-independent ``bench/data/or_commands/dev.csv`` when present (``test.csv`` only when asked).
+independent ``bench/data/or_commands/dev.csv`` and ``or_commands2/dev.csv`` when present
+(``or_commands/test.csv`` only when asked).
 """
 
 from __future__ import annotations
@@ -175,10 +176,11 @@ def report(*, test: bool = False, show_misses: bool = False) -> list[Score]:
             (f"ruleqa.csv with {len(fixes)} corrections", csv_cases(corrected(rows, fixes)))
         )
     sets.append(("rule_table.py", table_cases()))
-    for name in ("dev.csv", *(("test.csv",) if test else ())):
-        path = OWN_SETS / name
+    names = ["or_commands/dev.csv", "or_commands2/dev.csv"]
+    for name in [*names, *(["or_commands/test.csv"] if test else [])]:
+        path = OWN_SETS.parent / name
         if path.exists():
-            sets.append((f"or_commands/{name}", csv_cases(read_csv(path))))
+            sets.append((name, csv_cases(read_csv(path))))
     scores = []
     print("(c) rule accuracy, exact match (every toggle's machine, action, temporal category):")
     for name, cases in sets:

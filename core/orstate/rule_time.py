@@ -23,8 +23,11 @@ _OPENERS = frozenset(W.DEFERRAL_OPENERS)
 _STATES = frozenset({"in", "on", "ready", "up", "stable", "set", "there", "open", "inflated"})
 # The words a qualifier can open with (a quick no for every other word).
 _FIRST = frozenset(
-    p.split()[0] for p in (*W.IMMEDIATE, *W.DEFERRAL_WORDS, *_OPENERS, *W.NUMBER_WORDS, "in")
+    p.split()[0]
+    for p in (*W.IMMEDIATE, *W.DEFERRAL_WORDS, *_OPENERS, *W.NUMBER_WORDS, *W.NOT_A_TIME, "in")
 ) | {"for", "by", "just", "not"}
+# Numbers that can stand for minutes on their own at a clause's end ("camera on in five").
+_BARE_COUNTS = W.NUMBER_WORDS - {"a", "an", "and", "few", "couple", "half", "too"}
 
 
 def split_times(
@@ -46,6 +49,9 @@ def split_times(
             kept.extend(tokens[i : i + 2])  # "no suction for now": no time of action
             i += 2
             continue
+        if polite := _match(words, i, W.NOT_A_TIME, 5):
+            i = polite  # "when you're ready": politeness, dropped
+            continue
         category: W.Temporal = "immediately"
         j = 0 if words[i : i + 2] == ["now", "that"] else _match(words, i, W.IMMEDIATE, 3) or 0
         if not j and (j := _match(words, i, W.DEFERRAL_WORDS, 5) or 0):
@@ -59,12 +65,21 @@ def split_times(
                 k += 1
             if i + (words[i] == "in") < k < n and words[k] in W.TIME_UNITS:
                 j, category = k + 1, "in_time"
+            elif (
+                words[i] == "in"
+                and k == i + 2
+                and (words[k - 1] in _BARE_COUNTS or words[k - 1].isdigit())
+                and (k == n or words[k] in (",", "then"))
+            ):
+                j, category = k, "in_time"  # "camera on in five"
         if not j and (k2 := _match(words, i, _OPENERS, 4)):
             category = W.DEFERRAL_OPENERS[" ".join(words[i:k2])]
             j = k2 + 1
             while j < n and words[j] != ",":
                 verb = is_verb((words[j],)) or is_verb(tuple(words[j : j + 2]))
                 if verb and words[j - 1] not in W.SUBJECTS:
+                    # "if it bleeds we'll start ...": the subject opens the main clause
+                    j -= words[j - 1] in W.SUBJECT_CONTRACTIONS and j - 1 > k2
                     break
                 j += 1
         if j and words[i] == "once" and words[min(j, n) - 1] in _STATES:

@@ -48,6 +48,8 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "proceed with",
             "light up",
             "crank",
+            "warm up",
+            "get warmed up",
         )
     },
     **{
@@ -78,6 +80,8 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "could i have",
             "could i get",
             "i'd like",
+            "we'd like",
+            "we would like",
             "i would like",
             "we'll need",
             "we will need",
@@ -114,6 +118,7 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "switch out",
             "wrap up",
             "stop using",
+            "pull the plug on",
         )
     },
     **{
@@ -132,6 +137,7 @@ ACTION_VERBS: Final[dict[str, tuple[Action, Strength]]] = {
             "no need for",
             "no more need for",
             "no longer need",
+            "close",
         )
     },
     **{
@@ -172,6 +178,37 @@ NEUTRAL_VERBS: Final[frozenset[str]] = frozenset(
         "go",
     }
 )
+# Participles that are not the verb plus "ed" ("the c-arm brought in", "the pump kept on").
+IRREGULAR_PARTICIPLES: Final[dict[str, str]] = {
+    "shut": "shut",
+    "put": "put",
+    "cut": "cut",
+    "set": "set",
+    "run": "run",
+    "begin": "begun",
+    "bring": "brought",
+    "keep": "kept",
+    "leave": "left",
+    "get": "got",
+    "go": "gone",
+    "light": "lit",
+    "spin": "spun",
+    "hook": "hooked",
+    "kick": "kicked",
+}
+# "if the pressure drops we'll start the pump": a plan for a case that may come, no command
+# (an imperative under "if" is one: "if it bleeds, suction on" is ``when``).
+PLAN_SUBJECTS: Final[frozenset[str]] = frozenset(
+    {"we'll", "i'll", "you'll", "we will", "i will", "we're going to", "i'm going to"}
+)
+# A subject and its modal in one word: it opens a clause, it is no part of a time span.
+SUBJECT_CONTRACTIONS: Final[frozenset[str]] = frozenset(
+    {"we'll", "we'd", "i'll", "i'd", "you'll", "you'd", "let's", "lets", "they'll", "they'd"}
+)
+# Words after a machine's name that still name it ("the argon beam thing on").
+NAME_HEADS: Final[frozenset[str]] = frozenset(
+    {"thing", "thingy", "one", "unit", "machine", "device"}
+)
 # Verbs that keep a machine as it is ("leave the lights on"): after a correction of the same
 # machine they take the command back.
 KEEP_VERBS: Final[frozenset[str]] = frozenset({"keep", "leave"})
@@ -191,8 +228,13 @@ PARTICLES: Final[dict[str, tuple[Action, bool]]] = {
     "on pause": ("STANDBY", False),
     "to idle": ("STANDBY", False),
     "back off": ("OFF", False),
-    "running": ("ON", True),
-    "going": ("ON", True),
+    "running": ("ON", False),
+    "going": ("ON", False),
+    "up": ("ON", False),
+    "back to standby": ("STANDBY", False),
+    "into standby": ("STANDBY", False),
+    "to stand by": ("STANDBY", False),
+    "on stand by": ("STANDBY", False),
 }
 
 NEGATIONS: Final[frozenset[str]] = frozenset(
@@ -226,6 +268,11 @@ REFUSALS: Final[frozenset[str]] = frozenset(
         "skip",
         "forget",
         "forget about",
+        "scratch",
+        "cancel that request for",
+        "cancel the request for",
+        "cancel my request for",
+        "cancel the order for",
         "no",
         "scrap",
         "leave out",
@@ -299,6 +346,13 @@ OTHERS: Final[frozenset[str]] = frozenset(
         "other theatre",
         "other theater",
         "other or",
+        "their",
+        "theirs",
+        # "we'd fire up the argon": a habit or a wish, not a command
+        "we'd",
+        "we would",
+        "you'd",
+        "they'd",
         # habits, teaching and the past are no command
         "always",
         "usually",
@@ -370,6 +424,8 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "yeah",
         "right",
         "kindly",
+        "we'd better",
+        "we had better",
         "go ahead and",
         "the",
         "a",
@@ -396,6 +452,12 @@ FILLERS: Final[frozenset[str]] = frozenset(
         "here",
     }
 )
+# Hesitations, dropped before names are matched ("the argon, er, beam").
+HESITATIONS: Final[frozenset[str]] = frozenset(
+    {"uh", "um", "uhh", "umm", "er", "erm", "ah", "ahh", "hmm", "mm"}
+)
+# Fillers that make a verbless mention a request ("argon beam for me").
+REQUEST_MARKERS: Final[frozenset[str]] = frozenset({"please", "for me", "for us"})
 # Fillers that lower confidence (articles and politeness do not).
 DISFLUENCIES: Final[frozenset[str]] = frozenset(
     {"uh", "um", "uhh", "umm", "er", "erm", "ah", "ahh", "hmm", "mm", "like", "you know"}
@@ -569,6 +631,9 @@ DEFERRAL_OPENERS: Final[dict[str, Temporal]] = {
     "till": "before",
     "by the time": "before",
     "now that": "when",
+    "the moment": "when",
+    "the minute": "when",
+    "the instant": "when",
     "during": "during",
     "while": "during",
     "throughout": "during",
@@ -596,6 +661,41 @@ DEFERRAL_WORDS: Final[frozenset[str]] = frozenset(
         "eventually",
         "afterwards",
         "afterward",
+        # a signal or an event of the operation: when it comes
+        *(
+            f"on {who} {sign}"
+            for who in ("my", "your")
+            for sign in ("count", "mark", "call", "signal", "go")
+        ),
+        *(
+            f"at {event}"
+            for event in (
+                "closure",
+                "closing",
+                "skin closure",
+                "incision",
+                "skin incision",
+                "extubation",
+                "induction",
+                "time out",
+                "the time out",
+                "timeout",
+            )
+        ),
+    }
+)
+# Politeness that is no time of action ("lithotripter when you're ready"): dropped.
+NOT_A_TIME: Final[frozenset[str]] = frozenset(
+    {
+        "when you're ready",
+        "whenever you're ready",
+        "when you are ready",
+        "whenever you are ready",
+        "in your own time",
+        "when you can",
+        "when you get a chance",
+        "when you have a second",
+        "when you have a moment",
     }
 )
 # Time words whose category is not "in_time".
@@ -603,6 +703,7 @@ DEFERRAL_CATEGORY: Final[dict[str, Temporal]] = {
     "at the end": "after",
     "afterwards": "after",
     "afterward": "after",
+    **{w: "when" for w in DEFERRAL_WORDS if w.startswith(("on ", "at ")) and w != "at the end"},
 }
 NUMBER_WORDS: Final[frozenset[str]] = frozenset(
     {
@@ -631,6 +732,7 @@ NUMBER_WORDS: Final[frozenset[str]] = frozenset(
         "few",
         "couple",
         "half",
+        "too",  # "in too minutes": "two" misheard (only before a unit of time)
     }
 )
 TIME_UNITS: Final[frozenset[str]] = frozenset(

@@ -48,6 +48,7 @@ An instance holds the debounce memory: use one per transcript stream, from one t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -56,7 +57,7 @@ from typing import Any, Literal, cast
 from core.orstate import rule_words as W
 from core.orstate.rule_time import TimeSpan, split_times
 from core.orstate.rule_time import Tok as _Tok
-from core.orstate.surgeries import Surgery
+from core.orstate.surgeries import Surgery, load_surgeries
 
 Action = W.Action
 Temporal = W.Temporal
@@ -131,7 +132,8 @@ class ParseResult:
 
 # An event: (kind, phrase, payload, start, end). Kinds: M machine, O a machine's own
 # command phrase, V verb, P particle, N negation, X refusal, D deferral, Y "yet",
-# K correction, S reporting verb, F filler, C copula, B clause break, R pronoun, A and/or.
+# K correction, S reporting verb, F filler, C copula, B clause break, R pronoun, A and/or,
+# Z another room's machine.
 _Event = tuple[str, str, Any, int, int]
 _Lex = tuple[str, Any]
 
@@ -213,11 +215,39 @@ def _ing(phrase: str) -> str:
     return f"{head} {rest}".strip()
 
 
+@functools.cache
+def _builtin_machines() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The machines of every built-in room: (name, the phrases that name it)."""
+    rooms = {id(s): s for s in load_surgeries().surgeries.values()}.values()
+    return tuple(
+        (m.name, (m.name, *m.aliases, *m.triggers)) for s in rooms for m in s.machines.values()
+    )
+
+
+def _past(phrase: str) -> str:
+    """``fire up`` -> ``fired up``: the participle of a verb phrase's first word."""
+    head, _, rest = phrase.partition(" ")
+    if head in W.IRREGULAR_PARTICIPLES:
+        head = W.IRREGULAR_PARTICIPLES[head]
+    elif head.endswith("e"):
+        head += "d"
+    elif head in _DOUBLED:
+        head = head + head[-1] + "ed"
+    else:
+        head += "ed"
+    return f"{head} {rest}".strip()
+
+
 class UtteranceRules:
     """The rule engine for one surgery; see the module docstring for the decisions."""
 
     def __init__(
-        self, surgery: Surgery, *, debounce_s: float = 3.0, phase_filter: bool = False
+        self,
+        surgery: Surgery,
+        *,
+        debounce_s: float = 3.0,
+        phase_filter: bool = False,
+        foreign: Iterable[tuple[str, tuple[str, ...]]] | None = None,
     ) -> None:
         self.surgery = surgery
         self.debounce_s = debounce_s
@@ -241,6 +271,13 @@ class UtteranceRules:
                 for phrase in phrases:
                     if key := _key(phrase):
                         self._lex[key] = ("O", (mid, action))
+        # Machines of other rooms ("infusion pump" in PCNL, whose "pump" is the irrigation
+        # pump): their names of two words or more name no machine here.
+        own = {m.name.lower() for m in surgery.machines.values()}
+        for name, phrases in _builtin_machines() if foreign is None else foreign:
+            for key in map(_key, phrases):
+                if name.lower() not in own and len(key) >= 2 and key not in self._lex:
+                    self._lex[key] = ("Z", name)
         self._maxlen = max(len(k) for k in self._lex)
         # Long one-word machine names, for a misspelt or misheard word ("insufflater").
         self._long = {
@@ -276,11 +313,13 @@ class UtteranceRules:
             verbs.update({p: (cast(Action, action), "strong") for p in phrases})
         for verb, spec in verbs.items():
             put((verb,), "V", spec)
-        # "starting the laser", "turning the lights off": progressives command too.
+        # "starting the laser", "turning the lights off": progressives command too, and
+        # so do participles after the machine ("I need the laser switched on").
         for verb, spec in [*verbs.items(), *((v, (None, "neutral")) for v in W.NEUTRAL_VERBS)]:
-            key = _key(_ing(verb))
-            if key not in self._lex:
-                self._lex[key] = ("V", spec)
+            forms = [_ing(verb)] + ([_past(verb)] if spec[1] != "weak" else [])
+            for key in map(_key, forms):
+                if key not in self._lex:
+                    self._lex[key] = ("V", spec)
         for particle, pspec in W.PARTICLES.items():
             key = _key(particle)
             old = self._lex.get(key)
@@ -308,9 +347,12 @@ class UtteranceRules:
         said: tuple[_Verb | None, bool] | None = None  # the last strong verb, and negated
         correcting = cancel = False
         for match in _SENTENCE.finditer(text):
-            tokens = _dedupe(_tokens(match.group(), match.start()))
+            raw = _dedupe(_tokens(match.group(), match.start()))
+            # "the argon er beam": a hesitation inside a name does not break it
+            tokens = _dedupe([tok for tok in raw if tok[0] not in W.HESITATIONS])
             if not tokens:
                 continue
+            hesitant = len(tokens) < len(raw)
             is_q = match.group().rstrip().endswith("?")
             tokens, times = self._temporal(tokens)
             spans.extend(times)
@@ -319,11 +361,14 @@ class UtteranceRules:
             events = self._events([tok for tok in tokens if tok[0] not in W.ARTICLES])
             if any(e[0] == "S" for e in events):
                 continue  # reported speech
+            if self._hypothetical(text, times, events):
+                continue  # "if the pressure drops we'll start the pump": a plan
             words = {tok[0] for tok in tokens}
             # "Suction!" said alone, without an article, is a call for it.
             call = len(tokens) == len(events) == 1 and events[0][0] == "M"
-            disfluent = any(k == "F" and p in W.DISFLUENCIES for k, p, *_ in events)
-            request = "please" in words or when == "immediately" or call
+            disfluent = hesitant or any(k == "F" and p in W.DISFLUENCIES for k, p, *_ in events)
+            asked = any(k == "F" and p in W.REQUEST_MARKERS for k, p, *_ in events)
+            request = asked or "please" in words or when == "immediately" or call
             until = any(text[a:b].lower().startswith(("until", "till")) for _, a, b in times)
             sentence = _Sentence(
                 text=text,
@@ -425,6 +470,14 @@ class UtteranceRules:
 
         return split_times(tokens, is_verb)
 
+    @staticmethod
+    def _hypothetical(text: str, times: list[TimeSpan], events: list[_Event]) -> bool:
+        """Whether a sentence is a plan for a case that may come: an "if" condition and a
+        future subject ("if it bleeds we'll start the suction"); an imperative is not."""
+        opens_if = any(text[a:b].lower().split()[:1] == ["if"] for _, a, b in times)
+        said = " " + " ".join(e[1] for e in events) + " "
+        return opens_if and any(f" {subject} " in said for subject in W.PLAN_SUBJECTS)
+
     def _events(self, tokens: list[_Tok]) -> list[_Event]:
         events: list[_Event] = []
         words = [tok[0] for tok in tokens]
@@ -511,7 +564,13 @@ class UtteranceRules:
                 st.refuse = st.refuse or kind == "X"
             elif kind == "U" and prev in ("X", "N"):
                 st.refuse = False  # "no problem with the c-arm": the refusal is of something else
-            elif kind == "U" and prev == "M" and st.pending and phrase not in W.MODAL_REQUEST:
+            elif (
+                kind == "U"
+                and prev == "M"
+                and st.pending
+                and phrase not in W.MODAL_REQUEST
+                and phrase not in W.NAME_HEADS
+            ):
                 st.pending.pop()  # "laser fibre please": a thing of the machine, not it
             elif kind == "D":
                 st.defer = st.has_neg = True
@@ -526,6 +585,8 @@ class UtteranceRules:
                 emit([ref], payload[1], "strong", st.neg)
             elif kind == "E":
                 st.exclude = True
+            elif kind == "Z":
+                st.has_machine = True  # another room's machine: not toggled here
             elif kind in ("M", "R", "G"):
                 if kind == "M":
                     refs = [_Ref(payload[0], payload[1], phrase, start, end, len(payload) > 2)]
@@ -610,6 +671,12 @@ class UtteranceRules:
             out.clear()  # "lights off no wait leave the lights on": taken back
         if sentence.until and st.has_neg:
             st.defer = True  # "don't start the pump until the sheath is in": it waits
+        # "leave the argon off until I ask": it waits to go on
+        held_off = sentence.until and st.keep and bool(out)
+        held_off = held_off and all(tog.action == "OFF" for tog, _ in out)
+        if held_off:
+            st.defer = True
+            out[:] = [(tog, "ON") for tog, _ in out]
         if st.defer:  # nothing changes now; the deferred action waits
             # "wait on the pump until the sheath is in": when the sheath is in.
             when: Temporal = "when" if sentence.until else sentence.when

@@ -286,6 +286,46 @@ TABLE += [
     # a list said in pieces
     _r(P, "start the pump, the suction too", ("M05", "ON"), ("M06", "ON")),
     _r(L, "kill the co2. and the lights.", ("M05", "OFF"), ("M09", "OFF")),
+    # participles after the machine, "up", "going", lights dimmed
+    _r(P, "we want the c-arm powered up", ("M04", "ON")),
+    _r(L, "I need the camera turned off", ("M04", "OFF")),
+    _r(P, "pump up please", ("M05", "ON")),
+    _r(P, "litho going", ("M07", "ON")),
+    _r(H, "lights dimmed and probe on", ("M09", "OFF"), ("M08", "ON")),
+    _r(P, "put the vent back to standby", ("M03", "STANDBY")),
+    _r(P, "open the irrigation", ("M05", "ON")),
+    _r(P, "close the irrigation", ("M05", "OFF")),
+    _r(H, "the argon unit thing off", ("M05", "OFF")),
+    _r(P, "the uh c um arm on", ("M04", "ON")),
+    _r(H, "we'd like the bovie on", ("M04", "ON")),
+    # another room's machine is not this room's machine of the same last word
+    _r(P, "iv pump off"),
+    _r(H, "start the argon and the c-arm", ("M05", "ON")),
+    # plans and wishes are no command; an imperative under "if" is
+    _r(P, "if the stone migrates we'll fire up the laser"),
+    _r(P, "if it bleeds, suction on", ("M06", "ON"), temporal="if it bleeds", when="when"),
+    _r(P, "we'd always run the pump first"),
+    _r(P, "their pump is running"),
+    # signals, events and short delays; courtesy is no time
+    _r(P, "scope on whenever you're ready", ("M08", "ON")),
+    _r(
+        P,
+        "laser on the minute the sheath is in",
+        ("M07", "ON"),
+        temporal="the minute the sheath is in",
+        when="when",
+    ),
+    _r(P, "c-arm on at incision", ("M04", "ON"), temporal="at incision", when="when"),
+    _r(P, "irrigation on, on your mark", ("M05", "ON"), temporal="on your mark", when="when"),
+    _r(P, "laser on in ten", ("M07", "ON"), temporal="in ten", when="in_time"),
+    _r(P, "suction off in too minutes", ("M06", "OFF"), temporal="in too minutes", when="in_time"),
+    _r(
+        P,
+        "keep the laser off until the stone is seen",
+        temporal="until the stone is seen",
+        when="when",
+        pending=(("M07", "ON"),),
+    ),
     # questions, reports, habits, other rooms: no change
     _r(P, "who turned the lights off?"),
     _r(P, "the laser went off"),
