@@ -50,7 +50,7 @@ SAFETY_NOTICE = (
     "it enters a record, and the room itself before acting on the display."
 )
 WORKSPACES = ("sessions", "or")
-NAV_MIN_WIDTH = 1200  # narrower: the operating room hides the workspace list
+NAV_MIN_WIDTH = 1200  # narrower: the workspace list is hidden
 UNENCRYPTED_TIP = (
     "The database is not encrypted: anyone who copies its file can read the records. "
     "Restart Auralis to be offered encryption, or run `auralis db encrypt`."
@@ -214,10 +214,10 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def _fit_nav(self) -> None:
-        """The operating room takes the whole width on a small or full screen; the
-        workspaces stay in the View menu (Ctrl+1, Ctrl+2)."""
+        """A workspace takes the whole width on a small screen, and the operating room on a
+        full screen; the workspaces stay in the View menu (Ctrl+1, Ctrl+2)."""
         room = self.current_workspace() == "or"
-        self.nav.setVisible(not (room and (self.isFullScreen() or self.width() < NAV_MIN_WIDTH)))
+        self.nav.setVisible(not ((room and self.isFullScreen()) or self.width() < NAV_MIN_WIDTH))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

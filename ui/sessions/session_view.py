@@ -35,6 +35,7 @@ from ui.async_jobs import async_slot
 from ui.dialogs import ask_yes_no
 from ui.sessions.history_panel import HistoryPanel
 from ui.sessions.note_editor import NoteEditor
+from ui.sessions.narrow_layout import NarrowLayout
 from ui.sessions.note_job import GENERATING_STAGE, NoteJob, UnsavedDraft
 from ui.sessions.risk_panel import RiskPanel
 from ui.sessions.summary_view import summary_html
@@ -117,6 +118,7 @@ class SessionView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 4)
         split.setStretchFactor(2, 2)
+        self.layout_fit = NarrowLayout(self, split, self.transcript, self.tabs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
@@ -128,6 +130,7 @@ class SessionView(QWidget):
         self.summarise_button.clicked.connect(self.summarise)
         self.editor.autosave.connect(self._save_edit)
         self.risks.line_chosen.connect(self.transcript.scroll_to_line)
+        self.risks.line_chosen.connect(self.layout_fit.show_transcript)
         self.history.restored.connect(self._restored)
         self.history.message.connect(self.message)
         job.token.connect(self._token)
@@ -267,7 +270,7 @@ class SessionView(QWidget):
             self.message.emit(str(exc))
             return
         self.summary.setPlainText("Summarising all sessions…")
-        self.tabs.setCurrentIndex(2)
+        self.tabs.setCurrentWidget(self.summary.parentWidget())
         self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
