@@ -270,7 +270,7 @@ class SessionView(QWidget):
             self.message.emit(str(exc))
             return
         self.summary.setPlainText("Summarising all sessions…")
-        self.tabs.setCurrentWidget(self.summary.parentWidget())
+        self.tabs.setCurrentIndex(self.tabs.count() - 1)  # the summary: last in both layouts
         self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
