@@ -6,7 +6,7 @@ GUI thread only. The store is used in short transactions; drafting runs on the w
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QSignalBlocker, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QSplitter, QWidget
 
@@ -116,7 +116,10 @@ class SessionsWorkspace(QWidget):
 
     @Slot()
     def _note_changed(self) -> None:
-        self.sessions.reload(select=self.view.session_id)
+        """The list shows the note's new status; the session is not shown afresh (that
+        would reload the editor under the clinician's cursor while they type)."""
+        with QSignalBlocker(self.sessions):
+            self.sessions.reload(select=self.view.session_id)
 
     # --- import and export ----------------------------------------------------------------
 
