@@ -89,6 +89,12 @@ def register(commands: Subcommands) -> None:
     out.add_argument("--format", choices=list(EXPORTERS), default=DEFAULT_FORMAT)
     out.add_argument("--output", type=Path, required=True, metavar="PATH", help="file to write")
     out.add_argument("--version", type=int, metavar="N", help="version number (current)")
+    out.add_argument(
+        "--confirm-removed-risk",
+        metavar="REASON",
+        help="export although the note no longer holds disclosures the risk safety net "
+        "found in the transcript; the reason is kept with the version (encrypted)",
+    )
     out.set_defaults(handler=_export)
 
     summarize = add_command(actions, "summarize", "summarise all of a patient's sessions")
@@ -249,7 +255,15 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _export(ctx: CliContext, args: argparse.Namespace) -> int:
     exporter = EXPORTERS[args.format]
-    path = export_note(ctx.db, args.session, exporter, args.output, number=args.version)
+    path = export_note(
+        ctx.db,
+        args.session,
+        exporter,
+        args.output,
+        number=args.version,
+        risk_net=ctx.risk_net,
+        removed_risk_reason=args.confirm_removed_risk,
+    )
     if args.json:
         print_json({"path": str(path), "format": exporter.name, "bytes": path.stat().st_size})
     else:

@@ -45,6 +45,9 @@ class ExportDocument:
     provenance: str  # "AI draft", "edited from an AI draft", "written by a clinician"
     drafted_by: str | None  # engine and model, for AI-derived text
     content: str
+    # Said in the header when the clinician exported the note without disclosures the
+    # risk safety net found (the risk review gate): never a clean-looking note.
+    risk_review: str | None = None
 
 
 def _header_lines(doc: ExportDocument) -> list[str]:
@@ -56,6 +59,8 @@ def _header_lines(doc: ExportDocument) -> list[str]:
     ]
     if doc.drafted_by:
         lines.append(f"Drafted by: {doc.drafted_by}")
+    if doc.risk_review:
+        lines.append(f"Risk review: {doc.risk_review}")
     return lines
 
 

@@ -214,6 +214,33 @@ def m0007_audit_anchor(db: Database) -> None:
     )
 
 
+@_migration
+def m0008_risk_review_confirmations(db: Database) -> None:
+    # A clinician's confirmation that a version may be exported although it no longer
+    # holds disclosures the risk safety net found: the version's metadata (versions are
+    # never updated, so it is a row of its own). The reason may hold patient text: it
+    # lives here, encrypted with the database, never in the audit trail. Append-only.
+    db.execute(
+        """CREATE TABLE risk_review_confirmations (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES note_versions(id),
+            reason TEXT NOT NULL,
+            removed_json TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX idx_risk_review_confirmations_version "
+        "ON risk_review_confirmations (version_id)"
+    )
+    refuse = "BEGIN SELECT RAISE(ABORT, 'risk review confirmations are append-only'); END"
+    for event in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER risk_review_confirmations_no_{event.lower()} BEFORE {event} "
+            f"ON risk_review_confirmations {refuse}"
+        )
+
+
 def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations; return the names applied.
 
