@@ -148,6 +148,19 @@ class RiskSettings(BaseModel):
     )
 
 
+class UiSettings(BaseModel):
+    """How the window looks."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    zoom: int = Field(
+        100,
+        ge=50,
+        le=200,
+        description="text size in percent of the system's (View menu: Ctrl++, Ctrl+-, Ctrl+0)",
+    )
+
+
 class Settings(BaseSettings):
     """Every setting. Build it with :func:`load_settings`, which merges the file and the
     environment; constructing it directly uses only the keyword arguments given."""
@@ -166,6 +179,7 @@ class Settings(BaseSettings):
     operating_room: OperatingRoomSettings = Field(default_factory=lambda: OperatingRoomSettings())
     security: SecuritySettings = Field(default_factory=lambda: SecuritySettings())
     risk: RiskSettings = Field(default_factory=lambda: RiskSettings())
+    ui: UiSettings = Field(default_factory=lambda: UiSettings())
 
     @classmethod
     def settings_customise_sources(

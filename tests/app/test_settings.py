@@ -181,3 +181,13 @@ def test_assignment_is_validated() -> None:
     with pytest.raises(ValueError):
         settings.inference.n_ctx = 10
     assert settings.inference.n_ctx == 8192
+
+
+def test_a_text_size_out_of_range_is_named_and_the_system_size_used(settings_file: Path) -> None:
+    settings_file.parent.mkdir(parents=True)
+    settings_file.write_text("schema_version = 1\n[ui]\nzoom = 900\n")
+    loaded = load_settings(settings_file, environ={})
+    assert loaded.settings.ui.zoom == 100
+    assert len(loaded.problems) == 1
+    assert "ui.zoom = 900" in loaded.problems[0]
+    assert "a whole number from 50 to 200" in loaded.problems[0]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.context import AppContext
 from app.usecases.errors import StoreError
 from app.usecases.patients import add_patient, find_patients, rename_patient, set_patient_archived
+from ui.shortcut_tips import tip_with_key
 
 PATIENT_ID = Qt.ItemDataRole.UserRole
 
@@ -32,14 +33,14 @@ class PatientsPanel(QWidget):
         self.search.setPlaceholderText("Search patients, transcripts, notes…")
         self.search.setAccessibleName("Search patients")
         self.search.setClearButtonEnabled(True)
-        self.archived = QCheckBox("Show archived")
+        self.archived = QCheckBox("Sh&ow archived")
         self.list = QListWidget()
         self.list.setAccessibleName("Patients")
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("New patient's name")
         self.new_name.setAccessibleName("New patient's name")
         self.add_button = QPushButton("&Add patient")
-        self.archive_button = QPushButton("Archi&ve")
+        self.archive_button = QPushButton("Ar&chive")
         self.archive_button.setEnabled(False)
         self.list.setEditTriggers(
             QListWidget.EditTrigger.DoubleClicked | QListWidget.EditTrigger.EditKeyPressed
@@ -139,7 +140,8 @@ class PatientsPanel(QWidget):
         self.archive_button.setEnabled(item is not None)
         if item is not None:
             archived = bool(item.data(Qt.ItemDataRole.UserRole + 1))
-            self.archive_button.setText("Resto&re" if archived else "Archi&ve")
+            self.archive_button.setText("Restore from ar&chive" if archived else "Ar&chive")
+            self.archive_button.setToolTip(tip_with_key(self.archive_button))
         patient_id = int(item.data(PATIENT_ID)) if item is not None else -1
         if patient_id != self._shown:  # a search that keeps the patient changes nothing
             self._shown = patient_id
