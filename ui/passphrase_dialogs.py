@@ -43,7 +43,9 @@ class NewPassphraseDialog(QDialog):
     """Choose a passphrase: OK only when it is long enough and typed the same twice.
 
     With ``keyring`` (the system keyring's name), a check box offers to keep a random
-    database key there instead; the passphrase then only unlocks the window."""
+    database key there instead; the passphrase then only unlocks the window. With
+    ``ask_current`` (changing it) the current passphrase is asked first, and OK waits
+    for it too; whoever accepts checks it."""
 
     def __init__(
         self,
@@ -51,9 +53,11 @@ class NewPassphraseDialog(QDialog):
         *,
         explanation: str = NEW_PASSPHRASE_TEXT,
         keyring: str | None = None,
+        ask_current: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("newPassphraseDialog")
+        self.current = password_field("Current passphrase")
         self.setWindowTitle("Choose a database passphrase")
         intro = QLabel(explanation)
         intro.setWordWrap(True)
@@ -76,7 +80,12 @@ class NewPassphraseDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Passphrase:", self.passphrase)
+        if ask_current:
+            form.addRow("Current passphrase:", self.current)
+        else:
+            self.current.setParent(self)
+            self.current.hide()
+        form.addRow("New passphrase:" if ask_current else "Passphrase:", self.passphrase)
         form.addRow("Again:", self.repeat)
         form.addRow("Strength:", self.strength)
         layout = QVBoxLayout(self)
@@ -86,6 +95,7 @@ class NewPassphraseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._update)
         self.repeat.textChanged.connect(self._update)
+        self.current.textChanged.connect(self._update)
         self._update()
 
     @Slot()
@@ -98,7 +108,8 @@ class NewPassphraseDialog(QDialog):
             label += " The two entries differ."
         self.strength.setText(label)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(strength.acceptable and same)
+        current_given = self.current.isHidden() or bool(self.current.text())
+        ok.setEnabled(strength.acceptable and same and current_given)
 
     def key(self) -> DatabaseKey:
         return DatabaseKey.passphrase(self.passphrase.text())

@@ -1,11 +1,13 @@
 """Encrypting an unencrypted database and changing the passphrase, for the window and the
 command line.
 
-For a passphrase-protected database the database and every backup are re-encrypted with
-the new one (the backups through checked copies). For a random key in the system
-keyring only the passphrase that unlocks the window changes: the key stays. Like
-``app.usecases.database``, these use a connection of their own, on the thread they run
-on, and report progress there.
+Changing the passphrase in the window first checks the current one (``typed_current``):
+a wrong one is counted with the lock's wrong passphrases (``app.unlock_attempts``), waits
+as they do, and changes nothing. For a passphrase-protected database the database and
+every backup are re-encrypted with the new one (the backups through checked copies). For
+a random key in the system keyring only the passphrase that unlocks the window changes:
+the key stays. Like ``app.usecases.database``, these use a connection of their own, on
+the thread they run on, and report progress there.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from app.db_key import KeyChoice
 from app.instance_lock import data_folder_held
 from app.keyring_store import StoredKey, save_key
 from app.paths import AppPaths
+from app.unlock_attempts import UnlockAttempts
 from app.usecases.database import Progress, store_connection
 from app.usecases.transaction import record_event
 from core.passphrase import PassphraseVerifier
@@ -31,7 +34,20 @@ from core.store.encryption import (
 )
 from core.store.errors import StoreError
 
-__all__ = ["KeyChange", "change_passphrase", "encrypt_existing", "record_encryption"]
+__all__ = [
+    "KeyChange",
+    "WrongPassphraseError",
+    "change_passphrase",
+    "check_current_passphrase",
+    "encrypt_existing",
+    "record_encryption",
+]
+
+WRONG_CURRENT = "The current passphrase is wrong; nothing was changed. Type it again, or cancel."
+
+
+class WrongPassphraseError(StoreError):
+    pass
 
 
 def _silent(_stage: str, _fraction: float | None) -> None:
@@ -80,15 +96,39 @@ def record_encryption(db: Database, change: KeyChange) -> None:
     record_event(db, "encrypt", "database", detail=f"backups={change.backups}")
 
 
+def check_current_passphrase(current: KeyChoice, typed: str, attempts: UnlockAttempts) -> None:
+    """Check the passphrase a person typed as the current one, counted as an unlock
+    attempt: raises ``TooManyAttemptsError`` while attempts must wait and
+    ``WrongPassphraseError`` (counted) when it is not the one that unlocks the window."""
+    with attempts.attempt():
+        if current.unlocks(typed):
+            attempts.succeeded()
+            return
+        attempts.failed()
+    raise WrongPassphraseError(WRONG_CURRENT)
+
+
 def change_passphrase(
-    paths: AppPaths, current: KeyChoice, new_passphrase: str, progress: Progress = _silent
+    paths: AppPaths,
+    current: KeyChoice,
+    new_passphrase: str,
+    progress: Progress = _silent,
+    *,
+    typed_current: str | None = None,
+    attempts: UnlockAttempts | None = None,
 ) -> KeyChange:
     """Make ``new_passphrase`` the one that opens the database (or, for a key kept in the
-    keyring, the window's lock). No other connection may write meanwhile: refused
-    (``DataFolderBusyError``) while another process holds the data folder. Raises
-    ``StoreError``; the old one works then."""
+    keyring, the window's lock). With ``typed_current`` (and the ``attempts`` count) the
+    current passphrase is checked first (``check_current_passphrase``). No other
+    connection may write meanwhile: refused (``DataFolderBusyError``) while another
+    process holds the data folder. Raises ``StoreError``; the old one works then."""
     if current.key is None:
         raise StoreError("The database is not encrypted; encrypt it first.")
+    if typed_current is not None:
+        if attempts is None:
+            raise ValueError("checking the current passphrase needs the attempts' count")
+        progress("Checking the current passphrase", None)
+        check_current_passphrase(current, typed_current, attempts)
     with data_folder_held(paths.data_dir, "the change of the passphrase"):
         return _change_passphrase(paths, current, new_passphrase, progress)
 

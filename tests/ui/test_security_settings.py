@@ -10,14 +10,18 @@ from gui_watch import GuiWatch
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.startup import unlock_attempts
 from app.usecases import keys as usecases_keys
+from app.usecases.keys import WRONG_CURRENT
 from core.store import audit, open_store
 from core.store.backup import backup_database, integrity_problems, list_backups
 from core.store.connection import DatabaseKey
 from core.store.errors import WrongKeyError
 from core.store.patients import list_patients
 from tests.ui.window_fixture import WindowFactory
+from ui.main_window import MainWindow
 from ui.passphrase_dialogs import NewPassphraseDialog
+from ui.settings.security_panel import SecurityPanel
 
 NEW_PASSPHRASE = "lantern harbour violet seven"
 
@@ -54,6 +58,7 @@ def test_change_passphrase_re_encrypts_the_database_and_its_backups(
     qtbot.waitUntil(lambda: dialog.findChild(NewPassphraseDialog) is not None, timeout=3000)
     new = dialog.findChild(NewPassphraseDialog)
     assert isinstance(new, NewPassphraseDialog) and not new.use_keyring.isVisible()
+    qtbot.keyClicks(new.current, TEST_PASSPHRASE)
     qtbot.keyClicks(new.passphrase, NEW_PASSPHRASE)
     qtbot.keyClicks(new.repeat, NEW_PASSPHRASE)
     assert new.buttons.button(new.buttons.StandardButton.Ok).isEnabled()
@@ -89,6 +94,41 @@ def test_change_passphrase_re_encrypts_the_database_and_its_backups(
         raise AssertionError("the old passphrase still opens the database")
     except WrongKeyError:
         pass
+
+
+def _change_dialog(window: MainWindow, qtbot: QtBot) -> tuple[SecurityPanel, NewPassphraseDialog]:
+    dialog = window.open_settings()
+    panel = dialog.security
+    qtbot.mouseClick(panel.change_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.findChild(NewPassphraseDialog) is not None, timeout=3000)
+    new = dialog.findChild(NewPassphraseDialog)
+    assert isinstance(new, NewPassphraseDialog)
+    return panel, new
+
+
+def test_changing_the_passphrase_refuses_a_wrong_current_one_and_changes_nothing(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    context = window.context
+    panel, new = _change_dialog(window, qtbot)
+    assert new.current.isVisible() and new.current.accessibleName() == "Current passphrase"
+    ok = new.buttons.button(new.buttons.StandardButton.Ok)
+    qtbot.keyClicks(new.passphrase, NEW_PASSPHRASE)
+    qtbot.keyClicks(new.repeat, NEW_PASSPHRASE)
+    assert not ok.isEnabled()  # not without the current passphrase
+    qtbot.keyClicks(new.current, "not the passphrase at all")
+    assert ok.isEnabled()
+    new.accept()
+    qtbot.waitUntil(lambda: "current passphrase is wrong" in panel.message.text(), timeout=10_000)
+    assert panel.message.text() == WRONG_CURRENT  # one clear line
+    assert unlock_attempts(context.paths).failures == 1  # counted as a wrong unlock
+    assert context.key_choice.unlocks(TEST_PASSPHRASE)  # nothing changed
+    assert "change_passphrase" not in [e.action for e in audit.list_entries(context.db)]
+    window.close()
+    database = context.paths.database
+    context.close()
+    open_store(database, key=DatabaseKey.passphrase(TEST_PASSPHRASE)).close()
 
 
 def test_the_audit_trail_is_verified_and_exported_from_the_window(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.settings import SecuritySettings, field_bounds
+from app.startup import unlock_attempts
 from app.usecases.audit_trail import export_audit, verify_audit
 from app.usecases.errors import StoreError
 from app.usecases.keys import change_passphrase
@@ -162,7 +163,7 @@ class SecurityPanel(QWidget):
         current = self.context.key_choice
         keyring = current.source == "keyring"
         dialog = NewPassphraseDialog(
-            self, explanation=CHANGE_UNLOCK_TEXT if keyring else CHANGE_TEXT
+            self, explanation=CHANGE_UNLOCK_TEXT if keyring else CHANGE_TEXT, ask_current=True
         )
         dialog.setWindowTitle("Change the passphrase")
         self._dialog = dialog
@@ -173,13 +174,16 @@ class SecurityPanel(QWidget):
     async def _change_accepted(self) -> None:
         context, current = self.context, self.context.key_choice
         paths, new = context.paths, self._dialog.passphrase.text()
+        typed, attempts = self._dialog.current.text(), unlock_attempts(context.paths)
         self._dialog.deleteLater()
         context.suspend_store()  # the passphrase is changed on a connection of its own
         try:
             change = await run_in_background(
                 self,
                 "Changing the passphrase",
-                lambda progress: change_passphrase(paths, current, new, progress),
+                lambda progress: change_passphrase(
+                    paths, current, new, progress, typed_current=typed, attempts=attempts
+                ),
             )
             context.key_choice = change.choice
         except StoreError as exc:
