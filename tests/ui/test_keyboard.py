@@ -105,6 +105,23 @@ def _key_on_window(window: MainWindow, qtbot: QtBot, key: Qt.Key) -> None:
     qtbot.keyClick(editor, key, Qt.KeyboardModifier.ControlModifier)
 
 
+def test_ctrl_n_and_ctrl_f_reach_the_new_patient_and_search_fields(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = _demo_window(make_window)
+    window.activateWindow()
+    patients = window.sessions.patients
+    _key_on_window(window, qtbot, Qt.Key.Key_N)
+    qtbot.waitUntil(patients.new_name.hasFocus)
+    _key_on_window(window, qtbot, Qt.Key.Key_F)
+    qtbot.waitUntil(patients.search.hasFocus)
+    window.show_workspace("or")
+    window.operating_room.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_workspace() == "sessions"
+    qtbot.waitUntil(patients.search.hasFocus)
+
+
 def _point_size(widget: QWidget) -> float:
     return widget.font().pointSizeF()
 
