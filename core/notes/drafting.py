@@ -186,7 +186,7 @@ def assemble_draft(
     takes the rule section's place, and the notice names every section the rules kept
     and why. Then each section is capped, the Risk section gets the safety net, and risk
     words are marked. Pure: no engine, no database."""
-    rules = rule_note_sections(transcript, template.sections)
+    rules = rule_note_sections(transcript, template.sections, flags)
     chosen, problems, fallback = dict(rules), [], outcome.stopped
     if outcome.answer is not None:
         checked = check_answer(template, outcome.answer, rules, transcript=transcript, flags=flags)

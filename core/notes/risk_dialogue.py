@@ -292,6 +292,8 @@ _NO = re.compile(
     r"well|um+|uh+|er+|hmm+|honestly|look|ha|haha|lol|dios|ay|uy|pues|mira|bueno|qué va|"
     r"dear|love|mate|man|ma'am|sir|miss)\W+)*(?:no\b(?!\s+\w+?(?:ar|er|ir)(?:me|te|se|lo|la)?\b)|nope|nah|never|"
     r"not really|not at all|no way|i (?:don't(?! know)|haven't|wouldn't|won't|didn't)|i'd never|"
+    # a denial said as a statement: "I would never act on it", "I have no plan"
+    r"i (?:would|will|could) never|i (?:have|had|'ve got) no (?:plans?|intent(?:ions?)?)\b|"
     r"not like that|(?:i )?can'?t promise|nunca|jamás|para nada|de ninguna manera|qué va)"
 )
 
@@ -362,6 +364,19 @@ _ANAPHORA = compile_phrases(
     r"(?:I )?said (?:no|nah|not really)(?: before| earlier)?,? but|it'?s not (?:no|nah)\b|"
     r"(?:earlier|before),? I said (?:no|nah)",
 )
+
+# "I would never act on it", "no intent to go through with it": the anaphora denied.
+_NEGATED_BEFORE = re.compile(
+    r"(?i)(?:\b(?:never|not|no|nothing|without)\b|n't|n’t)(?:\s+\w+){0,4}\s*$"
+)
+
+
+def _affirmed_anaphora(text: str) -> bool:
+    """Whether ``text`` refers back to a risk ("act on it") without denying it."""
+    return any(
+        not _NEGATED_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
+        for m in _ANAPHORA.finditer(text)
+    )
 
 
 # The risks whose conversation gives a contextual phrase of each category its meaning:
@@ -512,7 +527,7 @@ def _forward_flags(turns: Sequence[Turn], extra: Sequence[Phrase]) -> Iterator[R
                 if flag.category not in have:
                     flags.append(flag)
                     have.add(flag.category)
-        if topics.recent(turn.number, questions=True) and _ANAPHORA.search(turn.text):
+        if topics.recent(turn.number, questions=True) and _affirmed_anaphora(turn.text):
             category = max(
                 topics.recent(turn.number, questions=True),
                 key=lambda c: max(topics.said.get(c, 0), topics.asked.get(c, 0)),

@@ -2,7 +2,9 @@
 words, section by section, quoted and attributed. These are the rule answers of the note
 and summary tasks (``core.notes.tasks``), given whenever no model is loaded or the model
 fails. The Risk section is left to the risk safety net, which fills it from the
-deterministic risk detection for every engine alike.
+deterministic risk detection for every engine alike; the rule draft's own Risk lines are
+the client's denials of a plan, of intent or of harming others
+(``core.notes.risk_denials``), which no other section quotes.
 """
 
 import re
@@ -10,6 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.notes.render import cap_words
+from core.notes.risk import detect_risks
+from core.notes.risk_denials import find_denials
+from core.notes.risk_flags import RiskFlag
 from core.notes.rules_visit import SECTION_DRAFTERS, VISIT_KEYS, read_visit
 from core.notes.speakers import is_clinician, split_speaker
 from core.notes.spoken import SENTENCE_BREAK
@@ -169,17 +174,25 @@ def _pick(
     return cap_words(quotes, _WORDS_PER_SECTION) if chosen else NOT_DISCUSSED
 
 
-def rule_note_sections(transcript: str, specs: Sequence[SectionSpec]) -> dict[str, str]:
+def rule_note_sections(
+    transcript: str, specs: Sequence[SectionSpec], flags: Sequence[RiskFlag] | None = None
+) -> dict[str, str]:
     """One extract per section: the visit note's sections read the visit in order
-    (``core.notes.rules_visit``); the others take sentences whose cue words fit them."""
-    sentences = _sentences(transcript)
+    (``core.notes.rules_visit``); the others take sentences whose cue words fit them.
+    The client's denials of risk (``flags``: the safety net's, default the lexicon's)
+    are the Risk section's, said as denials, and no other section's."""
+    flags = detect_risks(transcript) if flags is None else flags
+    denials = find_denials(transcript, flags)
+    denied = {d.sentence for d in denials}
+    denied |= {f.quote.strip() for f in flags if f.status == "denied"}
+    sentences = [(who, s) for who, s in _sentences(transcript) if s.strip() not in denied]
     visit = read_visit(transcript) if any(s.key in VISIT_KEYS for s in specs) else None
     used: set[str] = set()
     sections = {}
     for spec in specs:
         key = spec.key
-        if key == "risk":
-            sections[key] = NOT_DISCUSSED  # the risk safety net writes this section
+        if key == "risk":  # the risk safety net adds every flag to the denials
+            sections[key] = "\n".join(d.describe() for d in denials) or NOT_DISCUSSED
             continue
         if visit is not None and key in VISIT_KEYS:
             sections[key] = SECTION_DRAFTERS[key](visit, spec.max_words) or NOT_DISCUSSED
