@@ -1,5 +1,7 @@
 """A patient summary across all sessions: gather the transcripts (never the private
-notes), and record in the audit trail that one was made."""
+notes), and record in the audit trail that one was made. The newest session's
+disclosures (the risk safety net's) are always among its key points, with the session's
+number and date, whatever the model writes (``core.notes.summary_risks``)."""
 
 from sqlite_utils import Database
 
@@ -12,6 +14,8 @@ from core.notes.drafting import (
     SummaryRequest,
     draft_summary,
 )
+from core.notes.risk_net import RiskNet
+from core.notes.summary_risks import current_risk_points
 from core.store.errors import StoreError
 from core.store.patients import get_patient
 from core.store.sessions import get_session, list_sessions
@@ -19,8 +23,11 @@ from core.store.sessions import get_session, list_sessions
 __all__ = ["PatientSummary", "SummaryRequest", "prepare_summary", "record_summary", "summarize"]
 
 
-def prepare_summary(db: Database, patient_id: int) -> SummaryRequest:
-    """Every session's transcript of the patient, oldest first, each under its header."""
+def prepare_summary(
+    db: Database, patient_id: int, risk_net: RiskNet | None = None
+) -> SummaryRequest:
+    """Every session's transcript of the patient, oldest first, each under its header,
+    and the newest session's disclosures (``risk_net``: default the built-in lexicon)."""
     get_patient(db, patient_id)
     sessions = sorted(
         list_sessions(db, patient_id), key=lambda s: (s.session_date, s.session_number)
@@ -33,7 +40,9 @@ def prepare_summary(db: Database, patient_id: int) -> SummaryRequest:
         blocks.append(
             f"Session {session.session_number} ({session.session_date}):\n{session.transcript}"
         )
-    return SummaryRequest(patient_id, "\n\n".join(blocks), len(sessions))
+    flags = (risk_net or RiskNet()).detect(session.transcript)  # the newest session's
+    risks = current_risk_points(session.session_number, session.session_date, flags)
+    return SummaryRequest(patient_id, "\n\n".join(blocks), len(sessions), risks)
 
 
 def record_summary(db: Database, summary: PatientSummary) -> None:

@@ -32,6 +32,7 @@ from core.notes.render import cap_words, render_note, styled, word_count
 from core.notes.risk import RiskFlag, apply_risk_safety_net, mark_urgent_words
 from core.notes.risk_net import RiskNet
 from core.notes.rules_note import rule_note_sections
+from core.notes.summary_risks import with_current_risks
 from core.notes.tasks import SessionsSummaryTask
 from core.notes.templates import NOT_DISCUSSED, Template
 
@@ -266,6 +267,9 @@ class SummaryRequest:
     patient_id: int
     text: str  # every session's transcript, oldest first, each under its own header
     session_count: int
+    # the newest session's disclosures as key points (core.notes.summary_risks): added
+    # after the model's answer, whatever it says
+    current_risks: tuple[str, ...] = ()
 
 
 def _summary_of_summaries(partials: list[dict[str, Any]]) -> SessionsSummaryTask:
@@ -293,7 +297,10 @@ def draft_summary(
     return PatientSummary(
         patient_id=request.patient_id,
         summary=mark_urgent_words(str(final.get("summary", ""))),
-        key_points=[mark_urgent_words(str(p)) for p in final.get("key_points", [])],
+        key_points=with_current_risks(
+            [mark_urgent_words(str(p)) for p in final.get("key_points", [])],
+            request.current_risks,
+        ),
         session_count=request.session_count,
         total_text_length=len(request.text),
         inference_time_s=time.perf_counter() - started,
