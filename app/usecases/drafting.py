@@ -17,7 +17,7 @@ may try an answer again with twice the budget; it may take ``timeout_s`` for eve
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,11 +32,13 @@ from core.llm.structured_policy import ATTEMPT_BUDGETS
 from core.llm.types import GenerationCancelled
 from core.notes.chunking import split_transcript
 from core.notes.drafting import NoteDraft, PatientSummary, draft_note, draft_summary
+from core.notes.model_note import model_free_keys
 from core.notes.risk_net import RiskNet
 from core.store.errors import StoreError
 
 __all__ = [
     "PROMPT_STAGE",
+    "TIMED_OUT_STAGE",
     "NoteDrafting",
     "SummaryDrafting",
     "drafting_timeout_s",
@@ -47,6 +49,9 @@ __all__ = [
 ]
 
 PROMPT_STAGE = "prompt"  # progress while the model reads the transcript, before a token
+# Reported once, just before the result, when the time was up and the rules drafted.
+TIMED_OUT_STAGE = "timed_out"
+RULE_ENGINE = "rules"
 
 
 def drafting_timeout_s(
@@ -67,15 +72,29 @@ def note_timeout_s(inference: InferenceSettings, text: str) -> float:
     return inference.timeout_s * parts
 
 
-def writing_status(tokens: int, seconds: float, budget: int) -> str:
+def writing_status(tokens: int, seconds: float, budget: int, elapsed_s: float = 0.0) -> str:
     """What the window shows while a model writes: ``"Writing… 120 tokens, 58 tokens/s,
-    about 7 s left at most"`` (the answer stops at ``budget`` tokens, or sooner)."""
+    about 7 s left at most · 9 s so far"`` (the answer stops at ``budget`` tokens, or
+    sooner; the time so far counts from the start of the drafting, when given)."""
     text = f"Writing… {tokens} token{'' if tokens == 1 else 's'}"
     if tokens > 1 and seconds > 0:
         rate = (tokens - 1) / seconds
         left = max(budget - tokens, 0) / rate if rate > 0 else 0.0
         text += f", {rate:.0f} tokens/s, about {left:.0f} s left at most"
+    if elapsed_s >= 1.0:
+        text += f" · {elapsed_s:.0f} s so far"
     return text
+
+
+def rule_written(draft: NoteDraft, template_keys: tuple[str, ...]) -> NoteDraft:
+    """The draft as it is labelled: one whose every model section the rules wrote (the
+    model timed out, failed, or its text was set aside) is a rule draft, whatever engine
+    was asked; the model's name stays with it."""
+    if draft.engine == RULE_ENGINE or not draft.degraded:
+        return draft
+    if template_keys and set(template_keys) <= set(draft.rule_sections):
+        return replace(draft, engine=RULE_ENGINE)
+    return draft
 
 
 def _context(engine: Engine) -> int | None:
@@ -106,7 +125,8 @@ class NoteDrafting:
     def run(self, engine: Engine, ctx: JobContext) -> NoteDraft:
         """Draft with ``engine``, streaming tokens; the engine's thread, no database.
         A timeout or a failure gives the rule draft; so does a cancel of a first note,
-        but a cancelled regeneration leaves the session's note as it was."""
+        but a cancelled regeneration leaves the session's note as it was. A timeout is
+        reported (``TIMED_OUT_STAGE``) just before the rule draft is returned."""
         ctx.emit_progress(PROMPT_STAGE)
         draft = draft_note(
             engine,
@@ -120,16 +140,20 @@ class NoteDrafting:
         )
         if self.request.replaces_note and ctx.cancel.reason == "cancelled":
             raise GenerationCancelled("cancelled")
+        if ctx.cancel.reason == "timeout":
+            ctx.emit_progress(TIMED_OUT_STAGE)
         return draft
 
     def job(self) -> Job:
         return _interactive_job(self.kind, self.run, self.timeout_s)
 
     def save(self, db: Database, draft: NoteDraft) -> NoteResult:
-        """Store the draft as the session's new AI version (database thread)."""
+        """Store the draft as the session's new AI version (database thread), labelled
+        by who wrote its text (``rule_written``)."""
         if self.request.session_id is None:
             raise StoreError("A draft of a transcript file is not stored.")
-        return save_draft(db, self.request.session_id, draft)
+        keys = model_free_keys(self.request.template)
+        return save_draft(db, self.request.session_id, rule_written(draft, keys))
 
 
 @dataclass(frozen=True)

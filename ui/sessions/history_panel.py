@@ -1,6 +1,9 @@
-"""A session's note versions, newest first: who wrote each (AI draft / edited from AI /
-clinician) and when, the difference from the current text, and Restore (which adds the
-old text as a new version: history is never rewritten)."""
+"""A session's note versions, newest first: who wrote each (rule draft / AI draft from
+which model / edited / clinician, from the version's own metadata) and when, the
+difference from the current text, and Restore (which adds the old text as a new version:
+history is never rewritten)."""
+
+from pathlib import PurePath
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
@@ -19,6 +22,19 @@ from app.usecases.errors import StoreError
 from app.usecases.notes import NoteVersion, note_diff, note_history, restore_note_version
 
 VERSION_ID = Qt.ItemDataRole.UserRole
+RULE_ENGINE = "rules"
+
+
+def version_label(version: NoteVersion) -> str:
+    """Who wrote a version, from its stored metadata: "Rule draft" (the rules wrote it,
+    with or without a model configured), "AI draft · <model file>", "Edited" (a person
+    changed a draft) or "Written by a clinician"."""
+    if version.is_ai_generated:
+        if version.engine in (None, RULE_ENGINE):
+            return "Rule draft"
+        model = PurePath(version.model_name).name if version.model_name else version.engine
+        return f"AI draft · {model}"
+    return "Edited" if version.edited_from_ai else "Written by a clinician"
 
 
 class HistoryPanel(QWidget):
@@ -54,7 +70,7 @@ class HistoryPanel(QWidget):
             current = "  (current)" if number == total else ""
             item = QListWidgetItem(
                 f"v{number}  {version.created_at[:16].replace('T', ' ')}  ·  "
-                f"{version.provenance}{current}"
+                f"{version_label(version)}{current}"
             )
             item.setData(VERSION_ID, version.id)
             self.list.addItem(item)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.usecases.errors import StoreError
+from app.usecases.notes import current_note
 from app.usecases.sessions import (
     ImportedSession,
     add_pasted_session,
@@ -27,9 +28,10 @@ from app.usecases.sessions import (
     list_sessions,
 )
 from core.notes.transcript import TranscriptError
+from ui.sessions.history_panel import version_label
 
 SESSION_ID = Qt.ItemDataRole.UserRole
-NOTE_STATUS = {"none": "no note", "ai_draft": "AI draft", "edited": "edited"}
+NOTE_STATUS = {"none": "no note", "edited": "edited"}
 FILE_FILTER = "Transcripts (*.txt *.vtt *.srt *.json);;All files (*)"
 
 
@@ -94,7 +96,7 @@ class SessionsPanel(QWidget):
             for summary in list_sessions(self.context.db, self.patient_id):
                 label = (
                     f"#{summary.session_number}  {summary.session_date}  ·  "
-                    f"{NOTE_STATUS.get(summary.note_status, summary.note_status)}"
+                    f"{self._status(summary.id, summary.note_status)}"
                 )
                 item = QListWidgetItem(label)
                 item.setData(SESSION_ID, summary.id)
@@ -104,6 +106,14 @@ class SessionsPanel(QWidget):
         self.list.blockSignals(False)
         current = self.current_id()
         self.session_selected.emit(current if current is not None else -1)
+
+    def _status(self, session_id: int, status: str) -> str:
+        """The note's status; an untouched draft says who drafted it (rules or which
+        model), from its version's metadata."""
+        if status in NOTE_STATUS:
+            return NOTE_STATUS[status]
+        note = current_note(self.context.db, session_id)
+        return version_label(note.version) if note is not None else status
 
     def current_id(self) -> int | None:
         item = self.list.currentItem()
