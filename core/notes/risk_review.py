@@ -18,7 +18,7 @@ word, or shortened below the run) counts as *removed*. Denials, history and poss
 risks are never gated: only what the client disclosed.
 
 Pure functions; stdlib only; never imports Qt. Cost: one pass over the note per call
-(milliseconds for a long note), so callers may run it after each autosave.
+(a few milliseconds for a long note), so callers may run it after each autosave.
 """
 
 import re
@@ -49,12 +49,28 @@ def _holds(haystack: tuple[str, ...], run: tuple[str, ...]) -> bool:
     )
 
 
-def _quote_kept(note: tuple[str, ...], quote: tuple[str, ...]) -> bool:
+class _Runs:
+    """The note's runs of up to ``QUOTE_RUN_WORDS`` words, made once per length asked
+    for: each quote is then a few set lookups (a long note with many disclosures stays
+    within milliseconds on the GUI thread)."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self._words = words
+        self._by_size: dict[int, set[tuple[str, ...]]] = {}
+
+    def has(self, run: tuple[str, ...]) -> bool:
+        size = len(run)
+        if size not in self._by_size:
+            words = self._words
+            self._by_size[size] = {words[i : i + size] for i in range(len(words) - size + 1)}
+        return run in self._by_size[size]
+
+
+def _quote_kept(note: _Runs, quote: tuple[str, ...]) -> bool:
     if len(quote) <= QUOTE_RUN_WORDS:
-        return _holds(note, quote)
+        return note.has(quote)
     return any(
-        _holds(note, quote[i : i + QUOTE_RUN_WORDS])
-        for i in range(len(quote) - QUOTE_RUN_WORDS + 1)
+        note.has(quote[i : i + QUOTE_RUN_WORDS]) for i in range(len(quote) - QUOTE_RUN_WORDS + 1)
     )
 
 
@@ -63,7 +79,7 @@ def removed_disclosures(note_text: str, flags: Sequence[RiskFlag]) -> list[RiskF
     rule), in the order given."""
     lines = [line for line in note_text.splitlines() if not _FOR_REVIEW.match(line)]
     recorded = "\n".join(lines)
-    note = _words(recorded)
+    note = _Runs(_words(recorded))
     red_spans = [_words(m.group(1)) for m in RED_MARKER.finditer(recorded)]
     removed = []
     for flag in flags:
