@@ -35,8 +35,8 @@ class NoteVersion:
     @property
     def provenance(self) -> str:
         """Who wrote this text, as a reviewer reads it."""
-        if self.is_ai_generated:
-            return "AI draft"
+        if self.is_ai_generated:  # the rules' draft is not an AI's, with or without a model
+            return "rule draft" if self.engine == "rules" else "AI draft"
         return "edited from an AI draft" if self.edited_from_ai else "written by a clinician"
 
 

@@ -43,6 +43,7 @@ def test_the_pdf_export_has_the_docx_metadata_and_red_bold_risk_words(
     assert pdf is not None and word is not None
     header, docx_red = _docx_header_and_red_words(word)
     assert len(header) == len(HEADER_STARTS), header  # drafted notes name who drafted them
+    assert "(rule draft)" in header[3]  # the rules drafted it: never called an AI draft
     runs = read_runs(pdf)
     pdf_text = squeezed(" ".join(run.text for run in runs))  # long lines wrap in a PDF
     for line in header:

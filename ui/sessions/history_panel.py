@@ -30,7 +30,7 @@ def version_label(version: NoteVersion) -> str:
     with or without a model configured), "AI draft · <model file>", "Edited" (a person
     changed a draft) or "Written by a clinician"."""
     if version.is_ai_generated:
-        if version.engine in (None, RULE_ENGINE):
+        if version.engine == RULE_ENGINE:
             return "Rule draft"
         model = PurePath(version.model_name).name if version.model_name else version.engine
         return f"AI draft · {model}"

@@ -68,7 +68,7 @@ def test_plain_text_for_the_ehr(fresh_db: Database, session_id: int) -> None:
 
 def test_an_older_version(fresh_db: Database, session_id: int) -> None:
     first = load_export(fresh_db, session_id, 1)
-    assert first.version_number == 1 and first.provenance == "AI draft"
+    assert first.version_number == 1 and first.provenance == "rule draft"
     assert first.drafted_by is not None and first.drafted_by.startswith("rules")
 
 
@@ -114,7 +114,7 @@ def test_every_registered_format_writes_the_note_and_is_audited(
     assert (tmp_path / "note.pdf").read_bytes().startswith(b"%PDF")
     assert "Patient: Ada Lovelace" in (tmp_path / "note.txt").read_text(encoding="utf-8")
     first = export_note(fresh_db, session_id, EXPORTERS["md"], tmp_path / "v1.md", number=1)
-    assert "Version: 1 of 2 (AI draft)" in first.read_text(encoding="utf-8")
+    assert "Version: 1 of 2 (rule draft)" in first.read_text(encoding="utf-8")
     assert "I want to kill myself" in copy_as_plain_text(fresh_db, session_id)
     details = [e.detail for e in audit.list_entries(fresh_db) if e.action == "export"]
     assert sorted(details) == sorted(
