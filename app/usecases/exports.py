@@ -29,6 +29,7 @@ from core.notes.risk_flags import RiskFlag
 from core.notes.risk_net import RiskNet
 from core.notes.risk_review import describe_removed, removed_disclosures
 from core.notes.templates import BUILTIN_TEMPLATES
+from core.store.clock import utc_now
 from core.store.errors import StoreError
 from core.store.notes import NoteVersion, get_note_version, note_history
 from core.store.patients import get_patient
@@ -130,6 +131,7 @@ def load_export(db: Database, session_id: int, number: int | None = None) -> Exp
         provenance=version.provenance,
         drafted_by=drafted_by,
         content=version.content,
+        exported_at=utc_now()[:19].replace("T", " ") + " UTC",
     )
 
 

@@ -48,6 +48,7 @@ class ExportDocument:
     # Said in the header when the clinician exported the note without disclosures the
     # risk safety net found (the risk review gate): never a clean-looking note.
     risk_review: str | None = None
+    exported_at: str | None = None  # when the file was written (UTC, to the second)
 
 
 def _header_lines(doc: ExportDocument) -> list[str]:
@@ -61,6 +62,8 @@ def _header_lines(doc: ExportDocument) -> list[str]:
         lines.append(f"Drafted by: {doc.drafted_by}")
     if doc.risk_review:
         lines.append(f"Risk review: {doc.risk_review}")
+    if doc.exported_at:
+        lines.append(f"Exported: {doc.exported_at}")
     return lines
 
 

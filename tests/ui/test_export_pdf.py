@@ -1,6 +1,7 @@
 """PDF export from the window (Qt's own PDF writer): the Export menu offers it, and the PDF
 carries the same metadata and the same red, bold risk words as the DOCX export."""
 
+import re
 from pathlib import Path
 
 import docx
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.test_sessions_window import _patient_with_session
 from tests.ui.window_fixture import WindowFactory
 
-HEADER_STARTS = ("Patient:", "Session:", "Template:", "Version:", "Drafted by:")
+HEADER_STARTS = ("Patient:", "Session:", "Template:", "Version:", "Drafted by:", "Exported:")
 
 
 def _docx_header_and_red_words(path: Path) -> tuple[list[str], list[str]]:
@@ -46,8 +47,10 @@ def test_the_pdf_export_has_the_docx_metadata_and_red_bold_risk_words(
     assert "(rule draft)" in header[3]  # the rules drafted it: never called an AI draft
     runs = read_runs(pdf)
     pdf_text = squeezed(" ".join(run.text for run in runs))  # long lines wrap in a PDF
-    for line in header:
+    for line in header[:-1]:
         assert squeezed(line) in pdf_text, line
+    exported = r"Exported:\d{4}-\d\d-\d\d\d\d:\d\d:\d\dUTC"  # each file its own time
+    assert re.fullmatch(exported, squeezed(header[-1])) and re.search(exported, pdf_text)
     pdf_red = [run.text.replace("\t", " ") for run in runs if run.red]
     assert docx_red and "killing" in " ".join(docx_red)
     assert [squeezed(text) for text in pdf_red] == [squeezed(text) for text in docx_red]
