@@ -13,7 +13,9 @@ words (``{{MARKER:`` brackets, case, spacing and punctuation ignored), holds
    only, so two disclosures of "kill" need two red spans.
 
 The safety net's "Possible risk, please review" lines never keep a disclosure (they are
-for review, not a record). Anything else (the quote deleted, paraphrased without its red
+for review, not a record), except the line the net itself writes for a listed phrase its
+second screen doubts ("... (a listed risk phrase, read as unlikely here)"): that line is
+how the net records that disclosure, so an untouched draft never trips the gate. Anything else (the quote deleted, paraphrased without its red
 word, or shortened below the run) counts as *removed*. Denials, history and possible
 risks are never gated: only what the client disclosed.
 
@@ -28,6 +30,7 @@ from core.notes.markers import RED_MARKER
 from core.notes.risk_flags import LABELS, RiskFlag
 
 QUOTE_RUN_WORDS = 6
+_DOUBTED = "(a listed risk phrase, read as unlikely here)"  # RiskFlag.describe's words
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MARKER_TOKEN = re.compile(r"\{\{[A-Z][A-Z0-9_]*:|\}\}")
 _FOR_REVIEW = re.compile(r"^\W*transcript:\s*possible risk, please review:", re.IGNORECASE)
@@ -77,7 +80,11 @@ def _quote_kept(note: _Runs, quote: tuple[str, ...]) -> bool:
 def removed_disclosures(note_text: str, flags: Sequence[RiskFlag]) -> list[RiskFlag]:
     """The disclosures among ``flags`` that ``note_text`` no longer holds (the module's
     rule), in the order given."""
-    lines = [line for line in note_text.splitlines() if not _FOR_REVIEW.match(line)]
+    lines = [
+        line
+        for line in note_text.splitlines()
+        if not _FOR_REVIEW.match(line) or line.rstrip().endswith(_DOUBTED)
+    ]
     recorded = "\n".join(lines)
     note = _Runs(_words(recorded))
     red_spans = [_words(m.group(1)) for m in RED_MARKER.finditer(recorded)]

@@ -1,6 +1,8 @@
 """The risk review gate's rule: a disclosure the safety net found is "removed from the
 note" when the note no longer quotes it or shows it in red (core.notes.risk_review)."""
 
+from dataclasses import replace
+
 from core.notes.risk import apply_risk_safety_net, detect_risks
 from core.notes.risk_flags import RiskFlag
 from core.notes.risk_review import describe_removed, removed_disclosures
@@ -91,3 +93,14 @@ def test_a_short_quote_must_be_there_whole() -> None:
     flag = RiskFlag("self_harm", "disclosed", "I cut again.", 3, "Client")
     assert removed_disclosures('Client: "I cut again."', [flag]) == []
     assert removed_disclosures("Client said I cut", [flag]) == [flag]
+
+
+def test_the_nets_line_for_a_disclosure_its_screen_doubts_keeps_it() -> None:
+    flags = _disclosed()
+    doubted = [
+        replace(f, status="possible", doubted=True) if f.category == "plan_or_means" else f
+        for f in flags
+    ]
+    note = "Risk:\n" + apply_risk_safety_net("Not discussed", doubted)
+    assert "read as unlikely here" in note
+    assert removed_disclosures(note, flags) == []  # the lexicon's flags, as the gate reads
