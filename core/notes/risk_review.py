@@ -15,9 +15,10 @@ words (``{{MARKER:`` brackets, case, spacing and punctuation ignored), holds
 The safety net's "Possible risk, please review" lines never keep a disclosure (they are
 for review, not a record), except the line the net itself writes for a listed phrase its
 second screen doubts ("... (a listed risk phrase, read as unlikely here)"): that line is
-how the net records that disclosure, so an untouched draft never trips the gate. Anything else (the quote deleted, paraphrased without its red
-word, or shortened below the run) counts as *removed*. Denials, history and possible
-risks are never gated: only what the client disclosed.
+how the net records that disclosure, so an untouched draft never trips the gate.
+Anything else (the quote deleted, paraphrased without its red word, or shortened below
+the run) counts as *removed*. Denials, history and possible risks are never gated: only
+what the client disclosed.
 
 Pure functions; stdlib only; never imports Qt. Cost: one pass over the note per call
 (a few milliseconds for a long note), so callers may run it after each autosave.
