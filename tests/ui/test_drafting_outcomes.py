@@ -65,7 +65,7 @@ def _hold_at_start(window: MainWindow, release: threading.Event) -> None:
 
 def _last_run_is_measured(window: MainWindow) -> None:
     text = window.last_run_label.text()
-    assert re.fullmatch(r"Last note: (\d+ ms|\d+\.\d s)(, \d+ tokens/s)?", text), text
+    assert re.fullmatch(r"Last note: (\d+ ms|\d+\.\d s|\d+ min \d+ s)(, \d+ tokens/s)?", text), text
     assert "0.0 s" not in text and " 0 ms" not in text
 
 
