@@ -3,9 +3,14 @@ note" when the note no longer quotes it or shows it in red (core.notes.risk_revi
 
 from dataclasses import replace
 
+from risk_labelled import LABELLED
+
+from core.llm.rules import RuleEngine
+from core.notes.drafting import draft_note
 from core.notes.risk import apply_risk_safety_net, detect_risks
 from core.notes.risk_flags import RiskFlag
 from core.notes.risk_review import describe_removed, removed_disclosures
+from core.notes.templates import BUILTIN_TEMPLATES
 
 TRANSCRIPT = """Therapist: How has the week gone?
 Client: Badly. Some nights I think everyone would be better off if I was gone for good.
@@ -104,3 +109,13 @@ def test_the_nets_line_for_a_disclosure_its_screen_doubts_keeps_it() -> None:
     note = "Risk:\n" + apply_risk_safety_net("Not discussed", doubted)
     assert "read as unlikely here" in note
     assert removed_disclosures(note, flags) == []  # the lexicon's flags, as the gate reads
+
+
+def test_no_drafted_note_of_the_labelled_sentences_trips_the_gate() -> None:
+    """Every rule draft, as drafted, holds every disclosure it was drafted from."""
+    for item in LABELLED:
+        line = f"{item.speaker}: {item.sentence}" if item.speaker else item.sentence
+        transcript = f"Therapist: How have things been?\n{line}\n"
+        for name in ("default", "soap"):
+            draft = draft_note(RuleEngine(), BUILTIN_TEMPLATES[name], transcript)
+            assert removed_disclosures(draft.text, detect_risks(transcript)) == [], item
