@@ -84,8 +84,9 @@ class RemovedRiskError(StoreError):
             f"Session {session_id}'s note no longer holds {count} "
             f"disclosure{'s' if count != 1 else ''} the risk safety net found in the "
             f"transcript: {describe_removed(self.removed)}. Nothing was exported; the note "
-            "is unchanged. Put them back in the Risk section, or confirm the export with "
-            'your reason (command line: --confirm-removed-risk "reason").'
+            f"is unchanged. Put {'them' if count != 1 else 'it'} back in the Risk section, "
+            "or confirm the export with your reason (command line: --confirm-removed-risk "
+            '"reason").'
         )
 
 

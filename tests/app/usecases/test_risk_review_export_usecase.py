@@ -75,6 +75,7 @@ def test_an_edit_that_deletes_a_disclosure_is_not_exported_without_a_reason(
         message = str(refused.value)
         assert "suicidal ideation (line 2)" in message and "Nothing was exported" in message
         assert "--confirm-removed-risk" in message and QUOTE_WORDS not in message
+        assert "Put it back in the Risk section" in message
     with pytest.raises(RemovedRiskError):
         copy_as_plain_text(fresh_db, session_id)
     assert not (tmp_path / "note.md").exists()
