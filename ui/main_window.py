@@ -29,19 +29,22 @@ from app import __version__
 from app.context import AppContext
 from app.demo import create_demo_data, is_empty
 from app.engines import NO_MODEL_FOUND
-from app.settings import Settings
+from app.settings import Settings, UiSettings, field_bounds
 from app.startup import unlock_attempts
 from app.usecases.audit_trail import record_window_event
 from app.usecases.database import restore_in_place
 from app.usecases.errors import StoreError
+from app.usecases.settings_change import save_changed_settings
 from app.worker import InferenceWorker
 from core.llm.rules import RULE_ENGINE_LABEL
 from ui.background import run_in_background
 from ui.dialogs import ask_yes_no, tell
+from ui.engine_badge import engine_badge, last_run, run_badge
 from ui.lock_screen import IdleWatcher, LockScreen
 from ui.orroom.workspace import OperatingRoomWorkspace
 from ui.sessions.workspace import SessionsWorkspace
 from ui.settings.dialog import SettingsDialog
+from ui.shortcut_tips import show_keys_in_tooltips
 from ui.theme import zoom
 
 SAFETY_NOTICE = (
@@ -50,6 +53,7 @@ SAFETY_NOTICE = (
     "it enters a record, and the room itself before acting on the display."
 )
 WORKSPACES = ("sessions", "or")
+ZOOM_STEP = 10  # percent of the system's text size per Ctrl++ or Ctrl+-
 NAV_MIN_WIDTH = 1200  # narrower: the workspace list is hidden
 UNENCRYPTED_TIP = (
     "The database is not encrypted: anyone who copies its file can read the records. "
@@ -83,9 +87,7 @@ class MainWindow(QMainWindow):
         self._load_job = ""
         self._announce_engine_problems = False  # set by start_engine: told once, at start-up
         self._engine_problem_box: QMessageBox | None = None
-        self._zoom_steps = 0
-        app = QApplication.instance()
-        self._base_point_size = app.font().pointSizeF() if isinstance(app, QApplication) else 10
+        self._zoom = 0  # the text size in effect, percent of the system's (ui.zoom)
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Workspaces")
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.operating_room.status_message.connect(self.show_message)
 
         self._build_menus()
+        show_keys_in_tooltips(self)
         self.idle = IdleWatcher(0.0, self)
         self.idle.idle.connect(self._idle)
         self.apply_settings(context.loaded.settings)
@@ -159,6 +162,8 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})" if keys else text)
         action.triggered.connect(slot)
         menu.addAction(action)
         self._actions.append(action)
@@ -180,28 +185,41 @@ class MainWindow(QMainWindow):
             "file", "&Import transcript…", self.sessions.import_transcript, QKeySequence("Ctrl+I")
         )
         self._action("file", "&Export note…", self.sessions.export_note, QKeySequence("Ctrl+E"))
+        self._action("file", "&New patient…", self.focus_new_patient, QKeySequence("Ctrl+N"))
+        self._action("file", "&Find patients and notes…", self.focus_search, QKeySequence("Ctrl+F"))
         self._menus["file"].addSeparator()
         self._action("file", "&Lock", self.lock, QKeySequence("Ctrl+L"))
-        self._quit = self._action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._quit = self._action("file", "&Quit", self.close, QKeySequence("Ctrl+Q"))
         self._action("view", "&Sessions", lambda: self.show_workspace("sessions"), "Ctrl+1")
         self._action("view", "&Operating room", lambda: self.show_workspace("or"), "Ctrl+2")
         self._action("view", "&Full screen", self.toggle_full_screen, "F11")
         self._menus["view"].addSeparator()
-        self._action(
+        larger = self._action(
             "view", "&Larger text", lambda: self.zoom_text(1), QKeySequence.StandardKey.ZoomIn
         )
-        self._action("view", "Larger text", lambda: self.zoom_text(1), "Ctrl+=")
+        larger.setShortcuts([larger.shortcut(), QKeySequence("Ctrl+=")])  # "+" without Shift
         self._action(
             "view", "S&maller text", lambda: self.zoom_text(-1), QKeySequence.StandardKey.ZoomOut
         )
         self._action("view", "&Normal text size", lambda: self.zoom_text(0), "Ctrl+0")
         self._action("tools", "&Settings and model…", self.open_settings, "Ctrl+,")
-        self._action("help", "&About Auralis", self.show_about)
+        self._action("help", "&About Auralis", self.show_about, QKeySequence("F1"))
 
     # --- workspaces, zoom, about ----------------------------------------------------------
 
     def show_workspace(self, name: str) -> None:
         self.nav.setCurrentRow(WORKSPACES.index(name))
+
+    def focus_new_patient(self) -> None:
+        """Ctrl+N: the new patient's name field, in the Sessions workspace."""
+        self.show_workspace("sessions")
+        self.sessions.patients.new_name.setFocus()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the search over patients, transcripts and notes."""
+        self.show_workspace("sessions")
+        self.sessions.patients.search.setFocus()
+        self.sessions.patients.search.selectAll()
 
     def current_workspace(self) -> str:
         return WORKSPACES[max(self.nav.currentRow(), 0)]
@@ -229,12 +247,29 @@ class MainWindow(QMainWindow):
         self._fit_nav()
 
     def zoom_text(self, steps: int) -> None:
-        app = QApplication.instance()
-        if not isinstance(app, QApplication):
+        """Ctrl++ / Ctrl+- (10 % each) and Ctrl+0 (the system's size): the text of the
+        whole window, kept in the settings (``ui.zoom``) for the next start."""
+        bounds = field_bounds(UiSettings.model_fields["zoom"])
+        percent = 100 if steps == 0 else self._zoom + ZOOM_STEP * steps
+        percent = max(int(bounds.low), min(int(bounds.high), percent))
+        self._set_zoom(percent)
+        loaded = self.context.loaded
+        settings = loaded.settings.model_copy(update={"ui": UiSettings(zoom=percent)})
+        try:
+            save_changed_settings(self.context.db, loaded, settings)
+        except OSError as exc:  # PermissionError too: a settings file from a newer Auralis
+            self.show_message(f"Text size {percent} %, for now: it could not be kept ({exc}).")
             return
-        self._zoom_steps = 0 if steps == 0 else self._zoom_steps + steps
-        size = zoom(app, steps, self._base_point_size)
-        self.show_message(f"Text size {size:.0f} pt")
+        except StoreError as exc:  # kept, but the audit trail could not say so
+            self.show_message(str(exc))
+            return
+        self.show_message(f"Text size {percent} %")
+
+    def _set_zoom(self, percent: int) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and percent != self._zoom:
+            zoom(app, percent)
+        self._zoom = percent
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -254,9 +289,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def apply_settings(self, settings: Settings) -> None:
-        """Take up settings that act on the window at once (the lock's idle time)."""
+        """Take up settings that act on the window at once (the lock's idle time, the
+        text size)."""
         can_lock = self.context.key_choice.can_unlock
         self.idle.set_minutes(settings.security.lock_after_minutes if can_lock else 0.0)
+        self._set_zoom(settings.ui.zoom)
 
     # --- the lock -------------------------------------------------------------------------
 
@@ -363,7 +400,7 @@ class MainWindow(QMainWindow):
         freeze_heap()
         self._load_job = ""
         self.engine_label.setText(f"Engine: {description}")
-        self.degraded_badge.setText("Rule-based: no model")
+        self.degraded_badge.setText(engine_badge(degraded, problems))
         self.degraded_badge.setVisible(degraded)
         self.sessions.set_engine_description(description, degraded)
         self.operating_room.set_engine_description(description, degraded)
@@ -386,13 +423,11 @@ class MainWindow(QMainWindow):
     def show_inference(
         self, what: str, seconds: float, tokens_per_s: float, degraded: bool
     ) -> None:
-        speed = f", {tokens_per_s:.0f} tokens/s" if tokens_per_s > 0 else ""
-        self.last_run_label.setText(f"Last {what}: {seconds:.1f} s{speed}")
-        if degraded:
-            self.degraded_badge.setText("Degraded: the model failed, rules answered")
-            self.degraded_badge.setVisible(True)
-        elif not self.worker.degraded:
-            self.degraded_badge.setVisible(False)
+        self.last_run_label.setText(last_run(what, seconds, tokens_per_s))
+        badge = run_badge(not self.worker.degraded, degraded)
+        if badge is not None:  # None: no model configured, the engine's badge stays
+            self.degraded_badge.setText(badge)
+            self.degraded_badge.setVisible(bool(badge))
 
     @Slot(str)
     def show_message(self, message: str) -> None:

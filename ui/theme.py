@@ -3,7 +3,7 @@ high-contrast palette (readable from two metres). Colours always come with words
 state is never told by colour alone."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
 RISK_RED = "#c62828"
@@ -59,11 +59,11 @@ def apply_base_style(app: QApplication) -> None:
     app.setStyleSheet(BASE_STYLE)
 
 
-def zoom(app: QApplication, steps: int, base_point_size: float) -> float:
-    """Scale the application font by ``steps`` (each 10 %) from the system size; 0 resets.
-    Returns the new point size."""
-    size = base_point_size if steps == 0 else app.font().pointSizeF() * (1.1**steps)
-    size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
+def zoom(app: QApplication, percent: int) -> float:
+    """Set the application font to ``percent`` of the system's size (100: the system's
+    own). Returns the new point size."""
+    system = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
+    size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, (system if system > 0 else 10) * percent / 100))
     font = QFont(app.font())
     font.setPointSizeF(size)
     app.setFont(font)

@@ -33,10 +33,10 @@ from core.notes.risk_screen import ScreenReview
 from core.notes.templates import TemplateError
 from ui.async_jobs import async_slot
 from ui.dialogs import ask_yes_no
-from ui.sessions.history_panel import HistoryPanel
-from ui.sessions.note_editor import NoteEditor
+from ui.sessions.history_panel import HistoryPanel, version_label
 from ui.sessions.narrow_layout import NarrowLayout
-from ui.sessions.note_job import GENERATING_STAGE, NoteJob, UnsavedDraft
+from ui.sessions.note_editor import NoteEditor
+from ui.sessions.note_job import NoteJob, UnsavedDraft
 from ui.sessions.risk_panel import RiskPanel
 from ui.sessions.summary_view import summary_html
 from ui.sessions.transcript_view import TranscriptView
@@ -74,6 +74,8 @@ class SessionView(QWidget):
         self.badges = QLabel()
         self.badges.setObjectName("badge")
         self.badges.setAccessibleName("Note status")
+        self.save_state = QLabel()  # "Saved at 14:32", "Unsaved changes", retrying
+        self.save_state.setAccessibleName("Autosave")
         self.template = QComboBox()
         self.template.setAccessibleName("Template")
         self.generate_button = QPushButton("&Generate note")
@@ -91,7 +93,7 @@ class SessionView(QWidget):
         self.history = HistoryPanel(context)
         self.summary = QTextBrowser()
         self.summary.setAccessibleName("Patient summary")
-        self.summarise_button = QPushButton("Summarise &all sessions")
+        self.summarise_button = QPushButton("Su&mmarise all sessions")
         self.tabs = QTabWidget()
         self.tabs.addTab(self.risks, "Risk")
         self.tabs.addTab(self.history, "History")
@@ -104,6 +106,7 @@ class SessionView(QWidget):
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.badges)
+        header.addWidget(self.save_state)
         self.controls = controls = QHBoxLayout()
         controls.addWidget(QLabel("Template:"))
         controls.addWidget(self.template)
@@ -129,6 +132,7 @@ class SessionView(QWidget):
         self.cancel_button.clicked.connect(self.job.cancel)
         self.summarise_button.clicked.connect(self.summarise)
         self.editor.autosave.connect(self._save_edit)
+        self.editor.save_state.connect(self.save_state.setText)
         self.risks.line_chosen.connect(self.transcript.scroll_to_line)
         self.risks.line_chosen.connect(self.layout_fit.show_transcript)
         self.history.restored.connect(self._restored)
@@ -203,8 +207,9 @@ class SessionView(QWidget):
     def _show_note(self, reload_text: bool = True) -> None:
         assert self.session_id is not None
         note = current_note(self.context.db, self.session_id)
+        self.risks.review_note(note.version.content if note else None)  # after each save
         if reload_text:
-            self.editor.load(note.version.content if note else "")
+            self.editor.load(note.version.content if note else "", self.session_id)
         self.history.show_session(self.session_id)
         self.generate_button.setText("Re&generate note" if note else "&Generate note")
         if note is None:
@@ -213,7 +218,7 @@ class SessionView(QWidget):
         # Regenerating keeps the note's own template unless the clinician picks another.
         if (index := self.template.findData(note.version.template)) >= 0:
             self.template.setCurrentIndex(index)
-        parts = [note.version.provenance]
+        parts = [version_label(note.version)]
         if note.generated_at:
             parts.append(f"generated {note.generated_at[:16].replace('T', ' ')}")
         if note.last_edited_at:
@@ -274,7 +279,10 @@ class SessionView(QWidget):
         self._set_busy(True)
 
     def _set_busy(self, busy: bool) -> None:
-        self.generate_button.setEnabled(not busy and self.session_id is not None)
+        has = self.session_id is not None
+        for widget in (self.generate_button, self.template):
+            widget.setEnabled(has and not busy)  # back after any outcome, whatever was shown
+        self.editor.setEnabled(has)
         self.summarise_button.setEnabled(not busy and self.patient_id is not None)
         self.cancel_button.setEnabled(busy)
         self.editor.setReadOnly(busy)
@@ -284,10 +292,7 @@ class SessionView(QWidget):
 
     @Slot(str, int)
     def _stage(self, stage: str, tokens: int) -> None:
-        if stage == GENERATING_STAGE:
-            self.stage_label.setText(self.job.status_text(tokens))
-        else:
-            self.stage_label.setText("Reading the transcript…")
+        self.stage_label.setText(self.job.stage_text(stage, tokens))
 
     @Slot(str)
     def _token(self, text: str) -> None:
@@ -300,9 +305,9 @@ class SessionView(QWidget):
         if result.version.session_id == self.session_id:
             self._show_note()
         self.note_changed.emit()
-        what = "rule-based draft" if draft.engine == "rules" else "draft"
-        self.message.emit(f"Note drafted ({what}, {draft.word_count} words) and saved.")
-        self.inference_done.emit("note", draft.inference_time_s, 0.0, draft.degraded)
+        self.message.emit(self.job.saved_message(result))
+        rate = self.job.tokens_per_s
+        self.inference_done.emit("note", draft.inference_time_s, rate, draft.degraded)
 
     @Slot(object)
     def _summary_ready(self, summary: PatientSummary) -> None:

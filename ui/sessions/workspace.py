@@ -3,6 +3,7 @@
 GUI thread only. The store is used in short transactions; drafting runs on the worker.
 """
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -13,14 +14,21 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QSpl
 from app.context import AppContext
 from app.exporters import EXPORTERS
 from app.usecases.errors import StoreError
-from app.usecases.exports import EXPORT_NOT_ENCRYPTED, copy_as_plain_text, export_note
+from app.usecases.exports import (
+    EXPORT_NOT_ENCRYPTED,
+    copy_as_plain_text,
+    export_note,
+    removed_risks,
+)
 from app.usecases.patients import open_patient
 from app.usecases.sessions import open_session, read_session
 from app.worker import InferenceWorker
+from ui.sessions.export_gate import RemovedRiskDialog
 from ui.sessions.note_job import NoteJob
 from ui.sessions.patients_panel import PatientsPanel
 from ui.sessions.session_view import SessionView
 from ui.sessions.sessions_panel import SessionsPanel
+from ui.shortcut_tips import tip_with_key
 
 
 class SessionsWorkspace(QWidget):
@@ -32,6 +40,7 @@ class SessionsWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self.context = context
+        self.risk_gate: RemovedRiskDialog | None = None  # the question before an export
         self.job = NoteJob(context, worker, self)
         self.patients = PatientsPanel(context)
         self.sessions = SessionsPanel(context)
@@ -65,7 +74,8 @@ class SessionsWorkspace(QWidget):
 
     def set_engine_description(self, description: str, degraded: bool) -> None:
         engine = "rule-based drafts (no model)" if degraded else description
-        self.view.generate_button.setToolTip(f"Draft with: {engine}")
+        button = self.view.generate_button
+        button.setToolTip(tip_with_key(button, f"Draft with: {engine}"))
 
     def reload(self) -> None:
         self.patients.reload()
@@ -146,13 +156,53 @@ class SessionsWorkspace(QWidget):
             self.export_to(Path(path), kind)
 
     def export_to(self, path: Path, kind: str) -> Path | None:
-        """Write the current session's note; returns the path, or None (reason shown)."""
+        """Write the current session's note; returns the path, or None (reason shown).
+        A note without disclosures the safety net found asks first (``risk_gate``) and
+        returns None; the file is written once a reason is given."""
         session_id = self.view.session_id
         if session_id is None:
             return None
         self.view.flush()
+        if self._gated(session_id, "export", partial(self._write_export, session_id, path, kind)):
+            return None
+        return self._write_export(session_id, path, kind)
+
+    def _gated(self, session_id: int, what: str, then: Callable[[str], object]) -> bool:
+        """Whether the risk review gate asks first (``then(reason)`` runs once a reason
+        is given; cancelling does nothing)."""
         try:
-            written = export_note(self.context.db, session_id, EXPORTERS[kind], path)
+            removed = removed_risks(self.context.db, session_id, risk_net=self.context.risk_net)
+        except StoreError as exc:
+            self.status_message.emit(str(exc))
+            return True
+        if not removed:
+            return False
+        if self.risk_gate is not None:  # one question at a time: the newest export asks
+            if self.risk_gate.isVisible():
+                self.risk_gate.reject()
+            self.risk_gate.deleteLater()
+        self.risk_gate = RemovedRiskDialog(self, removed, what)
+        self.risk_gate.reason_given.connect(then)
+        self.risk_gate.rejected.connect(self._gate_cancelled)
+        self.risk_gate.open()
+        return True
+
+    @Slot()
+    def _gate_cancelled(self) -> None:
+        self.status_message.emit("Nothing was exported; the note is unchanged.")
+
+    def _write_export(
+        self, session_id: int, path: Path, kind: str, reason: str | None = None
+    ) -> Path | None:
+        try:
+            written = export_note(
+                self.context.db,
+                session_id,
+                EXPORTERS[kind],
+                path,
+                risk_net=self.context.risk_net,
+                removed_risk_reason=reason,
+            )
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return None
@@ -165,8 +215,17 @@ class SessionsWorkspace(QWidget):
         if session_id is None:
             return
         self.view.flush()
+        if not self._gated(session_id, "copy", partial(self._copy, session_id)):
+            self._copy(session_id)
+
+    def _copy(self, session_id: int, reason: str | None = None) -> None:
         try:
-            text = copy_as_plain_text(self.context.db, session_id)
+            text = copy_as_plain_text(
+                self.context.db,
+                session_id,
+                risk_net=self.context.risk_net,
+                removed_risk_reason=reason,
+            )
         except StoreError as exc:
             self.status_message.emit(str(exc))
             return
