@@ -82,3 +82,17 @@ def test_no_plans_for_the_weekend_is_not_a_risk_denial() -> None:
     )
     text = draft_note(RuleEngine(), BUILTIN_TEMPLATES["default"], transcript).text
     assert "Denies" not in _section(text, "Risk")
+
+
+@pytest.mark.parametrize(
+    "reply", ["Not a plan. Just that thought, late at night.", "Nothing planned."]
+)
+def test_a_clipped_denial_after_a_risk_question_is_a_denial_not_the_plan(reply: str) -> None:
+    transcript = (
+        "Therapist: Have you had thoughts of ending your life?\n"
+        f"Client: {reply}\n"
+        "Therapist: We will write a safety plan together today.\n"
+    )
+    text = draft_note(RuleEngine(), BUILTIN_TEMPLATES["default"], transcript).text
+    assert reply.split(".")[0] not in _section(text, "Plan")
+    assert "Denies suicidal plan or intent" in strip_markers(_section(text, "Risk"))
