@@ -60,7 +60,18 @@ def test_every_flow_with_rules_and_a_local_model_opens_no_socket(
     no_sockets("notes", "generate", "--session", "1", "--engine", "rules")
     no_sockets("notes", "generate", "--session", "1", "--model", model, "--regenerate")
     no_sockets("notes", "edit", "1", "--file", str(edited))
-    no_sockets("notes", "export", "1", "--format", "docx", "--output", str(tmp_path / "n.docx"))
+    # the edit dropped the disclosure: the export needs the clinician's reason
+    no_sockets(
+        "notes",
+        "export",
+        "1",
+        "--format",
+        "docx",
+        "--output",
+        str(tmp_path / "n.docx"),
+        "--confirm-removed-risk",
+        "reviewed with the client",
+    )
     no_sockets("notes", "summarize", "--patient", "1", "--model", model)
     no_sockets("or", "replay", str(replay), "--surgery", "pcnl", "--fast", "--record")
     no_sockets("or", "replay", str(replay), "--surgery", "pcnl", "--fast", "--model", model)
