@@ -29,10 +29,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.demo import create_demo_data
 from app.startup import unlock_attempts
-from tests.ui.window_fixture import WindowFactory
-from ui.main_window import MainWindow
+from tests.ui.window_fixture import WindowFactory, demo_window
 from ui.passphrase_dialogs import EnterPassphraseDialog, NewPassphraseDialog
 
 INTERACTIVE = (
@@ -63,7 +61,8 @@ def _buddy_or_form_label(widget: QWidget, root: QWidget) -> str:
     return ""
 
 
-def _name(widget: QWidget, root: QWidget) -> str:
+def spoken_name(widget: QWidget, root: QWidget) -> str:
+    """The name a screen reader says for ``widget`` (empty: none)."""
     if widget.accessibleName().strip():
         return widget.accessibleName()
     if isinstance(widget, QAbstractButton) and widget.text().replace("&", "").strip():
@@ -87,7 +86,7 @@ def unnamed(root: QWidget) -> list[str]:
     missing = []
     for widget in root.findChildren(QWidget):
         control = isinstance(widget, INTERACTIVE) and not _is_part_of_a_control(widget)
-        if control and not _name(widget, root):
+        if control and not spoken_name(widget, root):
             parent = widget.parentWidget()
             where = (parent.objectName() or type(parent).__name__) if parent else "?"
             missing.append(f"{type(widget).__name__} in {where}")
@@ -98,18 +97,10 @@ def unnamed(root: QWidget) -> list[str]:
     return missing
 
 
-def _demo_window(make_window: WindowFactory) -> MainWindow:
-    window = make_window()
-    create_demo_data(window.context.db)
-    window.sessions.reload()
-    window.show_demo_selection()
-    return window
-
-
 def test_every_control_of_the_window_and_its_dialogs_has_a_name(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = _demo_window(make_window)
+    window = demo_window(make_window)
     problems = [f"window: {where}" for where in unnamed(window)]
 
     settings = window.open_settings()

@@ -9,24 +9,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.demo import create_demo_data
 from app.settings import load_settings
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, demo_window
 from ui.main_window import MainWindow
-
-
-def _demo_window(make_window: WindowFactory) -> MainWindow:
-    window = make_window()
-    create_demo_data(window.context.db)
-    window.sessions.reload()
-    window.show_demo_selection()
-    return window
 
 
 def test_tab_leaves_the_note_and_ctrl_tab_types_a_tab(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = _demo_window(make_window)
+    window = demo_window(make_window)
     editor = window.sessions.view.editor
     window.activateWindow()
     editor.setFocus()
@@ -90,7 +81,7 @@ def _unkeyed_controls(window: MainWindow) -> list[str]:
 def test_every_menu_entry_and_button_has_a_key_named_in_its_tooltip(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = _demo_window(make_window)
+    window = demo_window(make_window)
     window.sessions.set_engine_description("rules", True)  # the Generate tooltip is rebuilt
     problems = _unkeyed_controls(window)
     assert problems == [], "\n".join(problems)
@@ -108,7 +99,7 @@ def _key_on_window(window: MainWindow, qtbot: QtBot, key: Qt.Key) -> None:
 def test_ctrl_n_and_ctrl_f_reach_the_new_patient_and_search_fields(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = _demo_window(make_window)
+    window = demo_window(make_window)
     window.activateWindow()
     patients = window.sessions.patients
     _key_on_window(window, qtbot, Qt.Key.Key_N)
@@ -129,7 +120,7 @@ def _point_size(widget: QWidget) -> float:
 def test_ctrl_plus_minus_zero_size_the_text_and_the_size_survives_a_restart(
     make_window: WindowFactory, qtbot: QtBot, auralis_home: Path
 ) -> None:
-    window = _demo_window(make_window)
+    window = demo_window(make_window)
     view = window.sessions.view
     window.activateWindow()
     normal = _point_size(view.editor)

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from core.store import audit
 from core.store.notes import current_note, note_history
 from core.store.risk_confirmations import confirmations_of
-from tests.ui.test_accessibility import _unnamed_controls
+from tests.ui.test_accessible_names import unnamed
 from tests.ui.window_fixture import WindowFactory
 from ui.main_window import MainWindow
 from ui.sessions.export_gate import RemovedRiskDialog
@@ -82,7 +82,7 @@ def test_deleting_a_disclosure_is_flagged_and_export_asks_for_a_reason(
     assert isinstance(gate, RemovedRiskDialog) and gate.isVisible()
     assert gate.missing.count() == 1 and WORDS in gate.missing.item(0).text()
     assert not gate.confirm_button.isEnabled()  # a reason is required
-    assert _unnamed_controls(gate) == []  # a screen reader names every control
+    assert unnamed(gate) == []  # a screen reader names every control
     gate.reject()
     assert not out.exists()
     assert [e for e in audit.list_entries(db, limit=500) if e.action == "export"] == exports

@@ -3,9 +3,8 @@ client's denial of a plan in the Risk section, as a denial, and never under Plan
 
 from pytestqt.qtbot import QtBot
 
-from app.demo import create_demo_data
 from core.notes.markers import strip_markers
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, demo_window
 
 
 def _section(text: str, title: str) -> str:
@@ -15,10 +14,7 @@ def _section(text: str, title: str) -> str:
 def test_a_regenerated_rule_draft_files_the_denial_under_risk(
     make_window: WindowFactory, qtbot: QtBot
 ) -> None:
-    window = make_window()  # no model configured: the rules draft
-    create_demo_data(window.context.db)
-    window.sessions.reload()
-    window.show_demo_selection()
+    window = demo_window(make_window)  # no model configured: the rules draft
     view = window.sessions.view
     qtbot.waitUntil(lambda: "Not a plan" in view.transcript.toPlainText())
     with qtbot.waitSignal(view.job.note_saved, timeout=60_000):

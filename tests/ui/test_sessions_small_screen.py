@@ -5,9 +5,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.demo import create_demo_data
 from tests.ui.test_accessibility import _clipped
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, demo_window
 from ui.main_window import MainWindow
 from ui.sessions.narrow_layout import NARROW_WIDTH
 
@@ -15,10 +14,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def _demo(make_window: WindowFactory, width: int, height: int, qtbot: QtBot) -> MainWindow:
-    window = make_window()
-    create_demo_data(window.context.db)
-    window.sessions.reload()
-    window.show_demo_selection()
+    window = demo_window(make_window)
     window.show_workspace("sessions")
     window.resize(width, height)
     qtbot.waitUntil(lambda: (window.width(), window.height()) == (width, height))

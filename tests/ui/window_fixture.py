@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.context import AppContext, open_context
+from app.demo import create_demo_data
 from ui.main_window import MainWindow
 
 WindowFactory = Callable[..., MainWindow]
@@ -63,3 +64,12 @@ def make_window(
         assert window.worker.isFinished(), "the inference thread is still running"
         qtbot.wait(300)  # let pending timers (a search, an autosave) run while the store is open
         context.close()
+
+
+def demo_window(make_window: WindowFactory) -> MainWindow:
+    """A window on the demo data, the first demo patient and session shown."""
+    window = make_window()
+    create_demo_data(window.context.db)
+    window.sessions.reload()
+    window.show_demo_selection()
+    return window
