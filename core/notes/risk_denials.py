@@ -21,8 +21,9 @@ from core.notes.speakers import is_clinician, split_speaker
 from core.notes.spoken import SENTENCE_BREAK
 
 _PLAN_OR_INTENT = re.compile(
-    r"(?i)\b(?:no|not a|not any|don'?t have (?:a|any)|do not have (?:a|any)|haven'?t (?:got |made )?"
-    r"(?:a|any)|never (?:made|had) (?:a|any)|without (?:a|any))\s+(?:real |actual |specific )?"
+    r"(?i)\b(?:no|not a|not any|don'?t have (?:a|any)|do not have (?:a|any)|"
+    r"haven'?t (?:got |made )?(?:a|any)|never (?:made|had) (?:a|any)|without (?:a|any))\s+"
+    r"(?:real |actual |specific )?"
     r"(?:plans?|intent(?:ions?)?)\b(?! (?:for|to) (?:the|this|that|my|our|a) )|"
     r"\b(?:would|will|could)(?: never|n'?t| not) (?:ever )?(?:act on (?:it|them|those "
     r"thoughts)|go through with it|actually do it)\b|\bi'?d never (?:act on|do) it\b|"
