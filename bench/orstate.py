@@ -15,8 +15,9 @@ live update with the model, prefix reuse against none, as ratios in one run.
 (c) Accuracy (``bench/or_accuracy.py``): exact match of every utterance's toggles
     (machine, action, temporal category) and the count of wrong toggles, on OR-Symphony's
     ``ruleqa.csv`` as labelled and with ``bench/data/ruleqa_corrections.csv``, on our
-    ``rule_table.py``, and on ``bench/data/or_commands/dev.csv`` when present
-    (``test.csv`` only with ``--test``: it is scored once, at the end).
+    ``rule_table.py``, and on ``bench/data/or_commands/dev.csv`` and
+    ``or_commands2/dev.csv`` when present (``or_commands/test.csv`` only with ``--test``:
+    it is scored only when a change is finished).
 
 Uses the random-weight model that ``bench/engine.py`` builds and caches (134M parameters,
 Q4_K_M): its answers are gibberish that fill the answer schema's text bounds, the worst
