@@ -101,11 +101,7 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     if note is None:
         print("No note yet.")
     else:
-        origin = (
-            "AI draft"
-            if note.is_ai_generated
-            else ("edited from an AI draft" if note.edited_from_ai else "written by a clinician")
-        )
+        origin = note.version.provenance  # rule draft, AI draft, edited from which, or own
         print(f"Note (version {note.version_count}, {note.version.template}, {origin}):")
         print(note.version.content.rstrip())
     return 0

@@ -42,7 +42,7 @@ class ExportDocument:
     template_title: str
     version_number: int
     version_count: int
-    provenance: str  # "AI draft", "edited from an AI draft", "written by a clinician"
+    provenance: str  # "rule draft", "AI draft", "edited from a rule/AI draft", or own text
     drafted_by: str | None  # engine and model, for AI-derived text
     content: str
     # Said in the header when the clinician exported the note without disclosures the

@@ -37,7 +37,9 @@ class NoteVersion:
         """Who wrote this text, as a reviewer reads it."""
         if self.is_ai_generated:  # the rules' draft is not an AI's, with or without a model
             return "rule draft" if self.engine == "rules" else "AI draft"
-        return "edited from an AI draft" if self.edited_from_ai else "written by a clinician"
+        if not self.edited_from_ai:
+            return "written by a clinician"
+        return "edited from a rule draft" if self.engine == "rules" else "edited from an AI draft"
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,17 @@ def save_note_version(
 
     Its parent is the session's newest version at the time of saving, read in the same
     transaction. ``generated_at`` defaults to now for AI versions and, for a person's
-    edit, to the generation time of the draft it descends from.
+    edit, to the generation time of the draft it descends from; an edit of a draft keeps
+    the draft's ``engine`` and ``model_name`` (who drafted the text it changed).
     """
     get_session(db, session_id)
     with writing("The note"), db.atomic():
         parent = _newest_row(db, session_id)
         if generated_at is None:
             generated_at = utc_now() if is_ai_generated else (parent or {}).get("generated_at")
+        if edited_from_ai and not is_ai_generated and engine is None and parent:
+            # a person's edit of a draft remembers what drafted it (rules or which model)
+            engine, model_name = parent["engine"], parent["model_name"]
         version_id = insert(
             db,
             """INSERT INTO note_versions (session_id, template, content, sections_json,

@@ -53,7 +53,8 @@ def test_markdown(fresh_db: Database, session_id: int) -> None:
     text = export.to_markdown(load_export(fresh_db, session_id))
     assert text.startswith("# Clinical note\n")
     assert "- Patient: Ada Lovelace" in text
-    assert "- Version: 2 of 2 (edited from an AI draft)" in text
+    assert "- Version: 2 of 2 (edited from a rule draft)" in text  # the rules drafted it
+    assert "rules" in text  # drafted by: the rules, remembered by the edit
     assert "## Risk" in text and "**kill**" in text and "{{RED:" not in text
     assert export.REVIEW_LINE in text and "not clinical advice" in text
 

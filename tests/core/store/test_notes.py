@@ -109,3 +109,37 @@ def test_search_notes_finds_each_session_once(fresh_db: Database, session: Sessi
     assert hits[0].patient_id == session.patient_id
     assert [h.session_id for h in search_notes(fresh_db, "appet")] == [other.id]
     assert search_notes(fresh_db, "") == []
+
+
+@pytest.mark.parametrize(
+    ("engine", "model", "said"),
+    [
+        ("rules", None, "edited from a rule draft"),
+        ("local", "tiny.gguf", "edited from an AI draft"),
+    ],
+)
+def test_an_edit_says_what_drafted_the_text_it_changed(
+    fresh_db: Database, session: Session, engine: str, model: str | None, said: str
+) -> None:
+    common = {"template": "default"}
+    save_note_version(
+        fresh_db,
+        session.id,
+        "Plan: rest.",
+        is_ai_generated=True,
+        engine=engine,
+        model_name=model,
+        **common,
+    )
+    edit = save_note_version(
+        fresh_db,
+        session.id,
+        "Plan: rest, and a diary.",
+        is_ai_generated=False,
+        edited_from_ai=True,
+        **common,
+    )
+    assert edit.provenance == said
+    assert (edit.engine, edit.model_name) == (engine, model)
+    own = save_note_version(fresh_db, session.id, "Mine.", is_ai_generated=False, **common)
+    assert own.provenance == "written by a clinician" and own.engine is None
