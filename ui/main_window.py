@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.engine_label = QLabel(f"Engine: {RULE_ENGINE_LABEL} (starting)")
         self.engine_label.setAccessibleName("Engine in use")
         self.last_run_label = QLabel("")
-        self.degraded_badge = QLabel("Rule-based: no model")
+        self.degraded_badge = QLabel()  # shown once the engine says what it is
         self.degraded_badge.setObjectName("degradedBadge")
         self.degraded_badge.setAccessibleName("Degraded")
         self.unencrypted_badge = QLabel("Unencrypted")
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unencrypted_badge)
         self.statusBar().addPermanentWidget(self.last_run_label)
         self.statusBar().addPermanentWidget(self.degraded_badge)
+        self.degraded_badge.setVisible(False)
         self.statusBar().addPermanentWidget(self.engine_label)
         self.sessions.inference_done.connect(self.show_inference)
         self.operating_room.inference_done.connect(self.show_inference)

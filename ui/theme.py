@@ -24,7 +24,7 @@ QWidget#orWorkspace QPlainTextEdit, QWidget#orWorkspace QListWidget,
 QWidget#orWorkspace QLineEdit, QWidget#orWorkspace QComboBox {
     background: #1c2228; color: #f5f5f5; border: 1px solid #455a64; }
 QWidget#orWorkspace QPushButton { background: #263238; color: #ffffff;
-    border: 1px solid #78909c; padding: 6px 12px; }
+    border: 2px solid #78909c; padding: 6px 12px; }
 QWidget#orWorkspace QPushButton:focus, QWidget#orWorkspace QLineEdit:focus,
 QWidget#orWorkspace QComboBox:focus { border: 2px solid #ffd54f; }
 QWidget#orWorkspace QPlainTextEdit#orFeed, QWidget#orWorkspace QListWidget#orChanges {
