@@ -23,7 +23,7 @@ from core.llm.jobs import Job, JobContext, Priority
 from core.llm.types import GenerationResult
 from core.orstate.live import LiveCase
 from core.orstate.model_state import StateUpdateTask
-from core.orstate.rules import tokenize
+from core.orstate.rule_text import tokenize
 from core.orstate.segments import Segment
 from core.orstate.serializer import machine_map
 from core.orstate.surgeries import Surgery

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.orstate.rules import Toggle, tokenize
+from core.orstate.rule_text import tokenize
+from core.orstate.rules import Toggle
 from core.orstate.surgeries import Surgery
 
 _BACK = re.compile(r"\b(back to|go back|going back|return to|returning to|again)\b")

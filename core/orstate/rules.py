@@ -55,6 +55,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
 
 from core.orstate import rule_words as W
+from core.orstate.rule_text import (
+    drop_stutters,
+    one_edit,
+    participle,
+    phrase_key,
+    progressive,
+    text_tokens,
+    tokenize,
+)
 from core.orstate.rule_time import TimeSpan, split_times
 from core.orstate.rule_time import Tok as _Tok
 from core.orstate.surgeries import Surgery, load_surgeries
@@ -74,10 +83,8 @@ TEMPORALS: tuple[Temporal, ...] = (
 
 _BASE_CONFIDENCE: dict[MatchType, float] = {"trigger": 0.95, "name": 0.9, "alias": 0.9}
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]*")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|,")
 _TAKE_BACK = frozenset({"no", "no wait", "scratch that", "actually no", "no sorry"})
 _MODAL_SUBJECTS = frozenset({"we", "you", "i", "someone", "somebody", "u", "ya", "y'all"})
-_DOUBLED = frozenset({"stop", "shut", "cut", "put", "get", "run", "set", "begin", "plan"})
 
 
 @dataclass(frozen=True)
@@ -188,33 +195,6 @@ class _Sentence:
     until: bool = False  # a time span that opens with "until"
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens (hyphens split words); commas kept as clause breaks."""
-    return [tok for tok, _, _ in _tokens(text)]
-
-
-def _tokens(text: str, base: int = 0) -> list[_Tok]:
-    low = text.lower().replace("’", "'").replace("‘", "'")
-    return [(m.group(), base + m.start(), base + m.end()) for m in _TOKEN.finditer(low)]
-
-
-def _key(phrase: str) -> tuple[str, ...]:
-    """A lexicon key: the phrase's tokens without articles."""
-    return tuple(t for t in tokenize(phrase) if t not in W.ARTICLES)
-
-
-def _ing(phrase: str) -> str:
-    """``start up`` -> ``starting up``: the progressive of a verb phrase's first word."""
-    head, _, rest = phrase.partition(" ")
-    if head.endswith("e") and not head.endswith("ee") and len(head) > 2:
-        head = head[:-1] + "ing"
-    elif head in _DOUBLED:
-        head = head + head[-1] + "ing"
-    else:
-        head += "ing"
-    return f"{head} {rest}".strip()
-
-
 @functools.cache
 def _builtin_machines() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The machines of every built-in room: (name, the phrases that name it)."""
@@ -222,20 +202,6 @@ def _builtin_machines() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(
         (m.name, (m.name, *m.aliases, *m.triggers)) for s in rooms for m in s.machines.values()
     )
-
-
-def _past(phrase: str) -> str:
-    """``fire up`` -> ``fired up``: the participle of a verb phrase's first word."""
-    head, _, rest = phrase.partition(" ")
-    if head in W.IRREGULAR_PARTICIPLES:
-        head = W.IRREGULAR_PARTICIPLES[head]
-    elif head.endswith("e"):
-        head += "d"
-    elif head in _DOUBLED:
-        head = head + head[-1] + "ed"
-    else:
-        head += "ed"
-    return f"{head} {rest}".strip()
 
 
 class UtteranceRules:
@@ -262,20 +228,20 @@ class UtteranceRules:
                 ("trigger", m.triggers),
             ):
                 for phrase in phrases:
-                    key = _key(phrase)
+                    key = phrase_key(phrase)
                     # "the pumps": a plural names the machine too.
                     for k in (key, (*key[:-1], key[-1] + "s")) if key else ():
                         if k not in self._lex or self._lex[k][0] not in "MO":
                             self._lex[k] = ("M", (mid, mtype))
             for action, phrases in m.commands.items():
                 for phrase in phrases:
-                    if key := _key(phrase):
+                    if key := phrase_key(phrase):
                         self._lex[key] = ("O", (mid, action))
         # Machines of other rooms ("infusion pump" in PCNL, whose "pump" is the irrigation
         # pump): their names of two words or more name no machine here.
         own = {m.name.lower() for m in surgery.machines.values()}
         for name, phrases in _builtin_machines() if foreign is None else foreign:
-            for key in map(_key, phrases):
+            for key in map(phrase_key, phrases):
                 if name.lower() not in own and len(key) >= 2 and key not in self._lex:
                     self._lex[key] = ("Z", name)
         self._maxlen = max(len(k) for k in self._lex)
@@ -291,14 +257,14 @@ class UtteranceRules:
         if len(word) < 7 or not word.isalpha():
             return None
         hits = {
-            v for k, v in self._long.items() if abs(len(k) - len(word)) <= 1 and _one_edit(k, word)
+            v for k, v in self._long.items() if abs(len(k) - len(word)) <= 1 and one_edit(k, word)
         }
         return hits.pop() if len({m for m, _ in hits}) == 1 else None
 
     def _add_words(self) -> None:
         def put(words: Iterable[str], kind: str, payload: Any = None) -> None:
             for w in words:
-                if key := _key(w):
+                if key := phrase_key(w):
                     self._lex[key] = (kind, payload)
 
         put(W.FILLERS, "F")
@@ -316,12 +282,12 @@ class UtteranceRules:
         # "starting the laser", "turning the lights off": progressives command too, and
         # so do participles after the machine ("I need the laser switched on").
         for verb, spec in [*verbs.items(), *((v, (None, "neutral")) for v in W.NEUTRAL_VERBS)]:
-            forms = [_ing(verb)] + ([_past(verb)] if spec[1] != "weak" else [])
-            for key in map(_key, forms):
+            forms = [progressive(verb)] + ([participle(verb)] if spec[1] != "weak" else [])
+            for key in map(phrase_key, forms):
                 if key not in self._lex:
                     self._lex[key] = ("V", spec)
         for particle, pspec in W.PARTICLES.items():
-            key = _key(particle)
+            key = phrase_key(particle)
             old = self._lex.get(key)
             # "standby" is both a verb and a particle.
             self._lex[key] = ("P", (pspec, old[1] if old and old[0] == "V" else None))
@@ -347,9 +313,9 @@ class UtteranceRules:
         said: tuple[_Verb | None, bool] | None = None  # the last strong verb, and negated
         correcting = cancel = False
         for match in _SENTENCE.finditer(text):
-            raw = _dedupe(_tokens(match.group(), match.start()))
+            raw = drop_stutters(text_tokens(match.group(), match.start()))
             # "the argon er beam": a hesitation inside a name does not break it
-            tokens = _dedupe([tok for tok in raw if tok[0] not in W.HESITATIONS])
+            tokens = drop_stutters([tok for tok in raw if tok[0] not in W.HESITATIONS])
             if not tokens:
                 continue
             hesitant = len(tokens) < len(raw)
@@ -747,28 +713,6 @@ def _negate(action: Action | None) -> Action | None:
     if action is None:
         return None
     return "OFF" if action == "ON" else "ON"
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``b`` is ``a`` with one letter changed, added, dropped or two swapped."""
-    if a == b:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
-    return short[i:] == long_[i + 1 :]
-
-
-def _dedupe(tokens: list[_Tok]) -> list[_Tok]:
-    """Drop ASR stutters: a word repeated right after itself."""
-    return [tok for i, tok in enumerate(tokens) if i == 0 or tok[0] != tokens[i - 1][0]]
 
 
 def _clauses(events: list[_Event]) -> list[tuple[str, list[_Event]]]:

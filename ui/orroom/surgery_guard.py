@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.orstate.rules import tokenize
+from core.orstate.rule_text import tokenize
 from core.orstate.surgeries import Surgery
 
 GUARD_AFTER = 3  # commands in a row that name only another surgery's machines

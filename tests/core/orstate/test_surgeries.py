@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from core.orstate.rules import tokenize
+from core.orstate.rule_text import tokenize
 from core.orstate.surgeries import (
     UnknownSurgeryError,
     data_dir,
