@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from core.store.notes import note_history
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, patient_with_session
 from ui.main_window import MainWindow
 
 TRANSCRIPT = """Therapist: How was the week?
@@ -22,14 +22,9 @@ SAVE_WAIT_MS = 20_000  # generous: a loaded two-core machine
 
 
 def _session_with_note(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> int:
-    panel = window.sessions
-    qtbot.keyClicks(panel.patients.new_name, "Autosave Patient")
-    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
     source = tmp_path / "session.txt"
-    source.write_text(TRANSCRIPT, encoding="utf-8")
-    session_id = panel.sessions.import_file(source)
-    assert session_id is not None and panel.view.session_id == session_id
-    editor = panel.view.editor
+    session_id = patient_with_session(window, qtbot, source, TRANSCRIPT, "Autosave Patient")
+    editor = window.sessions.view.editor
     editor.setPlainText(LONG_NOTE)  # as if pasted: autosaved as the first version
     qtbot.waitUntil(lambda: _versions(window, session_id) == 1, timeout=SAVE_WAIT_MS)
     return session_id

@@ -13,7 +13,7 @@ from core.store import audit
 from core.store.notes import current_note, note_history
 from core.store.risk_confirmations import confirmations_of
 from tests.ui.test_accessible_names import unnamed
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, patient_with_session
 from ui.main_window import MainWindow
 from ui.sessions.export_gate import RemovedRiskDialog
 from ui.sessions.risk_panel import REMOVED
@@ -30,12 +30,8 @@ REASON = "Discussed with the client; documented in the crisis plan."
 
 def _note_with_a_disclosure(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> int:
     panel = window.sessions
-    qtbot.keyClicks(panel.patients.new_name, "Gate Patient")
-    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
     source = tmp_path / "session.txt"
-    source.write_text(TRANSCRIPT, encoding="utf-8")
-    session_id = panel.sessions.import_file(source)
-    assert session_id is not None
+    session_id = patient_with_session(window, qtbot, source, TRANSCRIPT, "Gate Patient")
     with qtbot.waitSignal(panel.job.note_saved, timeout=120_000):
         qtbot.mouseClick(panel.view.generate_button, Qt.MouseButton.LeftButton)
     assert WORDS in panel.view.editor.toPlainText()

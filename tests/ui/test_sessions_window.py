@@ -20,7 +20,7 @@ from core.notes.risk_screen import RiskScreen
 from core.notes.risk_screen_head import NONE
 from core.store import audit
 from core.store.notes import note_history
-from tests.ui.window_fixture import WindowFactory
+from tests.ui.window_fixture import WindowFactory, patient_with_session
 from ui.main_window import MainWindow
 from ui.theme import POSSIBLE_AMBER
 
@@ -34,13 +34,9 @@ Therapist: Let's make a safety plan together.
 
 def _patient_with_session(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> int:
     panel = window.sessions
-    qtbot.keyClicks(panel.patients.new_name, "Test Patient")
-    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
-    assert panel.patients.list.count() == 1 and panel.sessions.patient_id is not None
     source = tmp_path / "session.txt"
-    source.write_text(TRANSCRIPT, encoding="utf-8")
-    session_id = panel.sessions.import_file(source)
-    assert session_id is not None and panel.view.session_id == session_id
+    session_id = patient_with_session(window, qtbot, source, TRANSCRIPT, "Test Patient")
+    assert panel.patients.list.count() == 1
     assert "killing myself" in panel.view.transcript.toPlainText()
     assert panel.view.risks.list.count() >= 1
     return session_id

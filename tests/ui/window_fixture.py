@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -73,3 +74,18 @@ def demo_window(make_window: WindowFactory) -> MainWindow:
     window.sessions.reload()
     window.show_demo_selection()
     return window
+
+
+def patient_with_session(
+    window: MainWindow, qtbot: QtBot, source: Path, transcript: str, name: str
+) -> int:
+    """A patient added by typing its name, and a session imported from ``source`` (written
+    with ``transcript``) and shown; the session's id."""
+    panel = window.sessions
+    qtbot.keyClicks(panel.patients.new_name, name)
+    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
+    assert panel.sessions.patient_id is not None
+    source.write_text(transcript, encoding="utf-8")
+    session_id = panel.sessions.import_file(source)
+    assert session_id is not None and panel.view.session_id == session_id
+    return session_id
