@@ -110,7 +110,7 @@ def test_regenerate_asks_first_and_cancel_leaves_the_note(
     window.sessions.job.token.connect(lambda _text: window.sessions.job.cancel())
     qtbot.mouseClick(view.generate_button, Qt.MouseButton.LeftButton)
     box = view.findChild(QMessageBox, "regenerateConfirm")
-    with qtbot.waitSignal(window.sessions.job.cancelled, timeout=10_000):
+    with qtbot.waitSignal(window.sessions.job.cancelled, timeout=120_000):
         box.button(QMessageBox.StandardButton.Yes).click()
     assert view.editor.toPlainText() == before
     assert len(note_history(window.context.db, session_id)) == 1
