@@ -23,6 +23,7 @@ from core.lab.adapter_gguf import (
     gguf_pairs,
     read_adapter,
 )
+from core.llm.adapter_file import NOTE_SOURCE_KEY
 
 MERGED_KINDS = {
     "f16": llama_cpp.LLAMA_FTYPE_MOSTLY_F16,
@@ -38,10 +39,15 @@ AWKWARD_TEXT = (
 )
 
 
-def _copy_metadata(reader: gguf.GGUFReader, writer: gguf.GGUFWriter, name: str) -> None:
+def _copy_metadata(
+    reader: gguf.GGUFReader, writer: gguf.GGUFWriter, name: str, note_source: str | None
+) -> None:
+    if note_source is not None:
+        writer.add_string(NOTE_SOURCE_KEY, note_source)
     for field in reader.fields.values():
         key = field.name
-        if key.startswith("GGUF.") or key in ("general.architecture", "general.alignment"):
+        skipped = ("general.architecture", "general.alignment", NOTE_SOURCE_KEY)
+        if key.startswith("GGUF.") or key in skipped:
             continue
         if key == "general.file_type":
             writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
@@ -61,15 +67,23 @@ def _weights(tensor: gguf.ReaderTensor) -> np.ndarray:
     )
 
 
-def write_f16(adapter_dir: Path | None, base_model: Path, out: Path, *, name: str) -> Path:
-    """The base model (with the adapter merged when given) at F16."""
+def write_f16(
+    adapter_dir: Path | None,
+    base_model: Path,
+    out: Path,
+    *,
+    name: str,
+    note_source: str | None = None,
+) -> Path:
+    """The base model (with the adapter merged when given) at F16; ``note_source`` is
+    what the fine-tune learned to read (``auralis.note_source``)."""
     facts = base_facts(base_model)
     adapter = read_adapter(adapter_dir) if adapter_dir else None
     pairs = gguf_pairs(adapter, facts) if adapter else {}
     scale = adapter.scale if adapter else 0.0
     reader = gguf.GGUFReader(str(base_model))
     writer = gguf.GGUFWriter(str(out), facts.architecture)
-    _copy_metadata(reader, writer, name)
+    _copy_metadata(reader, writer, name, note_source)
     for tensor in reader.tensors:
         data = _weights(tensor)
         if tensor.name in pairs:
