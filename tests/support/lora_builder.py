@@ -30,6 +30,8 @@ def write_peft_folder(
     return folder
 
 
-def write_adapter(base: Path, out: Path, *, name: str = "clinic-notes") -> Path:
+def write_adapter(
+    base: Path, out: Path, *, name: str = "clinic-notes", note_source: str | None = None
+) -> Path:
     peft = write_peft_folder(out.parent / f"{out.stem}-peft")
-    return write_adapter_gguf(peft, base, out, name=name)
+    return write_adapter_gguf(peft, base, out, name=name, note_source=note_source)
