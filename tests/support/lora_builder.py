@@ -30,8 +30,6 @@ def write_peft_folder(
     return folder
 
 
-def write_adapter(
-    base: Path, out: Path, *, name: str = "clinic-notes", note_source: str | None = None
-) -> Path:
+def write_adapter(base: Path, out: Path, *, name: str = "clinic-notes") -> Path:
     peft = write_peft_folder(out.parent / f"{out.stem}-peft")
-    return write_adapter_gguf(peft, base, out, name=name, note_source=note_source)
+    return write_adapter_gguf(peft, base, out, name=name)

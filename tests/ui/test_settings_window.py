@@ -305,9 +305,7 @@ def test_a_fine_tuned_adapter_is_checked_named_loaded_and_saved(
 ) -> None:
     from lora_builder import write_adapter
 
-    adapter = write_adapter(
-        tiny_model, tmp_path / "clinic.gguf", name="clinic-notes", note_source="rule_draft"
-    )
+    adapter = write_adapter(tiny_model, tmp_path / "clinic.gguf", name="clinic-notes")
     window = make_window(AURALIS_INFERENCE__N_CTX="2048", AURALIS_INFERENCE__N_THREADS="2")
     models_dir = window.context.paths.models_dir
     models_dir.mkdir(parents=True)
@@ -322,7 +320,7 @@ def test_a_fine_tuned_adapter_is_checked_named_loaded_and_saved(
     panel.adapter.setText(str(adapter))
     qtbot.mouseClick(panel.load_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Now answering: local model" in dialog.message.text(), timeout=30_000)
-    assert panel.facts["Adapter"].text() == "clinic-notes (rewrites the rule draft)"
+    assert panel.facts["Adapter"].text() == "clinic-notes"
     assert panel.facts["Adapter checksum"].text() == f"sha256 {harness_sha256(adapter)}"
     assert "with adapter clinic-notes" in window.engine_label.text()
     saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))

@@ -203,7 +203,7 @@ class ModelPanel(QWidget):
     def show_report(self, report: ModelReport | None, adapter: AdapterReport | None = None) -> None:
         facts = model_facts(report) if report is not None else {}
         if report is not None:
-            facts["Adapter"] = _adapter_fact(adapter)
+            facts["Adapter"] = adapter.name if adapter else "none"
             facts["Adapter checksum"] = f"sha256 {adapter.sha256}" if adapter else "–"
         for name, label in self.facts.items():
             label.setText(facts.get(name, "–"))
@@ -275,12 +275,3 @@ class ModelPanel(QWidget):
     @Slot(str, bool, list)
     def _engine_changed(self, description: str, degraded: bool, _problems: list[str]) -> None:
         self.show_in_use(description, degraded)
-
-
-def _adapter_fact(adapter: AdapterReport | None) -> str:
-    """The adapter's name, and what it reads when that is not the transcript."""
-    if adapter is None:
-        return "none"
-    if adapter.note_source == "rule_draft":
-        return f"{adapter.name} (rewrites the rule draft)"
-    return adapter.name
