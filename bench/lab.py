@@ -7,7 +7,6 @@ the scores (ROUGE-Lsum of the saved draft, as `notes eval` measures it).
 
     .venv/bin/python bench/lab.py [--out /tmp/auralis-lab] [--epochs 2] [--rank 16]
         [--targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj]
-        [--note-source rule_draft|transcript]
 """
 
 import argparse
@@ -46,12 +45,6 @@ def main() -> None:
     parser.add_argument("--learning-rate", default="3e-4")
     parser.add_argument("--accumulation", default="2")
     parser.add_argument("--targets", default=ALL_LINEAR)
-    parser.add_argument(
-        "--note-source",
-        default="rule_draft",
-        choices=["transcript", "rule_draft"],
-        help="what the fine-tune reads: the transcript, or its rule draft to rewrite",
-    )
     parser.add_argument("--limit", default="20", help="validation visits to draft")
     args = parser.parse_args()
     out, model = args.out, str(args.model)
@@ -106,8 +99,6 @@ def main() -> None:
         args.accumulation,
         "--targets",
         args.targets,
-        "--note-source",
-        args.note_source,
         "--checkpoint-every",
         "10",
     )

@@ -20,7 +20,6 @@ from app.usecases.notes import template_named
 from core.lab.dataset import DEFAULT_MAX_CHARS
 from core.lab.errors import LabError
 from core.lab.train import Progress, TrainSettings
-from core.notes.note_source import NOTE_SOURCES
 
 
 def register(commands: Subcommands) -> None:
@@ -63,13 +62,6 @@ def register(commands: Subcommands) -> None:
         help="comma-separated projections to adapt (default: q_proj,v_proj; Phi-3: qkv_proj)",
     )
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument(
-        "--note-source",
-        choices=NOTE_SOURCES,
-        default="transcript",
-        help="what the model reads: the transcript, or its rule draft to rewrite "
-        "(for very small models; the adapter remembers it)",
-    )
     train.add_argument("--resume", action="store_true", help="go on from the last checkpoint")
     train.set_defaults(handler=_train)
 
@@ -175,7 +167,6 @@ def _train(ctx: CliContext, args: argparse.Namespace) -> int:
         accumulation=args.accumulation,
         checkpoint_every=args.checkpoint_every,
         seed=args.seed,
-        note_source=args.note_source,
         targets=tuple(t.strip() for t in args.targets.split(",") if t.strip())
         if args.targets
         else None,

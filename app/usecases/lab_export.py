@@ -18,7 +18,6 @@ from app.usecases.lab_train import file_sha256, training_record
 from core.lab.adapter_gguf import ExportError, write_adapter_gguf
 from core.lab.merge_gguf import MERGED_KINDS, quantize, tokenizer_difference, write_f16
 from core.llm import llama_log
-from core.notes.note_source import NOTE_SOURCES
 
 
 @dataclass(frozen=True)
@@ -67,21 +66,11 @@ def _loads(model: Path, adapter: Path | None) -> None:
     llm.close()
 
 
-def _note_source(adapter: Path) -> str | None:
-    """What the adapter was trained to read, as its training record says (None: the
-    transcript, or no record)."""
-    record = training_record(adapter) or {}
-    settings = record.get("settings")
-    source = settings.get("note_source") if isinstance(settings, dict) else None
-    return source if source in NOTE_SOURCES and source != "transcript" else None
-
-
 def export(
     adapter: Path, out: Path, *, base: Path | None = None, merge: str | None = None
 ) -> ExportResult:
     folder = adapter_folder(adapter)
     base = base_of(folder, base)
-    source = _note_source(folder)
     if merge is not None and merge not in MERGED_KINDS:
         raise ExportError(f"{merge!r} is not one of {', '.join(MERGED_KINDS)}.")
     partial = out.with_name(f".{out.name}.partial")
@@ -89,11 +78,10 @@ def export(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         if merge is None:
-            write_adapter_gguf(folder, base, partial, name=out.stem, note_source=source)
+            write_adapter_gguf(folder, base, partial, name=out.stem)
             _loads(base, partial)
         else:
-            target = partial if merge == "f16" else f16
-            write_f16(folder, base, target, name=out.stem, note_source=source)
+            write_f16(folder, base, partial if merge == "f16" else f16, name=out.stem)
             if merge != "f16":
                 quantize(f16, partial, merge)
             problem = tokenizer_difference(base, partial)

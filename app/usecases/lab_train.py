@@ -24,7 +24,6 @@ from core.lab.plots import loss_curve
 from core.lab.train import Progress, TrainingError, TrainSettings
 from core.llm.gguf_header import GGUFHeaderError, read_header
 from core.llm.model_file import ChecksumCache
-from core.notes.note_source import NoteSource
 from core.notes.templates import Template
 
 TRAINING_FILE = "training.json"
@@ -72,16 +71,10 @@ def check_trainable(base: Path) -> str:
 
 
 def _examples(
-    data: Path,
-    part: str,
-    template: Template,
-    builder: ExampleBuilder,
-    limit: int,
-    source: NoteSource,
+    data: Path, part: str, template: Template, builder: ExampleBuilder, limit: int
 ) -> tuple[list[Example], int]:
     built = [
-        builder.build(template, p.transcript, p.sections, source)
-        for p in read_part(data / f"{part}.jsonl")
+        builder.build(template, p.transcript, p.sections) for p in read_part(data / f"{part}.jsonl")
     ]
     kept = [e for e in built if e.length <= limit]
     return kept, len(built) - len(kept)
@@ -112,9 +105,9 @@ def train_adapter(
     status = on_status or (lambda _text: None)
     builder, context = vocabulary_of(base)
     limit = min(max_tokens, context)
-    examples, skipped = _examples(data, "train", template, builder, limit, settings.note_source)
+    examples, skipped = _examples(data, "train", template, builder, limit)
     valid, _ = (
-        _examples(data, "valid", template, builder, limit, settings.note_source)
+        _examples(data, "valid", template, builder, limit)
         if (data / "valid.jsonl").exists()
         else ([], 0)
     )

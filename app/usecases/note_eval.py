@@ -29,7 +29,7 @@ from core.notes.note_metrics import (
     summary_of,
     words,
 )
-from core.notes.note_source import NOTE_SOURCES, note_prompt
+from core.notes.note_text import note_chat_messages
 from core.notes.risk_net import RiskNet
 from core.notes.templates import Template
 from core.notes.transcript import TranscriptError, parse_transcript
@@ -107,10 +107,7 @@ def _left_in(draft: NoteDraft, template: Template, transcript: str) -> tuple[int
     if draft.engine == "rules":
         return 0, False
     kept = {k: v for k, v in draft.sections.items() if k not in draft.rule_sections}
-    prompts = [note_prompt(template, " ", source) for source in NOTE_SOURCES]
-    instructions = "\n".join(  # what the model read (transcript or rule draft) is not one
-        m.content.replace(p.shown, " ") for p in prompts for m in p.messages
-    )
+    instructions = "\n".join(m.content for m in note_chat_messages(template, " "))
     found = check_sections(template, kept, transcript=transcript, instructions=instructions)
     echoes = sum(p.code == "echo" and p.key in kept for p in found)
     disclosed = any(flag.status == "disclosed" for flag in draft.risk_flags)

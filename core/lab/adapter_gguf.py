@@ -16,7 +16,6 @@ import gguf
 import numpy as np
 
 from core.lab.errors import LabError
-from core.llm.adapter_file import NOTE_SOURCE_KEY
 from core.llm.gguf_header import GGUFHeaderError, read_header
 from core.llm.safetensors_file import SafetensorsError, read_safetensors
 
@@ -133,11 +132,8 @@ def gguf_pairs(adapter: LoraAdapter, facts: BaseFacts) -> dict[str, tuple[np.nda
     return result
 
 
-def write_adapter_gguf(
-    adapter_dir: Path, base_model: Path, out: Path, *, name: str, note_source: str | None = None
-) -> Path:
-    """Write the adapter in ``adapter_dir`` (trained on ``base_model``) as a GGUF adapter,
-    with what it learned to read for a note (``auralis.note_source``) where given."""
+def write_adapter_gguf(adapter_dir: Path, base_model: Path, out: Path, *, name: str) -> Path:
+    """Write the adapter in ``adapter_dir`` (trained on ``base_model``) as a GGUF adapter."""
     adapter = read_adapter(adapter_dir)
     facts = base_facts(base_model)
     pairs = gguf_pairs(adapter, facts)
@@ -146,8 +142,6 @@ def write_adapter_gguf(
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, adapter.alpha)
     writer.add_name(name)
-    if note_source is not None:
-        writer.add_string(NOTE_SOURCE_KEY, note_source)
     for tensor_name, (a, b) in sorted(pairs.items()):
         base = tensor_name.removesuffix(".weight")
         writer.add_tensor(f"{base}.weight.lora_a", np.ascontiguousarray(a, dtype=np.float32))

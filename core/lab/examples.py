@@ -1,9 +1,8 @@
 """Training examples built by the code that builds inference prompts.
 
-The prompt is exactly what drafting sends for the transcript (``note_prompt``, which
-gives the transcript itself or its rule draft): the chat messages rendered with the
-model's own chat template, or, for a base model without one, the completion prompt ending
-with the first heading. Both are
+The prompt is exactly what drafting sends for the transcript: the chat messages of
+``note_chat_messages`` rendered with the model's own chat template, or, for a base model
+without one, ``note_completion_prompt`` ending with the first heading. Both are
 tokenized by the model's llama.cpp vocabulary (``PromptTokens``), so training sees the
 token ids inference will. The target is the reference note under the template's
 headings, in the form ``parse_note_text`` reads back, then the end-of-turn token. Loss
@@ -19,7 +18,7 @@ from core.lab.sections import complete_sections
 from core.llm import llama_log
 from core.llm.prompt_tokens import PromptTokens
 from core.llm.types import Message
-from core.notes.note_source import NoteSource, note_prompt
+from core.notes.note_text import note_chat_messages, note_completion_prompt
 from core.notes.templates import Template
 
 
@@ -40,19 +39,15 @@ def note_target_text(template: Template, sections: Mapping[str, str]) -> str:
 
 
 def example_texts(
-    template: Template,
-    transcript: str,
-    sections: Mapping[str, str],
-    tokens: PromptTokens,
-    source: NoteSource = "transcript",
+    template: Template, transcript: str, sections: Mapping[str, str], tokens: PromptTokens
 ) -> tuple[str, str]:
     """The prompt drafting would send for ``transcript``, and the text to learn."""
     target = note_target_text(template, sections)
-    prompt = note_prompt(template, transcript, source)
     if tokens.has_chat_template:
-        return tokens.render(prompt.messages), target
+        return tokens.render(note_chat_messages(template, transcript)), target
+    prompt = note_completion_prompt(template, transcript)
     first = f"{template.sections[0].title}:\n"
-    return prompt.completion, target.removeprefix(first)
+    return prompt, target.removeprefix(first)
 
 
 class ExampleBuilder:
@@ -75,14 +70,8 @@ class ExampleBuilder:
             return int(ids[0])
         return int(self._vocab.token_eos())
 
-    def build(
-        self,
-        template: Template,
-        transcript: str,
-        sections: Mapping[str, str],
-        source: NoteSource = "transcript",
-    ) -> Example:
-        prompt, target = example_texts(template, transcript, sections, self.tokens, source)
+    def build(self, template: Template, transcript: str, sections: Mapping[str, str]) -> Example:
+        prompt, target = example_texts(template, transcript, sections, self.tokens)
         target_ids: list[int] = self._vocab.tokenize(
             target.encode("utf-8"), add_bos=False, special=False
         )

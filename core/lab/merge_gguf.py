@@ -23,7 +23,6 @@ from core.lab.adapter_gguf import (
     gguf_pairs,
     read_adapter,
 )
-from core.llm.adapter_file import NOTE_SOURCE_KEY
 
 MERGED_KINDS = {
     "f16": llama_cpp.LLAMA_FTYPE_MOSTLY_F16,
@@ -39,15 +38,10 @@ AWKWARD_TEXT = (
 )
 
 
-def _copy_metadata(
-    reader: gguf.GGUFReader, writer: gguf.GGUFWriter, name: str, note_source: str | None
-) -> None:
-    if note_source is not None:
-        writer.add_string(NOTE_SOURCE_KEY, note_source)
+def _copy_metadata(reader: gguf.GGUFReader, writer: gguf.GGUFWriter, name: str) -> None:
     for field in reader.fields.values():
         key = field.name
-        skipped = ("general.architecture", "general.alignment", NOTE_SOURCE_KEY)
-        if key.startswith("GGUF.") or key in skipped:
+        if key.startswith("GGUF.") or key in ("general.architecture", "general.alignment"):
             continue
         if key == "general.file_type":
             writer.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
@@ -67,23 +61,15 @@ def _weights(tensor: gguf.ReaderTensor) -> np.ndarray:
     )
 
 
-def write_f16(
-    adapter_dir: Path | None,
-    base_model: Path,
-    out: Path,
-    *,
-    name: str,
-    note_source: str | None = None,
-) -> Path:
-    """The base model (with the adapter merged when given) at F16; ``note_source`` is
-    what the fine-tune learned to read (``auralis.note_source``)."""
+def write_f16(adapter_dir: Path | None, base_model: Path, out: Path, *, name: str) -> Path:
+    """The base model (with the adapter merged when given) at F16."""
     facts = base_facts(base_model)
     adapter = read_adapter(adapter_dir) if adapter_dir else None
     pairs = gguf_pairs(adapter, facts) if adapter else {}
     scale = adapter.scale if adapter else 0.0
     reader = gguf.GGUFReader(str(base_model))
     writer = gguf.GGUFWriter(str(out), facts.architecture)
-    _copy_metadata(reader, writer, name, note_source)
+    _copy_metadata(reader, writer, name)
     for tensor in reader.tensors:
         data = _weights(tensor)
         if tensor.name in pairs:

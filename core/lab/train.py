@@ -25,7 +25,6 @@ from typing import Any
 
 from core.lab.errors import LabError
 from core.lab.examples import Example
-from core.notes.note_source import NoteSource
 
 ADAPTER_DIR = "adapter"
 CHECKPOINT_PREFIX = "checkpoint-"
@@ -52,7 +51,6 @@ class TrainSettings:
     checkpoint_every: int = 20
     seed: int = 0
     targets: tuple[str, ...] | None = None  # module names; None: chosen by the model
-    note_source: NoteSource = "transcript"  # the prompt gives the transcript or its rule draft
 
 
 @dataclass

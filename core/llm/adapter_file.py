@@ -9,8 +9,6 @@ from core.llm.gguf_header import GGUFHeader, GGUFHeaderError, read_header
 from core.llm.model_file import ChecksumCache
 from core.llm.types import ModelFileError
 
-NOTE_SOURCE_KEY = "auralis.note_source"  # what a fine-tune learned to read for a note
-
 
 @dataclass(frozen=True)
 class AdapterReport:
@@ -18,7 +16,6 @@ class AdapterReport:
     name: str
     sha256: str
     alpha: float | None
-    note_source: str | None = None  # ``auralis.note_source``, where the lab wrote it
 
 
 def check_adapter_file(
@@ -55,11 +52,9 @@ def check_adapter_file(
         )
     name = header.metadata.get("general.name")
     alpha = header.metadata.get("adapter.lora.alpha")
-    source = header.metadata.get(NOTE_SOURCE_KEY)
     return AdapterReport(
         path,
         name if isinstance(name, str) and name else path.stem,
         sha256,
         float(alpha) if isinstance(alpha, int | float) else None,
-        source if isinstance(source, str) else None,
     )

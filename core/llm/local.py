@@ -22,7 +22,7 @@ import llama_cpp
 from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
 
 from core.llm import llama_log
-from core.llm.adapter_file import NOTE_SOURCE_KEY, AdapterReport, check_adapter_file
+from core.llm.adapter_file import AdapterReport, check_adapter_file
 from core.llm.chat_format import EndMarkerFilter, strip_end_markers
 from core.llm.config import LlamaConfig
 from core.llm.engine import Engine
@@ -181,7 +181,6 @@ class LocalEngine:
             quantization=header.quantization,
             context_length=context if isinstance(context, int) else None,
             has_chat_template="tokenizer.chat_template" in header.metadata,
-            note_source=self._note_source(),
             details={
                 "file_size": self.report.size,
                 "checksum": self.report.checksum,
@@ -192,13 +191,6 @@ class LocalEngine:
                 **self._adapter_details(),
             },
         )
-
-    def _note_source(self) -> str:
-        """What the adapter (else the model file) says the model learned to read."""
-        if self.adapter is not None and self.adapter.note_source:
-            return self.adapter.note_source
-        source = self.report.header.metadata.get(NOTE_SOURCE_KEY)
-        return source if isinstance(source, str) else "transcript"
 
     def _adapter_details(self) -> dict[str, Any]:
         adapter: AdapterReport | None = self.adapter

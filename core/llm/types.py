@@ -70,9 +70,6 @@ class EngineInfo:
     context_length: int | None = None
     has_chat_template: bool | None = None
     base_url: str | None = None
-    # what the model was trained to read for a note ("transcript" or "rule_draft"): the
-    # ``auralis.note_source`` entry of its adapter or of a merged model
-    note_source: str = "transcript"
     details: dict[str, Any] = field(default_factory=dict)
 
 

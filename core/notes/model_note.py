@@ -1,7 +1,5 @@
-"""A model's note: written as headed text (a long transcript part by part; from the
-transcript, or from its rule draft where the model was trained so:
-``core.notes.note_source``), then checked section by section against the transcript,
-the instructions and the rule draft.
+"""A model's note: written as headed text (a long transcript part by part), then checked
+section by section against the transcript, the instructions and the rule draft.
 
 ``write_note`` runs on the engine's thread and raises what the engine raises
 (``GenerationCancelled``, ``EngineError``); ``check_answer`` is pure.
@@ -16,8 +14,7 @@ from core.llm.types import CancelToken, GenerationCancelled, TokenSink
 from core.logs import log_event
 from core.notes.answer_checks import SectionProblem, check_sections, says_nothing
 from core.notes.loop_guard import LoopGuard
-from core.notes.note_source import note_prompt, note_source_of
-from core.notes.note_text import parse_note_text
+from core.notes.note_text import note_chat_messages, note_completion_prompt, parse_note_text
 from core.notes.risk_flags import RiskFlag
 from core.notes.templates import NOT_DISCUSSED, Template
 
@@ -62,10 +59,9 @@ def _part_answer(
     """One part's note. An instruct model is asked in chat messages; a base model (no
     chat template) continues a plain prompt that ends with the first heading. A model
     caught writing in circles is stopped, and what it wrote is judged as it stands."""
-    info = engine.info()
-    base = info.has_chat_template is False
-    asked = note_prompt(template, part, note_source_of(info.note_source))
-    messages, prompt = asked.messages, asked.completion
+    base = engine.info().has_chat_template is False
+    messages = note_chat_messages(template, part)
+    prompt = note_completion_prompt(template, part)
     guard = LoopGuard(cancel)
     sink = guard.watch(on_token)
     try:
@@ -85,7 +81,7 @@ def _part_answer(
     starts_in = template.sections[0].key if base else None
     return ModelAnswer(
         parse_note_text(template, text, starts_in=starts_in),
-        instructions.replace(asked.shown, " "),  # what it read is not an instruction
+        instructions.replace(part, " "),  # the transcript is not an instruction
         bool(text.strip()),
     )
 

@@ -5,7 +5,6 @@ and the Llama shapes: the adapter llama.cpp loads gives the fine-tuned model's o
 evaluation compares base and fine-tuned."""
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,17 +19,12 @@ from core.llm.local import LocalEngine
 from core.notes.templates import BUILTIN_TEMPLATES
 
 pytestmark = pytest.mark.slow
-# the Llama-shaped fine-tune learns to rewrite the rule draft, the Gemma one the transcript
-SHAPES = {
-    "llama": (write_llama_gguf, "llama", "rule_draft"),
-    "gemma3": (write_gemma3_gguf, "gemma3", "transcript"),
-}
+SHAPES = {"llama": (write_llama_gguf, "llama"), "gemma3": (write_gemma3_gguf, "gemma3")}
 
 
 class Pipeline:
-    def __init__(self, folder: Path, base: Path, architecture: str, source: str) -> None:
+    def __init__(self, folder: Path, base: Path, architecture: str) -> None:
         self.folder, self.base, self.architecture = folder, base, architecture
-        self.note_source = source
         self.results: dict[str, object] = {}
 
     def path(self, name: str) -> Path:
@@ -44,10 +38,10 @@ def pipeline(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     from conftest import CliRunner
 
     folder = tmp_path_factory.mktemp(f"lab-{request.param}")
-    write, architecture, source = SHAPES[request.param]
+    write, architecture = SHAPES[request.param]
     base = write(folder / "base.gguf")
     run = CliRunner(folder / "home")
-    p = Pipeline(folder, base, architecture, source)
+    p = Pipeline(folder, base, architecture)
     csv_file = write_pairs(folder / "pairs.csv", 24)
     commands = {
         "data": [
@@ -58,7 +52,6 @@ def pipeline(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             "lab", "train", "--base", str(base), "--data", str(p.path("data")), "--out",
             str(p.path("run")), "--max-steps", "4", "--accumulation", "1",
             "--checkpoint-every", "2", "--learning-rate", "0.02", "--targets", ALL_LINEAR,
-            "--note-source", source,
         ],
         "export": [
             "lab", "export", "--adapter", str(p.path("run")), "--out", str(p.path("adapter.gguf")),
@@ -143,29 +136,6 @@ def test_the_app_engine_loads_base_and_adapter_and_names_the_adapter(pipeline: P
     assert details["adapter"] == "adapter"
     assert details["adapter_file"] == "adapter.gguf"
     assert len(details["adapter_sha256"]) == 64
-
-
-def test_the_adapter_and_the_merged_model_remember_what_the_fine_tune_reads(
-    pipeline: Pipeline,
-) -> None:
-    """Drafting gives a fine-tune the prompt it was trained on: the rule draft or the
-    transcript, as ``lab train --note-source`` chose and the exported files record."""
-    record = json.loads(pipeline.path("run/training.json").read_text())
-    assert record["settings"]["note_source"] == pipeline.note_source
-    for config in (
-        LlamaConfig(pipeline.base, adapter_path=pipeline.path("adapter.gguf"), n_ctx=512),
-        LlamaConfig(pipeline.path("merged-q8.gguf"), n_ctx=512),
-    ):
-        engine = LocalEngine(replace(config, n_threads=1))
-        try:
-            assert engine.info().note_source == pipeline.note_source
-        finally:
-            engine.close()
-    base = LocalEngine(LlamaConfig(pipeline.base, n_ctx=512, n_threads=1))
-    try:
-        assert base.info().note_source == "transcript"
-    finally:
-        base.close()
 
 
 def test_a_merged_quantized_model_keeps_the_tokenizer_and_the_fine_tune(

@@ -102,12 +102,10 @@ def write_llama_gguf(
     name: str = "auralis-tiny-test",
     chat_template: str | None = CHAT_TEMPLATE,
     drop_tensor: str | None = None,
-    note_source: str | None = None,
 ) -> Path:
     """Write a random-weight llama GGUF (F32 for small shapes, F16 otherwise).
 
-    ``drop_tensor`` leaves one tensor out, to make a structurally broken model file;
-    ``note_source`` is written as ``auralis.note_source`` (what a lab fine-tune reads).
+    ``drop_tensor`` leaves one tensor out, to make a structurally broken model file.
     """
     rng = np.random.default_rng(seed)
     tokens, scores, types = vocabulary(shape.extra_vocab)
@@ -130,8 +128,6 @@ def write_llama_gguf(
         gguf.LlamaFileType.ALL_F32 if dtype == np.float32 else gguf.LlamaFileType.MOSTLY_F16
     )
     add_tokenizer(writer, tokens, scores, types, chat_template)
-    if note_source is not None:
-        writer.add_string("auralis.note_source", note_source)
 
     def weight(*dims: int, scale: float = 0.02) -> np.ndarray:
         return (rng.standard_normal(dims, dtype=np.float32) * scale).astype(dtype)

@@ -49,25 +49,6 @@ def test_the_training_prompt_is_the_prompt_drafting_evaluates(
     assert evaluated == example.prompt
 
 
-def test_a_model_trained_on_rule_drafts_is_given_the_rule_draft_it_was_trained_on(
-    tmp_path: Path,
-) -> None:
-    """A fine-tune that learned to rewrite the rule draft says so in its file; drafting
-    then sends exactly the rule-draft prompt training built, not the transcript."""
-    path = write_llama_gguf(tmp_path / "rewriter.gguf", note_source="rule_draft")
-    builder = open_vocabulary(str(path), "llama")
-    example = builder.build(VISIT, TRANSCRIPT, SECTIONS, "rule_draft")
-    engine = LocalEngine(LlamaConfig(path, n_ctx=2048, n_threads=1))
-    try:
-        assert engine.info().note_source == "rule_draft"
-        write_note(engine, VISIT, [TRANSCRIPT], max_tokens=1)
-        evaluated = engine._llm._input_ids.tolist()
-    finally:
-        engine.close()
-    assert evaluated == example.prompt
-    assert evaluated != builder.build(VISIT, TRANSCRIPT, SECTIONS).prompt
-
-
 @pytest.mark.parametrize("kind", ["chat", "base", "gemma"])
 def test_the_note_to_learn_reads_back_into_the_sections(
     models: dict[str, tuple[Path, str]], kind: str
