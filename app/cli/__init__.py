@@ -26,6 +26,7 @@ from core.logs import log_event
 from core.notes.risk_words import RiskWordsError
 from core.notes.templates import TemplateError
 from core.notes.transcript import TranscriptError
+from core.speech.errors import AudioFileError, SpeechModelError
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ def _run(argv: list[str] | None) -> int:
         EngineError,
         RiskWordsError,
         LabError,
+        AudioFileError,
+        SpeechModelError,
     ) as exc:
         code = _fail(str(exc))
     except DatabaseError as exc:  # a write or read the store did not expect to fail

@@ -1,15 +1,23 @@
-"""``auralis sessions add|list|show``."""
+"""``auralis sessions add|list|show``; ``add --audio`` transcribes a recording first."""
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.cli.context import CliContext
-from app.cli.output import print_json, print_table, to_jsonable
+from app.cli.output import print_json, print_progress, print_table, to_jsonable
 from app.cli.parsing import Subcommands, add_command, add_group
+from app.usecases.audio_import import (
+    import_audio_session,
+    load_recogniser,
+    require_patient,
+    transcript_from_audio,
+)
 from app.usecases.notes import current_note
 from app.usecases.sessions import import_session, list_sessions, open_session
+from core.notes.transcript import Transcript
 
 
 def register(commands: Subcommands) -> None:
@@ -17,12 +25,18 @@ def register(commands: Subcommands) -> None:
 
     add = add_command(actions, "add", "add a session with its transcript to a patient")
     add.add_argument("--patient", type=int, required=True, metavar="ID", help="patient id")
-    add.add_argument(
+    source = add.add_mutually_exclusive_group(required=True)
+    source.add_argument(
         "--transcript",
         type=Path,
-        required=True,
         metavar="FILE",
         help="plain text, WebVTT, SRT or JSON segments (UTF-8, UTF-16 or Windows-1252)",
+    )
+    source.add_argument(
+        "--audio",
+        type=Path,
+        metavar="FILE",
+        help="a recording (wav, mp3, m4a, ogg, flac), transcribed here by the speech model",
     )
     add.add_argument(
         "--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="session date (today)"
@@ -40,7 +54,11 @@ def register(commands: Subcommands) -> None:
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
-    imported = import_session(ctx.db, args.patient, args.transcript, session_date=args.date)
+    if args.audio is not None:
+        transcript = _transcribe(ctx, args.patient, args.audio)
+        imported = import_audio_session(ctx.db, args.patient, transcript, session_date=args.date)
+    else:
+        imported = import_session(ctx.db, args.patient, args.transcript, session_date=args.date)
     session = imported.session
     if args.json:
         print_json(session)
@@ -51,6 +69,25 @@ def _add(ctx: CliContext, args: argparse.Namespace) -> int:
             f"segments, {len(session.transcript)} characters)."
         )
     return 0
+
+
+def _transcribe(ctx: CliContext, patient_id: int, audio: Path) -> Transcript:
+    """The recording's transcript, with a progress line on stderr. The patient must
+    exist before minutes are spent on the audio."""
+    require_patient(ctx.db, patient_id)
+    recogniser = load_recogniser(ctx.paths, threads=ctx.loaded.settings.inference.n_threads)
+    terminal = sys.stderr.isatty()
+
+    def show(done: float, total: float | None) -> None:
+        line = f"transcribing {audio.name}: {done / 60:.1f} min"
+        if total:
+            line += f" of {total / 60:.1f} ({min(done / total, 1.0):.0%})"
+        if terminal:
+            print_progress(line, last=bool(total) and done >= (total or 0) - 0.5)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    return transcript_from_audio(recogniser, audio, on_progress=show)
 
 
 def _list(ctx: CliContext, args: argparse.Namespace) -> int:

