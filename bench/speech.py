@@ -1,0 +1,121 @@
+"""The speech recogniser on this machine: word error rate (jiwer, as the field computes
+it) on clinical dialogue spoken by espeak-ng, clean and with white noise at 10 dB; the
+real-time factor; and the peak memory of transcribing a long file against a short one
+(each in its own process), which shows whether memory stays bounded.
+
+The words are the first lines of ACI-Bench training visits (CC BY 4.0; the training
+split, never its test splits), doctor and patient in two espeak-ng voices.
+
+    .venv/bin/python bench/speech.py [--visits 2] [--lines 12] [--long-minutes 10]
+"""
+
+import argparse
+import csv
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+import jiwer  # noqa: E402
+import numpy as np  # noqa: E402
+from speech_audio import RATE, silence, speak, with_noise, write_wav  # noqa: E402
+
+from core.speech.model_dir import find_speech_model  # noqa: E402
+from core.speech.recogniser import Recogniser  # noqa: E402
+from core.speech.transcribe import transcribe_file  # noqa: E402
+
+ACI = ROOT.parent / "shared" / "data" / "aci-bench" / "train.csv"
+VOICES = {"doctor": "en-us", "patient": "en-gb"}
+CLEAN = jiwer.Compose(
+    [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(),
+     jiwer.Strip(), jiwer.ReduceToListOfListOfWords()]
+)  # fmt: skip
+
+
+def dialogue_lines(visits: int, lines: int) -> list[tuple[str, str]]:
+    """(speaker, words) of the first ``lines`` turns of the first ``visits`` visits."""
+    picked: list[tuple[str, str]] = []
+    with ACI.open(encoding="utf-8") as f:
+        for row in list(csv.DictReader(f))[:visits]:
+            for line in row["dialogue"].splitlines()[:lines]:
+                match = re.match(r"\[(doctor|patient)\]\s*(.+)", line)
+                if match:
+                    words = re.sub(r"\s+([,.?!])", r"\1", match.group(2)).strip()
+                    picked.append((match.group(1), words))
+    return picked
+
+
+def spoken(lines: list[tuple[str, str]]) -> np.ndarray:
+    parts = []
+    for speaker, words in lines:
+        parts += [speak(words, voice=VOICES[speaker]), silence(0.7)]
+    return np.concatenate(parts)
+
+
+def measure(recogniser: Recogniser, path: Path, reference: str) -> tuple[float, float, float]:
+    started = time.perf_counter()
+    result = transcribe_file(recogniser, path)
+    seconds = time.perf_counter() - started
+    hypothesis = " ".join(h.text for h in result.heard)
+    wer = jiwer.wer(reference, hypothesis, reference_transform=CLEAN, hypothesis_transform=CLEAN)
+    return float(wer), seconds / result.duration_s, result.duration_s
+
+
+def peak_memory(path: Path) -> dict[str, float]:
+    """Transcribe ``path`` in a fresh process; its peak RSS and the audio's length."""
+    code = (  # noqa: UP031 (a program's text, filled in once)
+        "import sys, json, resource; sys.path.insert(0, %r)\n"
+        "from pathlib import Path\n"
+        "from core.speech.model_dir import find_speech_model\n"
+        "from core.speech.recogniser import Recogniser\n"
+        "from core.speech.transcribe import transcribe_file\n"
+        "r = Recogniser(find_speech_model([Path(%r)]), threads=2)\n"
+        "d = transcribe_file(r, Path(%r)).duration_s\n"
+        "print(json.dumps({'minutes': d / 60,"
+        " 'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    ) % (str(ROOT), str(ROOT / "models"), str(path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--visits", type=int, default=2)
+    parser.add_argument("--lines", type=int, default=12)
+    parser.add_argument("--long-minutes", type=float, default=10.0)
+    args = parser.parse_args()
+    model = find_speech_model([ROOT / "models"])
+    recogniser = Recogniser(model, threads=2)
+    lines = dialogue_lines(args.visits, args.lines)
+    reference = " ".join(words for _, words in lines)
+    samples = spoken(lines)
+    with tempfile.TemporaryDirectory() as folder:
+        clean = write_wav(Path(folder) / "clean.wav", samples)
+        noisy = write_wav(Path(folder) / "noisy.wav", with_noise(samples, 10.0))
+        print(f"Speech model: {model.name} ({model.size / 1e6:.0f} MB, checked: {model.checked})")
+        print(f"Dialogue: {len(lines)} turns of {args.visits} ACI-Bench training visits, "
+              f"{len(samples) / RATE / 60:.1f} min, two espeak-ng voices")  # fmt: skip
+        for label, path in (("clean", clean), ("white noise at 10 dB", noisy)):
+            wer, rtf, _ = measure(recogniser, path, reference)
+            print(f"  {label:22s} WER {wer:.3f}   real-time factor {rtf:.3f}")
+        one_minute = np.tile(samples, int(np.ceil(60 * RATE / samples.size)))[: 60 * RATE]
+        long = np.tile(one_minute, int(args.long_minutes))
+        short_file = write_wav(Path(folder) / "short.wav", one_minute)
+        long_file = write_wav(Path(folder) / "long.wav", long)
+        short, longer = peak_memory(short_file), peak_memory(long_file)
+    print("Peak memory of a whole transcription (fresh process each):")
+    for run in (short, longer):
+        print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")
+    print(f"  long / short: {longer['peak_mb'] / short['peak_mb']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
