@@ -18,19 +18,31 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.usecases.database import Progress
+from core.llm.types import CancelToken
 
 T = TypeVar("T")
 STEPS = 1000  # the dialog's resolution
 
 
-async def run_in_background(parent: QWidget, title: str, work: Callable[[Progress], T]) -> T:
+async def run_in_background(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], T],
+    *,
+    cancel: CancelToken | None = None,
+) -> T:
     """Run ``work(progress)`` off the GUI thread and return what it returns (or raise what
-    it raises), showing ``title`` and its progress meanwhile."""
+    it raises), showing ``title`` and its progress meanwhile. With ``cancel`` the dialog
+    has a Cancel button that sets it (``work`` checks it and stops); without, none: a
+    half-done re-key or restore cannot be stopped safely."""
     loop = asyncio.get_running_loop()
-    dialog = QProgressDialog(f"{title}…", "", 0, 0, parent)
+    dialog = QProgressDialog(f"{title}…", "Cancel" if cancel else "", 0, 0, parent)
     dialog.setObjectName("backgroundProgress")
     dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)  # a half-done re-key or restore cannot be stopped safely
+    if cancel is None:
+        dialog.setCancelButton(None)
+    else:
+        dialog.canceled.connect(cancel.cancel)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)

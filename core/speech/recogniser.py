@@ -11,6 +11,7 @@ from core.speech.audio_file import SAMPLE_RATE
 from core.speech.model_dir import SpeechModel
 
 logger = logging.getLogger(__name__)
+logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per window, else
 
 
 @dataclass(frozen=True)

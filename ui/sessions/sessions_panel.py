@@ -1,6 +1,7 @@
 """A patient's sessions (number, date, note status) and adding one: paste a transcript, or
-import a file (text, WebVTT, SRT, JSON; also by dropping it here). Import problems are
-shown in the panel in the importer's own words; nothing is stored from a bad file."""
+import a file (text, WebVTT, SRT, JSON, or a recording, transcribed here off the GUI
+thread with progress and Cancel; also by dropping it here). Import problems are shown in
+the panel in the importer's own words; nothing is stored from a bad file."""
 
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.usecases.audio_import import import_audio_session, load_recogniser, transcript_from_audio
+from app.usecases.database import Progress
 from app.usecases.errors import StoreError
 from app.usecases.notes import current_note
 from app.usecases.sessions import (
@@ -27,22 +30,35 @@ from app.usecases.sessions import (
     import_session,
     list_sessions,
 )
-from core.notes.transcript import TranscriptError
+from core.llm.types import CancelToken
+from core.notes.transcript import Transcript, TranscriptError
+from core.speech.errors import AudioFileError, SpeechModelError
+from core.speech.recogniser import Recogniser
+from core.speech.transcribe import TranscriptionCancelled
+from ui.async_jobs import async_slot
+from ui.background import run_in_background
 from ui.sessions.history_panel import version_label
 
 SESSION_ID = Qt.ItemDataRole.UserRole
 NOTE_STATUS = {"none": "no note", "edited": "edited"}
-FILE_FILTER = "Transcripts (*.txt *.vtt *.srt *.json);;All files (*)"
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".flac", ".opus", ".webm", ".aac")
+FILE_FILTER = (
+    "Transcripts and recordings (*.txt *.vtt *.srt *.json "
+    + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIXES)
+    + ");;All files (*)"
+)
 
 
 class SessionsPanel(QWidget):
     session_selected = Signal(int)  # session id; -1 when none
     message = Signal(str)
+    recording_imported = Signal(int)  # the new session's id; -1 when none was added
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.patient_id: int | None = None
+        self._recogniser: Recogniser | None = None  # loaded with the first recording
         self.setAcceptDrops(True)
         self.title = QLabel("<b>Sessions</b>")
         self.list = QListWidget()
@@ -72,7 +88,7 @@ class SessionsPanel(QWidget):
         layout.addWidget(self.paste_box)
         layout.addWidget(self.paste_add)
         layout.addWidget(self.error)
-        layout.addWidget(QLabel("<small>Or drop a transcript file here.</small>"))
+        layout.addWidget(QLabel("<small>Or drop a transcript or a recording here.</small>"))
 
         self.import_button.clicked.connect(self.choose_file)
         self.paste_button.clicked.connect(self.toggle_paste)
@@ -130,10 +146,14 @@ class SessionsPanel(QWidget):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> int | None:
-        """Add a session from a transcript file; returns its id, or None (reason shown)."""
+        """Add a session from a transcript file; returns its id, or None (reason shown, or
+        a recording: transcribed in the background, then added)."""
         patient_id = self.patient_id
         if patient_id is None:
             self._refuse("Choose a patient first.")
+            return None
+        if path.suffix.lower() in AUDIO_SUFFIXES:
+            self.import_recording(path)
             return None
         try:
             imported = import_session(self.context.db, patient_id, path)
@@ -141,6 +161,51 @@ class SessionsPanel(QWidget):
             self._refuse(str(exc))
             return None
         return self._added(imported, path.name)
+
+    @async_slot
+    async def import_recording(self, path: Path) -> None:
+        """Transcribe ``path`` off the GUI thread (progress, Cancel), then add the session
+        to the patient chosen when it started. ``recording_imported`` tells the outcome."""
+        patient_id = self.patient_id
+        if patient_id is None:
+            self._refuse("Choose a patient first.")
+            return
+        paths = self.context.paths
+        threads = self.context.loaded.settings.inference.n_threads
+        cancel = CancelToken()
+
+        def transcribe(progress: Progress) -> Transcript:
+            progress("Loading the speech model", None)
+            if self._recogniser is None:
+                self._recogniser = load_recogniser(paths, threads=threads)
+
+            def show(done: float, total: float | None) -> None:
+                minutes = f"{done / 60:.1f} of {total / 60:.1f} min" if total else ""
+                progress(f"Transcribing {path.name}  {minutes}", done / total if total else None)
+
+            return transcript_from_audio(self._recogniser, path, on_progress=show, cancel=cancel)
+
+        self.import_button.setEnabled(False)
+        try:
+            transcript = await run_in_background(
+                self, "Transcribing the recording", transcribe, cancel=cancel
+            )
+            imported = import_audio_session(self.context.db, patient_id, transcript)
+        except TranscriptionCancelled:
+            self.message.emit(f"Transcribing {path.name} was cancelled; nothing was added.")
+            self.recording_imported.emit(-1)
+            return
+        except (AudioFileError, SpeechModelError, StoreError) as exc:
+            self._refuse(str(exc))
+            self.recording_imported.emit(-1)
+            return
+        finally:
+            self.import_button.setEnabled(self.patient_id is not None)
+        if self.patient_id == patient_id:
+            self.recording_imported.emit(self._added(imported, path.name))
+        else:
+            self.message.emit(f"Session {imported.session.session_number} added from {path.name}.")
+            self.recording_imported.emit(imported.session.id)
 
     @Slot()
     def toggle_paste(self) -> None:
