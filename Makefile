@@ -85,7 +85,8 @@ model: $(STAMP)
 	@[ -f $(DEFAULT_MODEL) ] || $(PY) packaging/default_model.py --cache $(WHEELHOUSE)
 
 speech-model: $(STAMP)
-	@[ -f $(SPEECH_MODEL)/model.bin ] || $(PY) packaging/speech_model.py --cache $(WHEELHOUSE)
+	@[ -f $(SPEECH_MODEL)/model.bin ] && [ -f models/speech/voice-encoder.npz ] \
+	  || $(PY) packaging/speech_model.py --cache $(WHEELHOUSE)
 
 run: $(STAMP) screen-model model speech-model
 	$(PY) main.py

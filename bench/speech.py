@@ -1,12 +1,17 @@
 """The speech recogniser on this machine: word error rate (jiwer, as the field computes
 it) on clinical dialogue spoken by espeak-ng, clean and with white noise at 10 dB; the
-real-time factor; and the peak memory of transcribing a long file against a short one
-(each in its own process), which shows whether memory stays bounded.
+real-time factor; how well the two voices are told apart; and the peak memory of
+transcribing a long file against a short one (each in its own process), which shows
+whether memory stays bounded.
 
 The words are the first lines of ACI-Bench training visits (CC BY 4.0; the training
-split, never its test splits), doctor and patient in two espeak-ng voices.
+split, never its test splits), the doctor in espeak-ng's US voice, the patient in its
+female variant. Speaker accuracy: each turn's audio embedded by the voice encoder, the
+turns clustered into two voices, and the share of turns given their true speaker (the
+better of the two ways of naming the clusters), per visit and over all.
 
     .venv/bin/python bench/speech.py [--visits 2] [--lines 12] [--long-minutes 10]
+        [--speaker-visits 8]
 """
 
 import argparse
@@ -25,30 +30,33 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 import jiwer  # noqa: E402
 import numpy as np  # noqa: E402
-from speech_audio import RATE, silence, speak, with_noise, write_wav  # noqa: E402
+from speech_audio import RATE, at_16k, silence, speak, with_noise, write_wav  # noqa: E402
 
 from core.speech.model_dir import find_speech_model  # noqa: E402
 from core.speech.recogniser import Recogniser  # noqa: E402
 from core.speech.transcribe import transcribe_file  # noqa: E402
+from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, two_speakers  # noqa: E402
 
 ACI = ROOT.parent / "shared" / "data" / "aci-bench" / "train.csv"
-VOICES = {"doctor": "en-us", "patient": "en-gb"}
+VOICES = {"doctor": "en-us", "patient": "en-us+f3"}
 CLEAN = jiwer.Compose(
     [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(),
      jiwer.Strip(), jiwer.ReduceToListOfListOfWords()]
 )  # fmt: skip
 
 
-def dialogue_lines(visits: int, lines: int) -> list[tuple[str, str]]:
-    """(speaker, words) of the first ``lines`` turns of the first ``visits`` visits."""
-    picked: list[tuple[str, str]] = []
+def dialogue_turns(visits: int, lines: int, skip: int = 0) -> list[list[tuple[str, str]]]:
+    """(speaker, words) of the first ``lines`` turns of each of ``visits`` visits."""
+    picked: list[list[tuple[str, str]]] = []
     with ACI.open(encoding="utf-8") as f:
-        for row in list(csv.DictReader(f))[:visits]:
+        for row in list(csv.DictReader(f))[skip : skip + visits]:
+            turns = []
             for line in row["dialogue"].splitlines()[:lines]:
                 match = re.match(r"\[(doctor|patient)\]\s*(.+)", line)
                 if match:
                     words = re.sub(r"\s+([,.?!])", r"\1", match.group(2)).strip()
-                    picked.append((match.group(1), words))
+                    turns.append((match.group(1), words))
+            picked.append(turns)
     return picked
 
 
@@ -57,6 +65,27 @@ def spoken(lines: list[tuple[str, str]]) -> np.ndarray:
     for speaker, words in lines:
         parts += [speak(words, voice=VOICES[speaker]), silence(0.7)]
     return np.concatenate(parts)
+
+
+def speaker_accuracy(
+    encoder: VoiceEncoder, visits: list[list[tuple[str, str]]], snr: float | None
+) -> tuple[int, int, int]:
+    """Turns given their true speaker, turns in all, and visits split into two voices."""
+    right = total = split = 0
+    for turns in visits:
+        embeddings = []
+        for speaker, words in turns:
+            voice = speak(words, voice=VOICES[speaker])
+            if snr is not None:
+                voice = with_noise(voice, snr)
+            embeddings.append(encoder.embed(at_16k(voice)))
+        found = two_speakers(embeddings)
+        truth = [speaker == "doctor" for speaker, _ in turns]
+        same = sum(int(label == 0) == t for label, t in zip(found.labels, truth, strict=True))
+        right += max(same, len(turns) - same)
+        total += len(turns)
+        split += found.two
+    return right, total, split
 
 
 def measure(recogniser: Recogniser, path: Path, reference: str) -> tuple[float, float, float]:
@@ -91,10 +120,11 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=2)
     parser.add_argument("--lines", type=int, default=12)
     parser.add_argument("--long-minutes", type=float, default=10.0)
+    parser.add_argument("--speaker-visits", type=int, default=8, help="visits for speakers")
     args = parser.parse_args()
     model = find_speech_model([ROOT / "models"])
     recogniser = Recogniser(model, threads=2)
-    lines = dialogue_lines(args.visits, args.lines)
+    lines = [turn for visit in dialogue_turns(args.visits, args.lines) for turn in visit]
     reference = " ".join(words for _, words in lines)
     samples = spoken(lines)
     with tempfile.TemporaryDirectory() as folder:
@@ -111,6 +141,12 @@ def main() -> None:
         short_file = write_wav(Path(folder) / "short.wav", one_minute)
         long_file = write_wav(Path(folder) / "long.wav", long)
         short, longer = peak_memory(short_file), peak_memory(long_file)
+    encoder = VoiceEncoder(model.folder.parent / VOICE_ENCODER_FILE)
+    visits = dialogue_turns(args.speaker_visits, args.lines, skip=args.visits)
+    for label, snr in (("clean", None), ("white noise at 10 dB", 10.0)):
+        right, total, split = speaker_accuracy(encoder, visits, snr)
+        print(f"Speakers, {label}: {right}/{total} turns right ({right / total:.3f}), "
+              f"{split}/{len(visits)} visits split into two voices")  # fmt: skip
     print("Peak memory of a whole transcription (fresh process each):")
     for run in (short, longer):
         print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")

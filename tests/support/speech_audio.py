@@ -74,6 +74,19 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     return path
 
 
+def at_16k(samples: np.ndarray) -> np.ndarray:
+    """``samples`` (22,050 Hz) resampled to the recogniser's 16 kHz by FFmpeg's resampler."""
+    import av
+
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=16_000)
+    frame = av.AudioFrame.from_ndarray(
+        (np.clip(samples, -1, 1) * 32767).astype("<i2").reshape(1, -1), format="s16", layout="mono"
+    )
+    frame.sample_rate = RATE
+    out = resampler.resample(frame) + resampler.resample(None)
+    return np.concatenate([f.to_ndarray().reshape(-1) for f in out])
+
+
 CODECS = {".flac": "flac", ".ogg": "libopus", ".mp3": "libmp3lame", ".m4a": "aac"}
 
 
