@@ -2,7 +2,6 @@
 LSTM (the encoder's authors' model), on the weights set-up converted without torch."""
 
 import numpy as np
-import pytest
 from lab_logits import require_lab
 from speech_audio import require_speech
 
