@@ -11,7 +11,7 @@ turns clustered into two voices, and the share of turns given their true speaker
 better of the two ways of naming the clusters), per visit and over all.
 
     .venv/bin/python bench/speech.py [--visits 2] [--lines 12] [--long-minutes 10]
-        [--speaker-visits 8]
+        [--speaker-visits 8] [--or-rows 99]
 """
 
 import argparse
@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,12 +33,17 @@ import jiwer  # noqa: E402
 import numpy as np  # noqa: E402
 from speech_audio import RATE, at_16k, silence, speak, with_noise, write_wav  # noqa: E402
 
+from core.orstate.surgeries import load_surgeries  # noqa: E402
 from core.speech.model_dir import find_speech_model  # noqa: E402
+from core.speech.or_commands import CommandSet  # noqa: E402
+from core.speech.or_listen import hear  # noqa: E402
 from core.speech.recogniser import Recogniser  # noqa: E402
 from core.speech.transcribe import transcribe_file  # noqa: E402
+from core.speech.utterances import UtteranceCutter  # noqa: E402
 from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, two_speakers  # noqa: E402
 
 ACI = ROOT.parent / "shared" / "data" / "aci-bench" / "train.csv"
+OR_SET = ROOT / "bench" / "data" / "or_commands" / "dev.csv"
 VOICES = {"doctor": "en-us", "patient": "en-us+f3"}
 CLEAN = jiwer.Compose(
     [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(),
@@ -88,6 +94,65 @@ def speaker_accuracy(
     return right, total, split
 
 
+def room_commands(rows: int) -> list[tuple[str, str, str | None]]:
+    """(surgery, sentence, "M05:ON" or None) from the OR blind set's development part:
+    commands of one machine with no time qualifier, and sentences that change nothing."""
+    picked = []
+    with OR_SET.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            changes = row["changes"].strip()
+            if changes and (";" in changes or row["temporal"] != "none"):
+                continue  # several machines or a time: outside the closed set's forms
+            picked.append((row["surgery"], row["sentence"], changes or None))
+    return picked[:rows]
+
+
+def room_listening(
+    recogniser: Recogniser, rows: list[tuple[str, str, str | None]], snr: float | None
+) -> dict[str, Any]:
+    """Each sentence spoken into a quiet room (0.5 s before, 1 s after), fed in 0.1 s
+    blocks as a microphone would: right commands, misses, false or wrong accepts, and the
+    latency from the end of speech to the command (waiting for the pause, then
+    recognising and matching)."""
+    catalog = load_surgeries()
+    sets: dict[str, CommandSet] = {}
+    right = missed = wrong = false = 0
+    latencies = []
+    for surgery, sentence, change in rows:
+        commands = sets.setdefault(surgery, CommandSet(catalog.get(surgery)))
+        speech = at_16k(speak(sentence))
+        if snr is not None:
+            speech = with_noise(speech, snr)
+        lead = np.zeros(8000, dtype=np.float32)
+        sound = np.concatenate([lead, speech, np.zeros(16000, dtype=np.float32)])
+        speech_end = (lead.size + np.flatnonzero(np.abs(speech) > 0.01).max()) / 16000
+        cutter, block, heard = UtteranceCutter(), 1600, []
+        for start in range(0, sound.size, block):
+            for utterance in cutter.feed(sound[start : start + block]):
+                found = hear(recogniser, commands, utterance)
+                heard.append(found)
+                latencies.append((start + block) / 16000 - speech_end + found.seconds)
+        said = []
+        for h in heard:
+            if h.heard.feed is not None:
+                toggles = commands.rules.parse(h.heard.feed).toggles
+                said += [f"{t.machine_id}:{t.action}" for t in toggles]
+        if change is None:
+            false += bool(said)
+        elif said == [change]:
+            right += 1
+        elif said:
+            wrong += 1
+        else:
+            missed += 1
+    commands_total = sum(change is not None for _, _, change in rows)
+    return {
+        "right": right, "missed": missed, "wrong": wrong, "commands": commands_total,
+        "false": false, "talk": len(rows) - commands_total,
+        "latency_median": float(np.median(latencies)), "latency_max": float(np.max(latencies)),
+    }  # fmt: skip
+
+
 def measure(recogniser: Recogniser, path: Path, reference: str) -> tuple[float, float, float]:
     started = time.perf_counter()
     result = transcribe_file(recogniser, path)
@@ -121,6 +186,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=12)
     parser.add_argument("--long-minutes", type=float, default=10.0)
     parser.add_argument("--speaker-visits", type=int, default=8, help="visits for speakers")
+    parser.add_argument("--or-rows", type=int, default=99, help="rows of the OR set's dev part")
     args = parser.parse_args()
     model = find_speech_model([ROOT / "models"])
     recogniser = Recogniser(model, threads=2)
@@ -147,6 +213,15 @@ def main() -> None:
         right, total, split = speaker_accuracy(encoder, visits, snr)
         print(f"Speakers, {label}: {right}/{total} turns right ({right / total:.3f}), "
               f"{split}/{len(visits)} visits split into two voices")  # fmt: skip
+    rows = room_commands(args.or_rows)
+    for label, snr in (("clean", None), ("white noise at 10 dB", 10.0)):
+        r = room_listening(recogniser, rows, snr)
+        print(
+            f"Room commands, {label}: {r['right']}/{r['commands']} right, {r['missed']} missed, "
+            f"{r['wrong']} wrong machine or action; talk taken as a command {r['false']}/"
+            f"{r['talk']}; end of speech to command: median {r['latency_median']:.2f} s, "
+            f"max {r['latency_max']:.2f} s"
+        )
     print("Peak memory of a whole transcription (fresh process each):")
     for run in (short, longer):
         print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")

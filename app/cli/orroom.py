@@ -19,6 +19,7 @@ from app.cli.or_runner import CaseRunner, numbered_lines, read_segments, tail_li
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
 from app.usecases.errors import StoreError
+from app.usecases.or_listen import listen_to_file
 from app.usecases.orcases import (
     case_segments,
     case_timeline,
@@ -64,7 +65,17 @@ def register(commands: Subcommands) -> None:
     )
     follow.set_defaults(handler=_follow)
 
-    for command in (replay, follow):
+    listen = add_command(
+        actions,
+        "listen",
+        "hear a recording of the room: each command taken is applied, one state per line",
+    )
+    listen.add_argument(
+        "--audio", type=Path, required=True, metavar="FILE", help="wav, mp3, m4a, ogg, flac"
+    )
+    listen.set_defaults(handler=_listen, file=None)
+
+    for command in (replay, follow, listen):
         command.add_argument("--surgery", help="PCNL, hepatectomy, lobectomy, or yours")
         record = command.add_mutually_exclusive_group()
         record.add_argument("--record", action="store_true", help="store the case in the database")
@@ -185,6 +196,32 @@ def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
             runner.feed(t, speaker, text, final)
     finally:
         runner.close()
+    return 0
+
+
+def _listen(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Utterances of the recording, in order: a known command of the surgery is fed to
+    the case as its known phrase (a state line on stdout), anything else is reported on
+    stderr as heard and changes nothing."""
+    args.file = args.audio  # the case's label
+    runner = _runner(ctx, args)
+    threads = ctx.loaded.settings.inference.n_threads
+    utterances = 0
+    try:
+        for heard in listen_to_file(ctx.paths, runner.driver.surgery, args.audio, threads):
+            utterances += 1
+            words = heard.heard.feed
+            if words is None:
+                ctx.note(
+                    f'heard at {heard.utterance.end:.1f}s: "{heard.heard.heard}"? '
+                    f"(not a command here; closest {heard.heard.score:.2f})"
+                )
+                continue
+            runner.feed(heard.utterance.end, "room", words, True)
+    finally:
+        runner.close()
+    if utterances == 0:
+        ctx.note(f"nothing was said in {args.audio.name}")
     return 0
 
 

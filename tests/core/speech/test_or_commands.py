@@ -1,0 +1,57 @@
+"""The closed set of a surgery's commands: every phrase in it means exactly its machine
+and action to the rule engine; near misses of the recogniser are taken as the command,
+talk and hallucinated words are not."""
+
+import pytest
+
+from core.orstate.rules import UtteranceRules
+from core.orstate.surgeries import load_surgeries
+from core.speech.or_commands import CommandSet
+
+CATALOG = load_surgeries()
+
+
+@pytest.mark.parametrize("name", ["PCNL", "hepatectomy", "lobectomy"])
+def test_every_known_phrase_means_its_machine_and_action(name: str) -> None:
+    surgery = CATALOG.get(name)
+    commands = CommandSet(surgery)
+    rules = UtteranceRules(surgery, debounce_s=0.0)
+    assert len({c.machine_id for c in commands.commands}) == len(surgery.machines)
+    for command in commands.commands:
+        toggles = rules.parse(command.phrase).toggles
+        assert [(t.machine_id, t.action) for t in toggles] == [(command.machine_id, command.action)]
+
+
+@pytest.mark.parametrize(
+    ("heard", "machine", "action"),
+    [
+        ("Turn on the C-arm.", "M04", "ON"),
+        ("Start the ventilate her.", "M03", "ON"),  # "ventilator", misheard
+        ("lithotripter to stand by", "M07", "STANDBY"),
+        ("suction off please", "M06", "OFF"),
+        ("Clear the field.", "M06", "ON"),  # the surgery file's own command
+    ],
+)
+def test_near_misses_are_taken_as_the_command(heard: str, machine: str, action: str) -> None:
+    commands = CommandSet(CATALOG.get("PCNL"))
+    found = commands.match(heard)
+    assert found.feed is not None
+    toggles = commands.rules.parse(found.feed).toggles
+    assert [(t.machine_id, t.action) for t in toggles] == [(machine, action)]
+
+
+def test_words_the_rules_read_are_fed_as_heard_and_a_near_miss_as_its_command() -> None:
+    commands = CommandSet(CATALOG.get("PCNL"))
+    informal = commands.match("fire up the c-arm for me")
+    assert informal.read_by_rules and informal.feed == "fire up the c-arm for me"
+    misheard = commands.match("Start the ventilate her.")
+    assert not misheard.read_by_rules and misheard.feed == "start the ventilator"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    ["turn that on", "The weather is nice today.", "pass me the forceps", "", "Thank you."],
+)
+def test_talk_is_not_taken_as_a_command(heard: str) -> None:
+    found = CommandSet(CATALOG.get("PCNL")).match(heard)
+    assert found.feed is None and found.score < 0.75
