@@ -3,7 +3,8 @@
 
 Beside the executable (never inside its archive) it puts ``models/`` with ``README.md`` and
 a ``manifest.json`` listing the bundled model's sha256, size and facts, the risk net's
-second screen (``models/screen/``) when ``make`` installed it, ``samples/`` and
+second screen (``models/screen/``) and the speech model with its voice encoder
+(``models/speech/``) when ``make`` installed them, ``samples/`` and
 ``INSTALL.md``. With ``--adapter``, the model's manifest entry also names a LoRA adapter
 (from ``auralis lab export``) shipped beside it, with its sha256; the app loads it on the
 model. A model or adapter that fails the app's own checks (not GGUF, truncated, an adapter
@@ -21,6 +22,7 @@ from core.llm.adapter_file import check_adapter_file
 from core.llm.model_file import MANIFEST_NAME, ChecksumCache, check_model_file
 from core.llm.types import ModelFileError
 from core.notes.risk_screen import SCREEN_MODEL_NAME
+from core.speech.model_dir import DEFAULT_SPEECH_MODEL, SPEECH_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_SCHEMA_VERSION = 1
@@ -78,6 +80,9 @@ def finish(bundle: Path, model: Path | None, adapter: Path | None = None) -> Non
     if screen.is_file():  # the risk net's second screen (packaging/screen_model.py)
         (models / SCREEN_DIR).mkdir(exist_ok=True)
         shutil.copy2(screen, models / SCREEN_DIR / screen.name)
+    speech = ROOT / "models" / SPEECH_DIR
+    if (speech / DEFAULT_SPEECH_MODEL / "model.bin").is_file():  # packaging/speech_model.py
+        shutil.copytree(speech, models / SPEECH_DIR, dirs_exist_ok=True)
     manifest = {"schema_version": MANIFEST_SCHEMA_VERSION, "models": entries}
     (models / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     shutil.copytree(ROOT / "samples", bundle / "samples", dirs_exist_ok=True)

@@ -10,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-SIZE_BUDGET_MB=300
+# 300 MB before speech; the recogniser's runtime adds about 250 MB (CTranslate2 145 MB,
+# FFmpeg's libraries through av 102 MB), measured at 547 MB without the models.
+SIZE_BUDGET_MB=600
 START_BUDGET_MS=5000
 
 WORK=$(mktemp -d -t auralis-smoke-XXXXXX)
@@ -61,7 +63,8 @@ PYTHONPATH="$PWD" $PY packaging/make_test_model.py --adapter "$WORK/smoke-adapte
 make --no-print-directory bundle DIST="$DIST" MODEL="$WORK/$MODEL_NAME" ADAPTER="$WORK/smoke-adapter.gguf"
 INSTALLED="$BUNDLE/models/$MODEL_NAME"
 [ -f "$INSTALLED" ] || fail "the model is not in $BUNDLE/models"
-size_mb=$(($(du -sk --exclude='*.gguf' "$BUNDLE" | cut -f1) / 1024))
+speech_mb=$(($(du -sk "$BUNDLE/models/speech" 2>/dev/null | cut -f1 || echo 0) / 1024))
+size_mb=$(($(du -sk --exclude='*.gguf' "$BUNDLE" | cut -f1) / 1024 - speech_mb))
 
 step "self-check (--smoke-test), first start after the build; network: $network"
 if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then cold="page cache dropped"; else
@@ -120,6 +123,24 @@ AURALIS_DB_KEY="not the passphrase" run wrong db check
 [ "$RC" -eq 1 ] || fail "a wrong passphrase exited $RC, not 1"
 expect_in wrong "Wrong passphrase"
 head -n 1 "$WORK/check.out" "$WORK/verify.out"
+
+step "a recording transcribed by the bundle (speech model and voice encoder beside it)"
+[ -f "$BUNDLE/models/speech/whisper-tiny.en/model.bin" ] || fail "no speech model in $BUNDLE/models"
+if command -v espeak-ng >/dev/null; then
+    espeak-ng -w "$WORK/visit.wav" "The patient reports headaches for two weeks. Her knee has been swollen since Monday."
+    run audio sessions add --patient 1 --audio "$WORK/visit.wav" --json
+    [ "$RC" -eq 0 ] || fail "sessions add --audio exited $RC: $(cat "$WORK/audio.err")"
+    $PY - "$WORK/audio.out" <<'PYTHON'
+import json, sys
+session = json.load(open(sys.argv[1], encoding="utf-8"))
+text = session["transcript"].lower()
+assert session["transcript_format"] == "audio", session["transcript_format"]
+assert all(word in text for word in ("patient", "two weeks", "knee", "swollen")), text
+print(f"ok: session {session['id']} transcribed from audio ({len(text)} characters)")
+PYTHON
+else
+    echo "skipped: espeak-ng is not installed (apt-get install espeak-ng), so there is no speech to play"
+fi
 
 step "the bundled model replaced by another file"
 cp "$INSTALLED" "$WORK/model.orig"
@@ -181,7 +202,8 @@ cat "$WORK/second.err"
 
 step "budgets"
 status=0
-printf 'bundle size without the model: %d MB (budget %d MB)\n' "$size_mb" "$SIZE_BUDGET_MB"
+printf 'bundle size without the models: %d MB (budget %d MB); the speech model and voice encoder add %d MB\n' \
+    "$size_mb" "$SIZE_BUDGET_MB" "$speech_mb"
 [ "$size_mb" -lt "$SIZE_BUDGET_MB" ] || {
     echo "  OVER BUDGET"
     status=1
