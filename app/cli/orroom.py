@@ -200,9 +200,9 @@ def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _listen(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Utterances of the recording, in order: a known command of the surgery is fed to
-    the case as its known phrase (a state line on stdout), anything else is reported on
-    stderr as heard and changes nothing."""
+    """Utterances of the recording, in order: a command is fed to the case (as heard
+    when the rules read one in it, else as the known command it is close to; a state
+    line on stdout); anything else is reported on stderr as heard and changes nothing."""
     args.file = args.audio  # the case's label
     runner = _runner(ctx, args)
     threads = ctx.loaded.settings.inference.n_threads

@@ -12,7 +12,8 @@ from core.speech.model_dir import SpeechModel
 from core.speech.voices import VoiceEncoder
 
 logger = logging.getLogger(__name__)
-logging.getLogger("faster_whisper").setLevel(logging.WARNING)  # one line per window, else
+# faster-whisper logs an INFO line per window; the app's own line (below) is enough
+logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from core.speech.voices import VoiceEncoder
 BLOCK_S = 30.0
 SEARCH_S = 4.0  # the cut is sought in the block's last seconds
 FRAME = SAMPLE_RATE // 50  # 20 ms frames for the loudness of the cut
-SILENCE_RMS = 1e-3  # below this everywhere, a file holds no sound
+SILENCE_PEAK = 1e-3  # a file whose loudest sample is below this holds no sound
 
 Progress = Callable[[float, float | None], None]  # seconds done, seconds in all (if known)
 
@@ -104,6 +104,8 @@ def transcribe_file(
     if done == 0:
         raise AudioFileError(f"{path.name} holds no sound.")
     if not heard:
-        quiet = "is silent" if loudest < SILENCE_RMS else "holds no speech that could be recognised"
+        quiet = (
+            "is silent" if loudest < SILENCE_PEAK else "holds no speech that could be recognised"
+        )
         raise AudioFileError(f"{path.name} {quiet}.")
     return FileTranscript(heard, done, embeddings)
