@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # 300 MB before speech; the recogniser's runtime adds about 250 MB (CTranslate2 145 MB,
-# FFmpeg's libraries through av 102 MB), measured at 547 MB without the models.
+# FFmpeg's libraries through av 102 MB); measured 547-576 MB without the models.
 SIZE_BUDGET_MB=600
 START_BUDGET_MS=5000
 
