@@ -21,7 +21,8 @@ class HeardInRoom:
 
 def hear(recogniser: Recogniser, commands: CommandSet, utterance: Utterance) -> HeardInRoom:
     started = time.perf_counter()
-    text = " ".join(h.text for h in recogniser.transcribe(utterance.samples)).strip()
+    heard_words = recogniser.transcribe(utterance.samples, command=True)
+    text = " ".join(h.text for h in heard_words).strip()
     heard = commands.match(text)
     return HeardInRoom(utterance, heard, time.perf_counter() - started)
 

@@ -42,17 +42,24 @@ class Recogniser:
         )
         self.english_only = model.name.endswith(".en")
 
-    def transcribe(self, samples: np.ndarray, *, offset: float = 0.0) -> list[Heard]:
+    def transcribe(
+        self, samples: np.ndarray, *, offset: float = 0.0, command: bool = False
+    ) -> list[Heard]:
         """What was said in ``samples`` (16 kHz mono float32). Greedy decoding, no
-        conditioning on earlier text (it carries hallucinations from block to block)."""
+        conditioning on earlier text (it carries hallucinations from block to block).
+        A ``command`` (one short utterance in the room, waited for live) is decoded once,
+        at most 32 tokens and without timestamps: no retries at higher temperatures, so a
+        garbled utterance cannot keep the room waiting for seconds."""
         if samples.size < SAMPLE_RATE // 10:
             return []
+        short = {"temperature": 0.0, "max_new_tokens": 32, "without_timestamps": True}
         segments, _info = self._whisper.transcribe(
             samples,
             language="en" if self.english_only else None,
             beam_size=1,
             condition_on_previous_text=False,
             vad_filter=False,
+            **(short if command else {}),
         )
         heard = [
             Heard(round(offset + s.start, 2), round(offset + s.end, 2), s.text.strip())
