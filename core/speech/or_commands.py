@@ -80,12 +80,24 @@ class CommandSet:
         self._names = sorted({name for _, name in self._keys})
 
     def match(self, heard: str) -> HeardCommand:
-        """What ``heard`` is taken for: the command the rules read in it as it stands
-        (their whole vocabulary: "fire up the c-arm", "suction please"), else the known
-        command it is close enough to, else nothing."""
-        if self.rules.parse(heard).toggles:
+        """What ``heard`` is taken for: the command (or deferral) the rules read in it as
+        it stands (their whole vocabulary: "fire up the c-arm", "suction please"); nothing
+        when the rules read a question or a negation in it; else the known command it is
+        close enough to, if it says at most one word more; else nothing."""
+        parsed = self.rules.parse(heard)
+        if parsed.toggles or parsed.pending:  # a deferral too: the case shows it waiting
             return HeardCommand(heard, None, 1.0, read_by_rules=True)
-        return self.closest(heard)
+        if parsed.question or parsed.negated:  # "is the laser on?" is no command
+            return HeardCommand(heard, None, 0.0)
+        found = self.closest(heard)
+        extra = (
+            len(_words(heard).split()) - len(_words(found.command.phrase).split())
+            if found.command
+            else 0
+        )
+        if extra > 1:  # "he said lights off": more was said than a misheard command
+            return HeardCommand(heard, None, found.score)
+        return found
 
     def closest(self, heard: str) -> HeardCommand:
         """The known command ``heard`` is taken for, if any is close enough."""
