@@ -3,6 +3,7 @@ a threshold that follows the room's noise floor are speech; an utterance ends af
 0.45 s below it, and is kept with 0.15 s of sound either side. Fed block by block, it
 holds at most one utterance (capped at 15 s) in memory."""
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from core.speech.audio_file import SAMPLE_RATE
 FRAME = SAMPLE_RATE * 30 // 1000
 END_SILENCE_S = 0.45
 PAD_S = 0.15
+PAD_FRAMES = int(PAD_S * SAMPLE_RATE) // FRAME
 MIN_SPEECH_S = 0.25
 MAX_UTTERANCE_S = 15.0
 MIN_THRESHOLD = 0.006  # RMS of full scale: quieter is never speech
@@ -31,7 +33,7 @@ class UtteranceCutter:
         self._frames_seen = 0
         self._floor = MIN_THRESHOLD / FLOOR_FACTOR
         self._leftover = np.zeros(0, dtype=np.float32)
-        self._history: list[np.ndarray] = []  # recent quiet frames, for the leading pad
+        self._history: deque[np.ndarray] = deque(maxlen=PAD_FRAMES)  # for the leading pad
         self._speech: list[np.ndarray] = []
         self._start_frame = 0
         self._quiet = 0  # quiet frames since speech was last heard
@@ -50,7 +52,7 @@ class UtteranceCutter:
     def flush(self) -> Iterator[Utterance]:
         """The utterance still open at the end of the stream, if it was speech."""
         if self._speech and self._loud * FRAME >= MIN_SPEECH_S * SAMPLE_RATE:
-            yield self._finish(trailing=self._quiet)
+            yield self._finish()
         self._speech = []
 
     def _frame(self, frame: np.ndarray) -> Utterance | None:
@@ -60,14 +62,13 @@ class UtteranceCutter:
         loud = rms > max(MIN_THRESHOLD, FLOOR_FACTOR * self._floor)
         if not loud:  # the floor follows quiet frames down fast and up slowly
             self._floor = rms if rms < self._floor else self._floor * 0.98 + rms * 0.02
-        pad = int(PAD_S * SAMPLE_RATE) // FRAME
         if not self._speech:
             if loud:
-                self._speech = [*self._history[-pad:], frame] if pad else [frame]
-                self._start_frame = index - min(pad, len(self._history))
+                self._speech = [*self._history, frame]
+                self._start_frame = index - len(self._history)
                 self._quiet, self._loud = 0, 1
             else:
-                self._history = [*self._history[-pad:], frame] if pad else []
+                self._history.append(frame)
             return None
         self._speech.append(frame)
         self._loud += loud
@@ -77,15 +78,17 @@ class UtteranceCutter:
         if not (ended or too_long):
             return None
         if self._loud * FRAME < MIN_SPEECH_S * SAMPLE_RATE:  # a click, a cough
-            self._speech, self._history = [], []
+            self._speech = []
+            self._history.clear()
             return None
-        return self._finish(trailing=self._quiet)
+        return self._finish()
 
-    def _finish(self, trailing: int) -> Utterance:
-        pad = int(PAD_S * SAMPLE_RATE) // FRAME
-        keep = len(self._speech) - max(trailing - pad, 0)
+    def _finish(self) -> Utterance:
+        """The open utterance, with at most the pad of its trailing quiet frames."""
+        keep = len(self._speech) - max(self._quiet - PAD_FRAMES, 0)
         samples = np.concatenate(self._speech[:keep])
         start = self._start_frame * FRAME / SAMPLE_RATE
-        end = (self._start_frame + len(self._speech) - trailing) * FRAME / SAMPLE_RATE
-        self._speech, self._history = [], []
+        end = (self._start_frame + len(self._speech) - self._quiet) * FRAME / SAMPLE_RATE
+        self._speech = []
+        self._history.clear()
         return Utterance(start, end, samples)
