@@ -4,7 +4,7 @@ the stretches clustered into two speakers.
 The embedding is Resemblyzer's GE2E voice encoder (Apache-2.0; a 3-layer LSTM over 40
 mel bands, 256 numbers per voice), run here in numpy from weights that set-up takes out
 of the encoder's PyPI wheel (``packaging/speech_model.py``: ``voice-encoder.npz``), so
-neither torch nor a hub is needed. Each stretch is cut into 1.6 s partials (two per
+neither torch nor a hub is needed. Each stretch is cut into 1.6 s partials (1.3 per
 second); their embeddings are averaged and normalised, as the encoder's authors do.
 """
 
