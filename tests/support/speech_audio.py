@@ -74,16 +74,23 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     return path
 
 
+def _frame(samples: np.ndarray):  # type: ignore[no-untyped-def]
+    """``samples`` (22,050 Hz) as one 16-bit mono frame for FFmpeg."""
+    import av
+
+    frame = av.AudioFrame.from_ndarray(
+        (np.clip(samples, -1, 1) * 32767).astype("<i2").reshape(1, -1), format="s16", layout="mono"
+    )
+    frame.sample_rate = RATE
+    return frame
+
+
 def at_16k(samples: np.ndarray) -> np.ndarray:
     """``samples`` (22,050 Hz) resampled to the recogniser's 16 kHz by FFmpeg's resampler."""
     import av
 
     resampler = av.AudioResampler(format="flt", layout="mono", rate=16_000)
-    frame = av.AudioFrame.from_ndarray(
-        (np.clip(samples, -1, 1) * 32767).astype("<i2").reshape(1, -1), format="s16", layout="mono"
-    )
-    frame.sample_rate = RATE
-    out = resampler.resample(frame) + resampler.resample(None)
+    out = resampler.resample(_frame(samples)) + resampler.resample(None)
     return np.concatenate([f.to_ndarray().reshape(-1) for f in out])
 
 
@@ -102,12 +109,7 @@ def encode(samples: np.ndarray, path: Path) -> Path:
         resampler = av.AudioResampler(
             format=stream.format.name, layout="mono", rate=rate, frame_size=size
         )
-        frame = av.AudioFrame.from_ndarray(
-            (np.clip(samples, -1, 1) * 32767).astype("<i2").reshape(1, -1),
-            format="s16",
-            layout="mono",
-        )
-        frame.sample_rate = RATE
+        frame = _frame(samples)
         for converted in resampler.resample(frame) + resampler.resample(None):
             for packet in stream.encode(converted):
                 container.mux(packet)
