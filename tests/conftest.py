@@ -19,6 +19,7 @@ SUPPORT_DIR = Path(__file__).parent / "support"
 sys.path.insert(0, str(SUPPORT_DIR))
 
 import netguard  # noqa: E402
+import pulse_room  # noqa: E402
 
 netguard.install()
 
@@ -33,6 +34,15 @@ SECOND_SCREEN_ENV = "AURALIS_RISK__SECOND_SCREEN"
 MODELS_ENV = "AURALIS_MODELS_DIR"
 # Fixtures shared by several test folders: the window tests' make_window, a real server.
 pytest_plugins = ["tests.ui.window_fixture", "tests.core.llm.server_fixture"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The microphone tests' sound server, before Qt first looks for sound devices.
+    pulse_room.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    pulse_room.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ transcript the clinician can correct before drafting."""
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 from sqlite_utils import Database
 
 from app.engines import checksum_cache
@@ -13,12 +14,18 @@ from app.usecases.sessions import ImportedSession, add_transcript_session
 from core.llm.types import CancelToken
 from core.notes.transcript import Segment, Transcript, normalize_whitespace
 from core.speech.model_dir import find_speech_model
-from core.speech.recogniser import Recogniser
+from core.speech.recogniser import Heard, Recogniser
 from core.speech.transcribe import Progress, transcribe_file
 from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, speaker_names, two_speakers
 from core.store.patients import get_patient
 
-__all__ = ["import_audio_session", "load_recogniser", "require_patient", "transcript_from_audio"]
+__all__ = [
+    "import_audio_session",
+    "load_recogniser",
+    "require_patient",
+    "transcript_from_audio",
+    "transcript_from_stretches",
+]
 
 
 def require_patient(db: Database, patient_id: int) -> None:
@@ -46,11 +53,17 @@ def transcript_from_audio(
     times and, where two voices were told apart, "Clinician" or "Client". Raises
     ``AudioFileError`` (unreadable, silent) or ``TranscriptionCancelled``."""
     heard = transcribe_file(recogniser, path, on_progress=on_progress, cancel=cancel)
-    texts = [normalize_whitespace(h.text) for h in heard.heard]
-    names = speaker_names(two_speakers(heard.voices), texts)
+    return transcript_from_stretches(heard.heard, heard.voices)
+
+
+def transcript_from_stretches(heard: list[Heard], voices: list[np.ndarray | None]) -> Transcript:
+    """Recognised stretches as a transcript, one segment each with its times, named
+    "Clinician" and "Client" where their voices (one per stretch) tell two apart."""
+    texts = [normalize_whitespace(h.text) for h in heard]
+    names = speaker_names(two_speakers(voices), texts)
     segments = tuple(
         Segment(text, name, h.start, h.end)
-        for h, text, name in zip(heard.heard, texts, names, strict=True)
+        for h, text, name in zip(heard, texts, names, strict=True)
         if text
     )
     return Transcript(segments, "audio", "pcm")

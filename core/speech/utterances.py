@@ -1,7 +1,7 @@
 """Cutting a live or recorded stream into utterances by loudness: 30 ms frames above
 a threshold that follows the room's noise floor are speech; an utterance ends after
 0.45 s below it, and is kept with 0.15 s of sound either side. Fed block by block, it
-holds at most one utterance (capped at 15 s) in memory."""
+holds at most one utterance (capped at 15 s unless told otherwise) in memory."""
 
 from collections import deque
 from collections.abc import Iterator
@@ -29,7 +29,8 @@ class Utterance:
 
 
 class UtteranceCutter:
-    def __init__(self) -> None:
+    def __init__(self, *, max_utterance_s: float = MAX_UTTERANCE_S) -> None:
+        self._max_frames = int(max_utterance_s * SAMPLE_RATE) // FRAME
         self._frames_seen = 0
         self._floor = MIN_THRESHOLD / FLOOR_FACTOR
         self._leftover = np.zeros(0, dtype=np.float32)
@@ -74,7 +75,7 @@ class UtteranceCutter:
         self._loud += loud
         self._quiet = 0 if loud else self._quiet + 1
         ended = self._quiet * FRAME >= END_SILENCE_S * SAMPLE_RATE
-        too_long = len(self._speech) * FRAME >= MAX_UTTERANCE_S * SAMPLE_RATE
+        too_long = len(self._speech) >= self._max_frames
         if not (ended or too_long):
             return None
         if self._loud * FRAME < MIN_SPEECH_S * SAMPLE_RATE:  # a click, a cough

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 RATE = 22_050  # espeak-ng's own rate
+# Read when the suite starts: each test's environment is cleared of AURALIS_ variables.
+REQUIRED = os.environ.get("AURALIS_REQUIRE_SPEECH") == "1"
 
 
 def require_speech() -> Path:
@@ -29,7 +31,7 @@ def require_speech() -> Path:
         if not present
     ]
     if missing:
-        if os.environ.get("AURALIS_REQUIRE_SPEECH") == "1":
+        if REQUIRED:
             pytest.fail(f"speech is required here but {' and '.join(missing)} is missing")
         pytest.skip(f"{' and '.join(missing)} is missing")
     return folder

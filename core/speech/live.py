@@ -1,0 +1,64 @@
+"""Sound captured live, handed from the thread that captures it to the one that
+recognises it, and a session transcribed as it is spoken: each utterance (cut at a
+pause, at most ``SESSION_UTTERANCE_S``) is recognised when it ends, with its times from
+the recording's start and its voice for telling the two speakers apart at the end."""
+
+import queue
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.speech.audio_file import SAMPLE_RATE
+from core.speech.recogniser import Heard, Recogniser
+from core.speech.utterances import Utterance, UtteranceCutter
+
+SESSION_UTTERANCE_S = 28.0  # within Whisper's 30 s window
+
+
+class BlockQueue:
+    """Blocks put from one thread, iterated on another until :meth:`close`; iteration
+    ends after the blocks put before it."""
+
+    _END = None
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+
+    def put(self, block: np.ndarray) -> None:
+        self._queue.put(block)
+
+    def close(self) -> None:
+        self._queue.put(self._END)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        while (block := self._queue.get()) is not self._END:
+            yield block
+
+
+@dataclass(frozen=True)
+class HeardStretch:
+    heard: Heard
+    voice: np.ndarray | None  # the stretch's voice embedding (none without an encoder)
+
+
+def transcribe_stream(
+    recogniser: Recogniser, blocks: Iterable[np.ndarray]
+) -> Iterator[HeardStretch]:
+    """Every recognised stretch of ``blocks`` (16 kHz mono float32, any size), as soon as
+    the utterance it is in ends."""
+    cutter = UtteranceCutter(max_utterance_s=SESSION_UTTERANCE_S)
+
+    def heard_in(utterances: Iterable[Utterance]) -> Iterator[HeardStretch]:
+        for utterance in utterances:
+            for heard in recogniser.transcribe(utterance.samples, offset=utterance.start):
+                voice = None
+                if recogniser.voices is not None:
+                    start = max(int((heard.start - utterance.start) * SAMPLE_RATE), 0)
+                    end = int((heard.end - utterance.start) * SAMPLE_RATE)
+                    voice = recogniser.voices.embed(utterance.samples[start:end])
+                yield HeardStretch(heard, voice)
+
+    for block in blocks:
+        yield from heard_in(cutter.feed(block))
+    yield from heard_in(cutter.flush())
