@@ -148,6 +148,24 @@ class RiskSettings(BaseModel):
     )
 
 
+class SpeechSettings(BaseModel):
+    """The microphone and what is kept of a recording."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    input_device: int | None = Field(
+        None,
+        ge=0,
+        description="the microphone, by its number in `auralis or listen --list-devices`; "
+        "empty = the system's default input",
+    )
+    keep_recordings: bool = Field(
+        False,
+        description="keep a session's recording, encrypted in the database with the session; "
+        "off = the sound is never stored, only its transcript",
+    )
+
+
 class UiSettings(BaseModel):
     """How the window looks."""
 
@@ -179,6 +197,7 @@ class Settings(BaseSettings):
     operating_room: OperatingRoomSettings = Field(default_factory=lambda: OperatingRoomSettings())
     security: SecuritySettings = Field(default_factory=lambda: SecuritySettings())
     risk: RiskSettings = Field(default_factory=lambda: RiskSettings())
+    speech: SpeechSettings = Field(default_factory=lambda: SpeechSettings())
     ui: UiSettings = Field(default_factory=lambda: UiSettings())
 
     @classmethod

@@ -77,6 +77,11 @@ class LiveRoom:
         self._blocks.close()
         self._thread.join()
 
+    def stop(self) -> None:
+        """Stop without waiting: the utterance being recognised still ends, in the
+        background (its caller decides whether it still counts)."""
+        self._blocks.close()
+
 
 def load_room(paths: AppPaths, surgery: Surgery, threads: int = 2) -> tuple[Recogniser, CommandSet]:
     """The speech model and the surgery's commands; ``SpeechModelError`` (one line)."""

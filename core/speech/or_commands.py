@@ -19,6 +19,7 @@ from core.orstate.rules import UtteranceRules
 from core.orstate.surgeries import Surgery
 
 ACCEPT = 0.75  # similarity (0-1) at or above which a heard phrase is taken as the command
+OFFER = 0.7  # below ACCEPT but at least this: offered for a person to confirm
 FORMS = {
     "ON": ("turn on the {}", "turn the {} on", "{} on", "start the {}", "switch on the {}"),
     "OFF": ("turn off the {}", "turn the {} off", "{} off", "stop the {}", "switch off the {}"),
@@ -40,6 +41,15 @@ class HeardCommand:
     command: KnownCommand | None  # the known command it was taken for, if any
     score: float  # similarity to the closest known command (1.0 when the rules read it)
     read_by_rules: bool = False  # the rules found a command in the words as heard
+    nearest: KnownCommand | None = None  # the closest known command, taken or not
+
+    @property
+    def offer(self) -> KnownCommand | None:
+        """The command to offer a person for confirmation, when this was not taken but
+        came near one (never for a question or a negation)."""
+        if self.feed is not None or self.nearest is None or self.score < OFFER:
+            return None
+        return self.nearest
 
     @property
     def feed(self) -> str | None:
@@ -96,7 +106,7 @@ class CommandSet:
             else 0
         )
         if extra > 1:  # "he said lights off": more was said than a misheard command
-            return HeardCommand(heard, None, found.score)
+            return HeardCommand(heard, None, found.score, nearest=found.nearest)
         return found
 
     def closest(self, heard: str) -> HeardCommand:
@@ -119,4 +129,5 @@ class CommandSet:
             if candidate > score:
                 best, score = index, candidate
         score = round(score, 3)
-        return HeardCommand(heard, self.commands[best] if score >= ACCEPT else None, score)
+        nearest = self.commands[best] if score > 0 else None
+        return HeardCommand(heard, nearest if score >= ACCEPT else None, score, nearest=nearest)

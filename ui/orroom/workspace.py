@@ -1,7 +1,7 @@
 """The Operating-room workspace: a dark, large-type display for a laptop a few metres
 from the table. Phase and next phase big, a phase timeline, the machine grid, the live
 transcript, a rule-only / model / degraded badge; controls to start a case (replay,
-follow, typed lines) and the recorded cases. GUI thread only."""
+follow, typed lines, the microphone) and the recorded cases. GUI thread only."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
+from app.microphone import MicrophoneError
 from app.usecases.orcases import case_segments, case_timeline, get_case, list_cases, surgeries
 from app.worker import InferenceWorker
 from core.orstate.driver import StateUpdate, recorded_update
 from core.orstate.surgeries import Surgery
+from core.speech.errors import SpeechModelError
 from ui.orroom.case_controller import CaseController
 from ui.orroom.changes import changes, pending_commands
+from ui.orroom.listening import RoomListening
 from ui.orroom.machine_grid import MachineGrid, clock
 from ui.orroom.notice_bar import NoticeBar
 from ui.orroom.surgery_guard import SurgeryGuard
@@ -113,6 +116,7 @@ class OperatingRoomWorkspace(QWidget):
         self.guard_bar.dismiss.setToolTip("Alt+D: keep this surgery; not asked again this case")
         self.pending_bar = NoticeBar("A command waiting to be confirmed", "&Leave it")
         self.pending_bar.dismiss.setToolTip("Alt+L: leave the machine as it is")
+        self.listening = RoomListening(context, self.controller, self._show_heard, self)
         self._guard: SurgeryGuard | None = None
         self._suggested: Surgery | None = None
         self._pending: tuple[str, str] | None = None  # machine id, action to confirm
@@ -133,8 +137,11 @@ class OperatingRoomWorkspace(QWidget):
         buttons.addWidget(self.follow_button, 0, 1)
         buttons.addWidget(self.typed_button, 1, 0)
         buttons.addWidget(self.stop_button, 1, 1)
-        buttons.addWidget(speed_label, 2, 0)
-        buttons.addWidget(self.speed, 2, 1)
+        buttons.addWidget(self.listening.button, 2, 0)
+        buttons.addWidget(self.listening.indicator, 2, 1)
+        buttons.addWidget(speed_label, 3, 0)
+        buttons.addWidget(self.speed, 3, 1)
+        buttons.addWidget(self.listening.meter, 4, 0, 1, 2)
         transcript = QWidget()
         transcript_layout = QVBoxLayout(transcript)
         transcript_layout.setContentsMargins(0, 0, 0, 0)
@@ -156,6 +163,7 @@ class OperatingRoomWorkspace(QWidget):
         left.addWidget(self.timeline)
         left.addWidget(self.guard_bar)
         left.addWidget(self.pending_bar)
+        left.addWidget(self.listening.heard_bar)
         left.addWidget(self.grid, 1)
         self.side = QWidget()
         self.side.setMaximumWidth(SIDE_MAX_WIDTH)
@@ -173,6 +181,7 @@ class OperatingRoomWorkspace(QWidget):
         self.replay_button.clicked.connect(self.choose_replay)
         self.follow_button.clicked.connect(self.choose_follow)
         self.typed_button.clicked.connect(self.start_typed)
+        self.listening.button.clicked.connect(self.start_listening)
         self.stop_button.clicked.connect(self.stop_case)
         self.line.returnPressed.connect(self._typed)
         self.case_replay.clicked.connect(self.replay_selected_case)
@@ -258,7 +267,25 @@ class OperatingRoomWorkspace(QWidget):
         self.line.setEnabled(True)
         self.line.setFocus()
 
+    @Slot()
+    def start_listening(self) -> None:
+        """A case heard from the room through the microphone."""
+        surgery = self.current_surgery()
+        self._starting(self.start_listening)
+        try:
+            self.listening.start(surgery)
+        except (MicrophoneError, SpeechModelError) as exc:
+            self.stop_case()
+            self.status_message.emit(f"The room cannot be heard: {exc}")
+            return
+        self.controller.start(surgery, "microphone", use_model=self.model_available)
+        self.status_message.emit("Listening: spoken commands set the machines.")
+
+    def _show_heard(self, text: str) -> None:
+        self.feed.appendPlainText(text)
+
     def _starting(self, restart: Callable[[], None]) -> None:
+        self.listening.stop()
         self.feed.clear()
         self.changes.clear()
         self.grid.set_surgery(self.current_surgery())
@@ -273,6 +300,7 @@ class OperatingRoomWorkspace(QWidget):
 
     @Slot()
     def stop_case(self) -> None:
+        self.listening.stop()
         self.controller.stop()
         self.stop_button.setEnabled(False)
         self.surgery.setEnabled(True)

@@ -148,7 +148,11 @@ class SettingsDialog(QDialog):
         values["engine"] = self.engine.currentData()
         inference = InferenceSettings.model_validate(values)
         return current.model_copy(
-            update={"inference": inference, "security": self.security.values()}
+            update={
+                "inference": inference,
+                "security": self.security.values(),
+                "speech": self.security.speech_values(),
+            }
         )
 
     def _saved_settings(self) -> Settings | None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.settings import SecuritySettings, field_bounds
+from app.settings import SecuritySettings, SpeechSettings, field_bounds
 from app.startup import unlock_attempts
 from app.usecases.audit_trail import export_audit, verify_audit
 from app.usecases.errors import StoreError
@@ -32,6 +32,7 @@ from ui.async_jobs import async_slot
 from ui.background import run_in_background
 from ui.passphrase_dialogs import NewPassphraseDialog
 
+KEEP_RECORDINGS_TEXT = "Keep session recordings (encrypted with the session)"
 OR_EXEMPTION_TEXT = (
     "Keep the operating-room display visible when idle (it shows the phase and the "
     "machines, no patient identity). Ctrl+L still locks it."
@@ -84,6 +85,12 @@ class SecurityPanel(QWidget):
         self.or_exempt = QCheckBox(OR_EXEMPTION_TEXT)
         self.or_exempt.setChecked(security.lock_exempts_or_display)
         self.or_exempt.setAccessibleName("Operating-room display exempt from the idle lock")
+        self.keep_recordings = QCheckBox(KEEP_RECORDINGS_TEXT)
+        self.keep_recordings.setChecked(context.loaded.settings.speech.keep_recordings)
+        self.keep_recordings.setAccessibleName("Keep session recordings")
+        self.keep_recordings.setToolTip(
+            "Off (the default): a recorded session's sound is never stored, only its transcript"
+        )
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Security message")
@@ -96,6 +103,7 @@ class SecurityPanel(QWidget):
         form.addRow("", change_row)
         form.addRow("Lock after:", self.lock_minutes)
         form.addRow("", self.or_exempt)
+        form.addRow("Recordings:", self.keep_recordings)
         self.verify_button = QPushButton("&Verify the audit trail")
         self.export_button = QPushButton("E&xport the audit trail…")
         audit_row = QHBoxLayout()
@@ -124,6 +132,11 @@ class SecurityPanel(QWidget):
         return SecuritySettings(
             lock_after_minutes=self.lock_minutes.value(),
             lock_exempts_or_display=self.or_exempt.isChecked(),
+        )
+
+    def speech_values(self) -> SpeechSettings:
+        return self.context.loaded.settings.speech.model_copy(
+            update={"keep_recordings": self.keep_recordings.isChecked()}
         )
 
     @Slot()

@@ -66,3 +66,16 @@ def test_words_the_rules_read_are_fed_as_heard_and_a_near_miss_as_its_command() 
 def test_talk_is_not_taken_as_a_command(heard: str) -> None:
     found = CommandSet(CATALOG.get("PCNL")).match(heard)
     assert found.feed is None and found.command is None
+
+
+def test_what_came_near_a_command_is_offered_for_a_person_to_confirm() -> None:
+    commands = CommandSet(CATALOG.get("PCNL"))
+    said = {text: commands.match(text) for text in (
+        "he said lights off", "is the laser on?", "The weather is nice", "Turn on the C-arm.",
+    )}  # fmt: skip
+    offered = {text: (h.offer.machine_id, h.offer.action) if h.offer else None
+               for text, h in said.items()}  # fmt: skip
+    assert offered["he said lights off"] == ("M09", "OFF")  # not taken, but offered
+    assert offered["is the laser on?"] is None  # a question is never offered as a command
+    assert offered["The weather is nice"] is None  # far from every command
+    assert offered["Turn on the C-arm."] is None  # taken, so nothing to confirm
