@@ -8,18 +8,28 @@ them (every ~0.1 s), and whoever recognises them does so on another thread.
 """
 
 import numpy as np
-from PySide6.QtCore import QIODevice, QObject, Signal, Slot
-from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices, QtAudio
+from PySide6.QtCore import QIODevice, QLoggingCategory, QObject, Signal, Slot
 
-from core.speech.audio_file import SAMPLE_RATE
-from core.speech.audio_stream import StreamResampler
+# Qt Multimedia names its FFmpeg and the sound systems it did not find on every start.
+QLoggingCategory.setFilterRules(
+    "qt.multimedia.ffmpeg.info=false\nqt.multimedia.symbolsresolver=false"
+)
+from PySide6.QtMultimedia import (  # noqa: E402 - after the rules, which its loading obeys
+    QAudioDevice,
+    QAudioFormat,
+    QAudioSource,
+    QMediaDevices,
+    QtAudio,
+)
+
+from core.speech.audio_file import SAMPLE_RATE  # noqa: E402
+from core.speech.audio_stream import StreamResampler  # noqa: E402
+from core.speech.errors import MicrophoneError  # noqa: E402
+
+__all__ = ["Microphone", "MicrophoneError", "input_devices", "loudness", "pick_device"]
 
 BLOCK_S = 0.1  # the device is asked for sound this often
 SILENT_DBFS = -60.0  # the level meter's bottom
-
-
-class MicrophoneError(Exception):
-    """No microphone, or not the one asked for; the message says what there is."""
 
 
 def input_devices() -> list[str]:

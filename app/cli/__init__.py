@@ -26,7 +26,7 @@ from core.logs import log_event
 from core.notes.risk_words import RiskWordsError
 from core.notes.templates import TemplateError
 from core.notes.transcript import TranscriptError
-from core.speech.errors import AudioFileError, SpeechModelError
+from core.speech.errors import AudioFileError, MicrophoneError, SpeechModelError
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ def _run(argv: list[str] | None) -> int:
         LabError,
         AudioFileError,
         SpeechModelError,
+        MicrophoneError,
     ) as exc:
         code = _fail(str(exc))
     except DatabaseError as exc:  # a write or read the store did not expect to fail

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from app.cli.context import CliContext
 from app.cli.engine_args import CliEngineError, add_engine_options, choose_engine
+from app.cli.or_microphone import list_inputs, listen_live
 from app.cli.or_runner import CaseRunner, numbered_lines, read_segments, tail_lines
 from app.cli.output import print_json, print_table
 from app.cli.parsing import Subcommands, add_command, add_group
@@ -33,6 +34,8 @@ from app.usecases.orcases import (
 from core.orstate.rules import UtteranceRules
 from core.orstate.segments import ReplayClock
 from core.orstate.surgeries import Surgery, UnknownSurgeryError
+from core.speech.errors import MicrophoneError
+from core.speech.or_listen import HeardInRoom
 
 
 def register(commands: Subcommands) -> None:
@@ -68,10 +71,23 @@ def register(commands: Subcommands) -> None:
     listen = add_command(
         actions,
         "listen",
-        "hear a recording of the room: each command taken is applied, one state per line",
+        "hear the room, live through a microphone or from a recording: each command taken "
+        "is applied, one state per line",
+    )
+    source = listen.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--audio", type=Path, metavar="FILE", help="a recording: wav, mp3, m4a, ogg, flac"
+    )
+    source.add_argument(
+        "--device",
+        metavar="N",
+        help="the microphone numbered N in --list-devices, or 'default'; until Ctrl+C",
+    )
+    source.add_argument(
+        "--list-devices", action="store_true", help="list the microphones by number and stop"
     )
     listen.add_argument(
-        "--audio", type=Path, required=True, metavar="FILE", help="wav, mp3, m4a, ogg, flac"
+        "--seconds", type=float, metavar="S", help="with --device: stop after S seconds"
     )
     listen.set_defaults(handler=_listen, file=None)
 
@@ -200,29 +216,57 @@ def _follow(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def _listen(ctx: CliContext, args: argparse.Namespace) -> int:
-    """Utterances of the recording, in order: a command is fed to the case (as heard
-    when the rules read one in it, else as the known command it is close to; a state
-    line on stdout); anything else is reported on stderr as heard and changes nothing."""
-    args.file = args.audio  # the case's label
+    """Utterances of the room, in order: a command is fed to the case (as heard when the
+    rules read one in it, else as the known command it is close to; a state line on
+    stdout); anything else is reported on stderr as heard and changes nothing."""
+    if args.list_devices:
+        for number, name in enumerate(list_inputs()):
+            print(f"{number}: {name}")
+        return 0
+    device = None if args.device in (None, "default") else _device_number(args.device)
+    if args.device is not None and device is None:
+        device = ctx.loaded.settings.speech.input_device
+    args.file = args.audio or Path(f"microphone {args.device}")  # the case's label
     runner = _runner(ctx, args)
     threads = ctx.loaded.settings.inference.n_threads
     utterances = 0
+
+    def heard_one(heard: HeardInRoom, t: float) -> None:
+        nonlocal utterances
+        utterances += 1
+        words = heard.heard.feed
+        if words is None:
+            ctx.note(
+                f'heard at {t:.1f}s: "{heard.heard.heard}"? '
+                f"(not a command here; closest {heard.heard.score:.2f})"
+            )
+            return
+        runner.feed(t, "room", words, True)
+
     try:
-        for heard in listen_to_file(ctx.paths, runner.driver.surgery, args.audio, threads):
-            utterances += 1
-            words = heard.heard.feed
-            if words is None:
-                ctx.note(
-                    f'heard at {heard.utterance.end:.1f}s: "{heard.heard.heard}"? '
-                    f"(not a command here; closest {heard.heard.score:.2f})"
-                )
-                continue
-            runner.feed(heard.utterance.end, "room", words, True)
+        if args.audio is not None:
+            surgery = runner.driver.surgery
+            for heard in listen_to_file(ctx.paths, surgery, args.audio, threads):
+                heard_one(heard, heard.utterance.end)
+        else:
+            listen_live(ctx.paths, runner.driver.surgery, device, heard_one,
+                        seconds=args.seconds, threads=threads, on_failed=ctx.note,
+                        on_listening=lambda name: ctx.note(f"listening to {name}; "
+                                                           "Ctrl+C stops"))  # fmt: skip
     finally:
         runner.close()
     if utterances == 0:
-        ctx.note(f"nothing was said in {args.audio.name}")
+        ctx.note(f"nothing was said in {args.audio.name}" if args.audio else "nothing was said")
     return 0
+
+
+def _device_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise MicrophoneError(
+            f"--device takes a number from --list-devices or 'default', not {text!r}."
+        ) from None
 
 
 def _cases_list(ctx: CliContext, args: argparse.Namespace) -> int:

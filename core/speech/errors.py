@@ -9,3 +9,7 @@ class AudioFileError(ValueError):
 
 class SpeechModelError(RuntimeError):
     """No usable speech model: the message says what is missing and how to add one."""
+
+
+class MicrophoneError(RuntimeError):
+    """No microphone, or not the one asked for; the message says what there is."""
