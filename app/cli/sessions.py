@@ -1,4 +1,6 @@
-"""``auralis sessions add|list|show``; ``add --audio`` transcribes a recording first."""
+"""``auralis sessions add|list|show|speakers|recording``; ``add --audio`` transcribes a
+recording first; ``speakers`` swaps or renames a transcript's speaker labels in one
+change; ``recording`` writes a kept recording out."""
 
 import argparse
 import sys
@@ -15,8 +17,11 @@ from app.usecases.audio_import import (
     require_patient,
     transcript_from_audio,
 )
+from app.usecases.errors import StoreError
 from app.usecases.notes import current_note
-from app.usecases.sessions import import_session, list_sessions, open_session
+from app.usecases.recording import export_recording
+from app.usecases.sessions import import_session, line_times_of, list_sessions, open_session
+from app.usecases.speakers import relabel_speakers, speakers_of, swap
 from core.notes.transcript import Transcript
 
 
@@ -51,6 +56,25 @@ def register(commands: Subcommands) -> None:
     show = add_command(actions, "show", "show a session with its transcript and current note")
     show.add_argument("id", type=int, help="session id")
     show.set_defaults(handler=_show)
+
+    speakers = add_command(
+        actions, "speakers", "list a transcript's speakers, or swap or rename them in one change"
+    )
+    speakers.add_argument("id", type=int, help="session id")
+    change = speakers.add_mutually_exclusive_group()
+    change.add_argument("--swap", action="store_true", help="swap the two speakers' labels")
+    change.add_argument(
+        "--rename",
+        action="append",
+        metavar="OLD=NEW",
+        help='rename a label, e.g. --rename "Clinician=Dr Lee" (repeat for more)',
+    )
+    speakers.set_defaults(handler=_speakers)
+
+    recording = add_command(actions, "recording", "write a session's kept recording to a file")
+    recording.add_argument("id", type=int, help="session id")
+    recording.add_argument("--output", type=Path, required=True, metavar="PATH")
+    recording.set_defaults(handler=_recording)
 
 
 def _add(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -116,8 +140,10 @@ def _list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     session = open_session(ctx.db, args.id).session
+    times = line_times_of(ctx.db, session.id)
     note = current_note(ctx.db, session.id)
     result: dict[str, Any] = to_jsonable(session)
+    result["line_times"] = {str(n): list(t) for n, t in times.items()}
     result["note"] = None
     if note is not None:
         result["note"] = {
@@ -133,7 +159,11 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
         f"{session.session_date} ({session.transcript_format})"
     )
     print()
-    print(session.transcript.rstrip())
+    for number, line in enumerate(session.transcript.rstrip().splitlines(), start=1):
+        start = times.get(number, (None, None))[0]
+        print(
+            f"[{int(start) // 60:02d}:{int(start) % 60:02d}] {line}" if start is not None else line
+        )
     print()
     if note is None:
         print("No note yet.")
@@ -141,4 +171,47 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
         origin = note.version.provenance  # rule draft, AI draft, edited from which, or own
         print(f"Note (version {note.version_count}, {note.version.template}, {origin}):")
         print(note.version.content.rstrip())
+    return 0
+
+
+def _stamp(seconds: float) -> str:
+    """12:05, or 1:02:05 past the first hour."""
+    hours, rest = divmod(int(seconds), 3600)
+    return (
+        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+        if hours
+        else f"{rest // 60:02d}:{rest % 60:02d}"
+    )
+
+
+def _speakers(ctx: CliContext, args: argparse.Namespace) -> int:
+    session = open_session(ctx.db, args.id).session
+    if args.swap:
+        names = swap(session.transcript)
+    elif args.rename:
+        names = {}
+        for pair in args.rename:
+            old, equals, new = pair.partition("=")
+            if not equals or not old.strip() or not new.strip():
+                raise StoreError(f'--rename takes OLD=NEW, e.g. "Clinician=Dr Lee"; not {pair!r}.')
+            names[old.strip()] = new.strip()
+        unknown = set(names) - set(speakers_of(session.transcript))
+        if unknown:
+            raise StoreError(
+                f"Session {args.id} has no speaker called {', '.join(sorted(unknown))}; "
+                f"it has {', '.join(speakers_of(session.transcript)) or 'no labels'}."
+            )
+    else:
+        names = {}
+    if names:
+        session = relabel_speakers(ctx.db, args.id, names)
+        ctx.note("renamed: " + ", ".join(f"{old} -> {new}" for old, new in names.items()))
+    for label in speakers_of(session.transcript):
+        print(label)
+    return 0
+
+
+def _recording(ctx: CliContext, args: argparse.Namespace) -> int:
+    written = export_recording(ctx.db, args.id, args.output)
+    ctx.note(f"recording of session {args.id} written to {written}")
     return 0

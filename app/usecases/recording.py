@@ -7,16 +7,22 @@ with the session); by default it is never written anywhere."""
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from sqlite_utils import Database
 
 from app.usecases.audio_import import transcript_from_stretches
+from app.usecases.sessions import ImportedSession, add_transcript_session
+from app.usecases.transaction import audited
 from core.notes.transcript import Transcript
 from core.speech.audio_file import SAMPLE_RATE
-from core.speech.audio_stream import KeptRecording
+from core.speech.audio_stream import KEPT_FORMAT, KeptRecording
 from core.speech.errors import AudioFileError
 from core.speech.live import BlockQueue, HeardStretch, transcribe_stream
 from core.speech.recogniser import Heard, Recogniser
+from core.store.errors import StoreError
+from core.store.session_audio import get_recording
 
 
 @dataclass(frozen=True)
@@ -85,3 +91,31 @@ class SessionRecording:
         """Stop without a session: the sound heard so far is dropped."""
         self._blocks.close()
         self._kept = None
+
+
+def store_recorded_session(
+    db: Database, patient_id: int, recorded: RecordedSession
+) -> ImportedSession:
+    """The recorded session as the patient's next session (audited), with its
+    recording when it was kept."""
+    kept = (recorded.audio, KEPT_FORMAT, recorded.seconds) if recorded.audio else None
+    return add_transcript_session(db, patient_id, recorded.transcript, recording=kept)
+
+
+def export_recording(db: Database, session_id: int, path: Path) -> Path:
+    """Write a session's kept recording to ``path`` (its container's suffix added when
+    missing), audited: the sound leaves the encrypted database. ``StoreError`` when the
+    session has none."""
+    recording = get_recording(db, session_id)
+    if recording is None:
+        raise StoreError(f"Session {session_id} has no recording (recordings are kept only "
+                         "when the setting to keep them was on).")  # fmt: skip
+    if path.suffix.lower() != f".{recording.format}":
+        path = path.with_name(f"{path.name}.{recording.format}")
+    with audited(db, "The recording's export") as tx:
+        try:
+            path.write_bytes(recording.audio)
+        except OSError as exc:
+            raise StoreError(f"{path.name} cannot be written ({exc.strerror or exc}).") from None
+        tx.record("export", "recording", session_id, detail=f"seconds={recording.seconds:.0f}")
+    return path

@@ -1,7 +1,7 @@
 """Therapy sessions: import one (a transcript file or pasted text), list a patient's, open
 one (audited) with the risks its transcript discloses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from core.notes.risk_net import RiskNet
 from core.notes.risk_screen import ScreenReview
 from core.notes.transcript import Transcript, parse_transcript, read_transcript_file
 from core.store import sessions as store
+from core.store.session_audio import line_times, save_line_times, save_recording
 from core.store.sessions import Session, SessionSummary
 
 __all__ = [
@@ -43,12 +44,21 @@ class ImportedSession:
 class OpenedSession:
     session: Session
     risk_flags: list[RiskFlag]  # what the safety net finds in the transcript
+    # line number (from 1) -> start and end in seconds, for a transcript that had times
+    line_times: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 def _add(
-    db: Database, patient_id: int, transcript: Transcript, session_date: date | None
+    db: Database,
+    patient_id: int,
+    transcript: Transcript,
+    session_date: date | None,
+    recording: tuple[bytes, str, float] | None = None,
 ) -> ImportedSession:
+    """The session, the times of its lines (when every segment has them) and the
+    recording (audio, container, seconds), with their audit entries, in one transaction."""
     text = transcript.as_text()
+    times = [(s.start, s.end) for s in transcript.segments]
     with audited(db, "The session") as tx:
         session = store.add_session(
             db,
@@ -58,6 +68,12 @@ def _add(
             session_date=session_date,
         )
         tx.record("create", "session", session.id, detail=f"chars={len(text)}")
+        if times and all(start is not None and end is not None for start, end in times):
+            save_line_times(db, session.id, times)  # type: ignore[arg-type]
+        if recording is not None:
+            audio, container, seconds = recording
+            save_recording(db, session.id, audio, format=container, seconds=seconds)
+            tx.record("create", "recording", session.id, detail=f"seconds={seconds:.0f}")
     return ImportedSession(session, len(transcript.segments), transcript.source_format)
 
 
@@ -70,10 +86,16 @@ def import_session(
 
 
 def add_transcript_session(
-    db: Database, patient_id: int, transcript: Transcript, *, session_date: date | None = None
+    db: Database,
+    patient_id: int,
+    transcript: Transcript,
+    *,
+    session_date: date | None = None,
+    recording: tuple[bytes, str, float] | None = None,
 ) -> ImportedSession:
-    """Add the patient's next session from a transcript already read (from audio)."""
-    return _add(db, patient_id, transcript, session_date)
+    """Add the patient's next session from a transcript already read (from audio), with
+    its recording (audio, container, seconds) when it is kept."""
+    return _add(db, patient_id, transcript, session_date, recording)
 
 
 def add_pasted_session(
@@ -97,13 +119,20 @@ def open_session(db: Database, session_id: int, risk_net: RiskNet | None = None)
     with audited(db, "The audit entry") as tx:
         session = store.get_session(db, session_id)
         tx.record("view", "session", session_id)
-    return OpenedSession(session, (risk_net or RiskNet()).detect(session.transcript))
+    flags = (risk_net or RiskNet()).detect(session.transcript)
+    return OpenedSession(session, flags, line_times(db, session_id))
+
+
+def line_times_of(db: Database, session_id: int) -> dict[int, tuple[float, float]]:
+    """The times of a session's transcript lines (line from 1; empty without times)."""
+    return line_times(db, session_id)
 
 
 def read_session(db: Database, session_id: int, risk_net: RiskNet | None = None) -> OpenedSession:
     """A session shown again (after its note changed): not a new opening, not audited."""
     session = store.get_session(db, session_id)
-    return OpenedSession(session, (risk_net or RiskNet()).detect(session.transcript))
+    flags = (risk_net or RiskNet()).detect(session.transcript)
+    return OpenedSession(session, flags, line_times(db, session_id))
 
 
 def screen_review(risk_net: RiskNet, opened: OpenedSession) -> ScreenReview:

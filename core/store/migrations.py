@@ -241,6 +241,32 @@ def m0008_risk_review_confirmations(db: Database) -> None:
         )
 
 
+@_migration
+def m0009_session_times_and_recordings(db: Database) -> None:
+    # The times of a transcript's lines when it came from audio (line numbers from 1; a
+    # relabelling of speakers keeps the lines, so the times stay theirs), and a session's
+    # recording when the clinic keeps recordings: compressed audio, encrypted with the
+    # rest of the database, one per session.
+    db.execute(
+        """CREATE TABLE session_line_times (
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            line INTEGER NOT NULL,
+            start_s REAL NOT NULL,
+            end_s REAL NOT NULL,
+            PRIMARY KEY (session_id, line)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE session_recordings (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            format TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            audio BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+
+
 def migrate(db: Database, path: Path, *, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations; return the names applied.
 

@@ -134,3 +134,11 @@ def set_private_notes(db: Database, session_id: int, private_notes: str) -> Sess
             "UPDATE sessions SET private_notes = ? WHERE id = ?", [private_notes, session_id]
         )
     return get_session(db, session_id)
+
+
+def set_transcript(db: Database, session_id: int, transcript: str) -> Session:
+    """Replace a session's transcript (its speakers relabelled: the lines stay)."""
+    get_session(db, session_id)
+    with db.atomic():
+        db.execute("UPDATE sessions SET transcript = ? WHERE id = ?", [transcript, session_id])
+    return get_session(db, session_id)

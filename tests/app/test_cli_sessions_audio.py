@@ -41,6 +41,26 @@ def test_a_recording_becomes_the_sessions_transcript(run: CliRunner, tmp_path: P
     for word in ("patient", "headaches", "two weeks", "knee", "swollen"):
         assert word in text
     assert "transcribing visit.m4a" in added.stderr
+    shown = json.loads(run("sessions", "show", str(session["id"]), "--json").stdout)
+    lines = str(shown["transcript"]).splitlines()
+    times = shown["line_times"]
+    assert len(times) == len(lines) and times["1"][0] < times["1"][1] <= 12.0
+    printed = run("sessions", "show", str(session["id"])).stdout
+    assert f"[00:0{int(times['1'][0])}] {lines[0]}" in printed
+    no_sound = run("sessions", "recording", str(session["id"]), "--output", str(tmp_path / "x"))
+    assert no_sound.returncode == 1 and "has no recording" in no_sound.stderr
+
+
+def test_speakers_are_swapped_or_renamed_in_one_command(run: CliRunner, tmp_path: Path) -> None:
+    transcript = tmp_path / "visit.txt"
+    transcript.write_text("Clinician: How are you?\nClient: Tired.\n", encoding="utf-8")
+    assert run("sessions", "add", "--patient", "1", "--transcript", str(transcript)).returncode == 0
+    swapped = run("sessions", "speakers", "1", "--swap")
+    assert swapped.returncode == 0 and swapped.stdout.split() == ["Client", "Clinician"]
+    renamed = run("sessions", "speakers", "1", "--rename", "Client=Dr Lee")
+    assert renamed.stdout.splitlines() == ["Dr Lee", "Clinician"]
+    unknown = run("sessions", "speakers", "1", "--rename", "Nurse=Kim")
+    assert unknown.returncode == 1 and "no speaker called Nurse" in unknown.stderr
 
 
 def test_bad_recordings_and_a_missing_model_give_one_line_and_store_nothing(
