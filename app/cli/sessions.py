@@ -174,16 +174,6 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _stamp(seconds: float) -> str:
-    """12:05, or 1:02:05 past the first hour."""
-    hours, rest = divmod(int(seconds), 3600)
-    return (
-        f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-        if hours
-        else f"{rest // 60:02d}:{rest % 60:02d}"
-    )
-
-
 def _speakers(ctx: CliContext, args: argparse.Namespace) -> int:
     session = open_session(ctx.db, args.id).session
     if args.swap:

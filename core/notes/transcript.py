@@ -57,6 +57,13 @@ class Transcript:
         return list(dict.fromkeys(s.speaker for s in self.segments if s.speaker))
 
 
+def time_stamp(seconds: float) -> str:
+    """A line's time as people read it: 12:05, or 1:02:05 past the first hour."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
 class TranscriptError(ValueError):
     """A transcript that cannot be imported; the message says why and what to do."""
 

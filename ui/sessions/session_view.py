@@ -27,6 +27,7 @@ from app.risk_net import why_no_screen
 from app.usecases.errors import StoreError
 from app.usecases.notes import NoteExistsError, NoteResult, current_note, save_edit
 from app.usecases.sessions import OpenedSession, screen_review
+from app.usecases.speakers import relabel_speakers, speakers_of
 from app.usecases.summaries import PatientSummary
 from app.usecases.templates import list_templates
 from core.notes.risk_screen import ScreenReview
@@ -38,6 +39,7 @@ from ui.sessions.narrow_layout import NarrowLayout
 from ui.sessions.note_editor import NoteEditor
 from ui.sessions.note_job import NoteJob, UnsavedDraft
 from ui.sessions.risk_panel import RiskPanel
+from ui.sessions.speakers_dialog import SpeakersDialog
 from ui.sessions.summary_view import summary_html
 from ui.sessions.transcript_view import TranscriptView
 
@@ -55,6 +57,7 @@ class SessionView(QWidget):
     message = Signal(str)
     note_changed = Signal()  # a version was saved: lists and badges may change
     inference_done = Signal(str, float, float, bool)  # what, seconds, tokens/s, degraded
+    transcript_changed = Signal(int)  # a session's speakers were relabelled: show it again
 
     def __init__(self, context: AppContext, job: NoteJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +77,9 @@ class SessionView(QWidget):
         self.badges = QLabel()
         self.badges.setObjectName("badge")
         self.badges.setAccessibleName("Note status")
+        self.speakers_button = QPushButton("Spea&kers…")
+        self.speakers_button.setToolTip("Swap or rename the transcript's speakers (Alt+K)")
+        self.speakers_button.setEnabled(False)
         self.save_state = QLabel()  # "Saved at 14:32", "Unsaved changes", retrying
         self.save_state.setAccessibleName("Autosave")
         self.template = QComboBox()
@@ -105,6 +111,7 @@ class SessionView(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.speakers_button)
         header.addWidget(self.badges)
         header.addWidget(self.save_state)
         self.controls = controls = QHBoxLayout()
@@ -131,6 +138,7 @@ class SessionView(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.job.cancel)
         self.summarise_button.clicked.connect(self.summarise)
+        self.speakers_button.clicked.connect(self.relabel_speakers)
         self.editor.autosave.connect(self._save_edit)
         self.editor.save_state.connect(self.save_state.setText)
         self.risks.line_chosen.connect(self.transcript.scroll_to_line)
@@ -163,6 +171,8 @@ class SessionView(QWidget):
         for widget in (self.generate_button, self.editor, self.template):
             widget.setEnabled(has and not self.job.busy)
         self.summarise_button.setEnabled(patient_id is not None and not self.job.busy)
+        labels = speakers_of(opened.session.transcript) if opened is not None else []
+        self.speakers_button.setEnabled(bool(labels))
         self._opened = opened
         if not has:
             self.title.setText("Choose a session, or add one.")
@@ -187,10 +197,35 @@ class SessionView(QWidget):
             self._screen(opened)
         self._show_note()
 
+    @Slot()
+    def relabel_speakers(self) -> SpeakersDialog | None:
+        """Swap or rename the speakers in one change (the dialog's OK), then show the
+        session again."""
+        opened = self._opened
+        if opened is None:
+            return None
+        dialog = SpeakersDialog(speakers_of(opened.session.transcript), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._relabel(opened.session.id, dialog.renaming()))
+        dialog.open()
+        return dialog
+
+    def _relabel(self, session_id: int, names: dict[str, str]) -> None:
+        if not names:
+            return
+        try:
+            relabel_speakers(self.context.db, session_id, names)
+        except StoreError as exc:
+            self.message.emit(f"The speakers were not renamed: {exc}")
+            return
+        self._reviews.pop(session_id, None)  # read again: the lines' speakers moved
+        self.message.emit("Speakers renamed on every line.")
+        self.transcript_changed.emit(session_id)
+
     def _show_flags(self, opened: OpenedSession) -> None:
         review = self._reviews.get(opened.session.id, ScreenReview())
         flags = review.applied(opened.risk_flags)
-        self.transcript.show_transcript(opened.session.transcript, flags)
+        self.transcript.show_transcript(opened.session.transcript, flags, opened.line_times)
         self.risks.show_flags(flags)
         if opened.session.id in self._reviews:
             self.risks.show_screening(_screening(review))

@@ -24,6 +24,7 @@ from app.usecases.audio_import import import_audio_session, load_recogniser, tra
 from app.usecases.database import Progress
 from app.usecases.errors import StoreError
 from app.usecases.notes import current_note
+from app.usecases.recording import store_recorded_session
 from app.usecases.sessions import (
     ImportedSession,
     add_pasted_session,
@@ -31,13 +32,14 @@ from app.usecases.sessions import (
     list_sessions,
 )
 from core.llm.types import CancelToken
-from core.notes.transcript import Transcript, TranscriptError
+from core.notes.transcript import Transcript, TranscriptError, time_stamp
 from core.speech.errors import AudioFileError, SpeechModelError
 from core.speech.recogniser import Recogniser
 from core.speech.transcribe import TranscriptionCancelled
 from ui.async_jobs import async_slot
 from ui.background import run_in_background
 from ui.sessions.history_panel import version_label
+from ui.sessions.record_dialog import RecordDialog
 
 SESSION_ID = Qt.ItemDataRole.UserRole
 NOTE_STATUS = {"none": "no note", "edited": "edited"}
@@ -65,6 +67,8 @@ class SessionsPanel(QWidget):
         self.list.setAccessibleName("Sessions")
         self.import_button = QPushButton("&Import file…")
         self.paste_button = QPushButton("&Paste transcript")
+        self.record_button = QPushButton("Recor&d…")
+        self.record_button.setToolTip("Record a session through the microphone (Alt+D)")
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b71c1c;")
@@ -84,6 +88,7 @@ class SessionsPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.paste_button)
+        buttons.addWidget(self.record_button)
         layout.addLayout(buttons)
         layout.addWidget(self.paste_box)
         layout.addWidget(self.paste_add)
@@ -92,13 +97,14 @@ class SessionsPanel(QWidget):
 
         self.import_button.clicked.connect(self.choose_file)
         self.paste_button.clicked.connect(self.toggle_paste)
+        self.record_button.clicked.connect(self.record_session)
         self.paste_add.clicked.connect(self.add_pasted)
         self.list.currentItemChanged.connect(self._selected)
         self.set_patient(None)
 
     def set_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
-        for widget in (self.import_button, self.paste_button, self.list):
+        for widget in (self.import_button, self.paste_button, self.record_button, self.list):
             widget.setEnabled(patient_id is not None)
         self.error.hide()
         self.reload()
@@ -170,20 +176,17 @@ class SessionsPanel(QWidget):
         if patient_id is None:
             self._refuse("Choose a patient first.")
             return
-        paths = self.context.paths
-        threads = self.context.loaded.settings.inference.n_threads
         cancel = CancelToken()
 
         def transcribe(progress: Progress) -> Transcript:
             progress("Loading the speech model", None)
-            if self._recogniser is None:
-                self._recogniser = load_recogniser(paths, threads=threads)
+            recogniser = self._speech()
 
             def show(done: float, total: float | None) -> None:
                 minutes = f"{done / 60:.1f} of {total / 60:.1f} min" if total else ""
                 progress(f"Transcribing {path.name}  {minutes}", done / total if total else None)
 
-            return transcript_from_audio(self._recogniser, path, on_progress=show, cancel=cancel)
+            return transcript_from_audio(recogniser, path, on_progress=show, cancel=cancel)
 
         self.import_button.setEnabled(False)
         try:
@@ -205,6 +208,45 @@ class SessionsPanel(QWidget):
             self.recording_imported.emit(self._added(imported, path.name))
         else:
             self.message.emit(f"Session {imported.session.session_number} added from {path.name}.")
+            self.recording_imported.emit(imported.session.id)
+
+    def _speech(self) -> Recogniser:
+        """The recogniser, loaded with the first recording (``SpeechModelError``)."""
+        if self._recogniser is None:
+            threads = self.context.loaded.settings.inference.n_threads
+            self._recogniser = load_recogniser(self.context.paths, threads=threads)
+        return self._recogniser
+
+    @Slot()
+    def record_session(self) -> RecordDialog | None:
+        """Open the recording dialog for the chosen patient; when it finishes, the session
+        is added (``recording_imported`` tells the outcome, as for an imported file)."""
+        patient_id = self.patient_id
+        if patient_id is None:
+            self._refuse("Choose a patient first.")
+            return None
+        dialog = RecordDialog(self.context, self._speech, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._recorded(patient_id, dialog))
+        dialog.rejected.connect(lambda: self.recording_imported.emit(-1))
+        dialog.open()
+        return dialog
+
+    def _recorded(self, patient_id: int, dialog: RecordDialog) -> None:
+        recorded = dialog.recorded
+        if recorded is None:
+            return
+        try:
+            imported = store_recorded_session(self.context.db, patient_id, recorded)
+        except StoreError as exc:
+            self._refuse(str(exc))
+            self.recording_imported.emit(-1)
+            return
+        origin = f"a recording ({time_stamp(recorded.seconds)})"
+        if self.patient_id == patient_id:
+            self.recording_imported.emit(self._added(imported, origin))
+        else:
+            self.message.emit(f"Session {imported.session.session_number} added from {origin}.")
             self.recording_imported.emit(imported.session.id)
 
     @Slot()

@@ -1,6 +1,7 @@
-"""The transcript, read-only: each speaker in their own colour, disclosed risk quotes
-underlined in red, possible ones (the second screen) in amber; ``scroll_to_line`` brings
-a line into view (from the risk panel)."""
+"""The transcript, read-only: each speaker in their own colour, each line's time when
+the transcript has times (from a recording), disclosed risk quotes underlined in red,
+possible ones (the second screen) in amber; ``scroll_to_line`` brings a line into view
+(from the risk panel)."""
 
 import html
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from core.notes.risk import RiskFlag
 from core.notes.speakers import is_clinician, split_speaker
+from core.notes.transcript import time_stamp
 from ui.theme import POSSIBLE_AMBER, RISK_RED, SPEAKER_COLOURS
 
 # A disclosure underlined in red; a possible risk (second screen) with a dotted amber line.
@@ -26,7 +28,12 @@ class TranscriptView(QTextBrowser):
         self.setOpenLinks(False)
         self._lines = 0
 
-    def show_transcript(self, transcript: str, flags: list[RiskFlag]) -> None:
+    def show_transcript(
+        self,
+        transcript: str,
+        flags: list[RiskFlag],
+        times: dict[int, tuple[float, float]] | None = None,
+    ) -> None:
         colours: dict[str, str] = {}
         marked: dict[int, tuple[str, str]] = {}  # line -> (status, the words to mark)
         for flag in flags:  # a disclosure's mark wins over a possible risk's on its line
@@ -49,6 +56,9 @@ class TranscriptView(QTextBrowser):
                     speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)]
                 )
                 body = f'<b style="color: {colour};">{html.escape(speaker)}:</b> {body}'
+            if times and number in times:
+                when = time_stamp(times[number][0])
+                body = f'<span style="color: {TIME_GREY};">{when}</span> {body}'
             blocks.append(f'<p style="margin: 0 0 6px 0;">{body or "&nbsp;"}</p>')
         self._lines = len(lines)
         self.setHtml("".join(blocks))
@@ -64,6 +74,7 @@ class TranscriptView(QTextBrowser):
 
 
 WHOLE_LINE = "\0"  # marks the line's whole text
+TIME_GREY = "#757575"
 
 
 def _marks(flag: RiskFlag) -> list[tuple[int, str]]:

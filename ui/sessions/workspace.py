@@ -67,6 +67,7 @@ class SessionsWorkspace(QWidget):
         self.patients.patient_selected.connect(self._patient)
         self.sessions.session_selected.connect(self._session)
         self.view.note_changed.connect(self._note_changed)
+        self.view.transcript_changed.connect(self._session)
         for source in (self.patients, self.sessions):
             source.message.connect(self.status_message)
         self.view.message.connect(self.status_message)
