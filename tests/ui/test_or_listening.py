@@ -71,7 +71,7 @@ def test_a_near_command_is_set_only_when_a_nurse_confirms_it(
     )
     room.listening.microphone.heard.emit(heard)  # as the recognising thread delivers it
     bar = room.listening.heard_bar
-    assert bar.isVisibleTo(room) and "turn on the c-arm" in bar.text.text()
+    assert bar.isVisibleTo(room) and "C-Arm Fluoroscopy ON?" in bar.text.text()
     assert room.grid.tiles["M04"].state_word != "ON"  # not applied until confirmed
     qtbot.keyClick(room, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: room.grid.tiles["M04"].state_word == "ON", timeout=10_000)

@@ -48,6 +48,7 @@ class RoomListening(QObject):
         self.heard_bar = NoticeBar("A command heard but not taken", "Ig&nore")
         self.heard_bar.dismiss.setToolTip("Alt+N: leave the machines as they are")
         self._offered: KnownCommand | None = None
+        self._names: dict[str, str] = {}  # machine id -> name, of the surgery heard
         for widget in (self.indicator, self.meter):
             widget.hide()
         self.microphone.heard.connect(self._heard)
@@ -62,6 +63,7 @@ class RoomListening(QObject):
     def start(self, surgery: Surgery) -> None:
         """Raises ``MicrophoneError`` or ``SpeechModelError`` before anything starts."""
         self.microphone.start(surgery)
+        self._names = {m.id: m.name for m in surgery.machines.values()}
         self.indicator.show()
         self.meter.show()
 
@@ -83,8 +85,9 @@ class RoomListening(QObject):
         if offer is None:
             return
         self._offered = offer
+        machine = self._names.get(offer.machine_id, offer.machine_id)
         self.heard_bar.offer(
-            f'Heard: "{found.heard}" — {offer.phrase}?',
+            f'Heard: "{found.heard}" — {machine} {offer.action}?',
             "&Yes, set it",
             f"Alt+Y: feed \u201c{offer.phrase}\u201d to the case as a command",
         )
