@@ -36,10 +36,9 @@ from speech_audio import RATE, at_16k, silence, speak, with_noise, write_wav  # 
 from core.orstate.surgeries import load_surgeries  # noqa: E402
 from core.speech.model_dir import find_speech_model  # noqa: E402
 from core.speech.or_commands import CommandSet  # noqa: E402
-from core.speech.or_listen import hear  # noqa: E402
+from core.speech.or_listen import listen  # noqa: E402
 from core.speech.recogniser import Recogniser  # noqa: E402
 from core.speech.transcribe import transcribe_file  # noqa: E402
-from core.speech.utterances import UtteranceCutter  # noqa: E402
 from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, two_speakers  # noqa: E402
 
 ACI = ROOT.parent / "shared" / "data" / "aci-bench" / "train.csv"
@@ -112,11 +111,12 @@ def room_listening(
 ) -> dict[str, Any]:
     """Each sentence spoken into a quiet room (0.5 s before, 1 s after), fed in 0.1 s
     blocks as a microphone would: right commands, misses, false or wrong accepts, and the
-    latency from the end of speech to the command (waiting for the pause, then
-    recognising and matching)."""
+    latency from the end of speech to the command (waiting for the pause, recognising
+    from the early guess on, and matching; it assumes the recogniser is idle when an
+    utterance begins, as it is between commands)."""
     catalog = load_surgeries()
     sets: dict[str, CommandSet] = {}
-    right = missed = wrong = false = 0
+    right = missed = wrong = false = offered_right = offered_talk = 0
     latencies = []
     for surgery, sentence, change in rows:
         commands = sets.setdefault(surgery, CommandSet(catalog.get(surgery)))
@@ -126,29 +126,37 @@ def room_listening(
         lead = np.zeros(8000, dtype=np.float32)
         sound = np.concatenate([lead, speech, np.zeros(16000, dtype=np.float32)])
         speech_end = (lead.size + np.flatnonzero(np.abs(speech) > 0.01).max()) / 16000
-        cutter, block, heard = UtteranceCutter(), 1600, []
-        for start in range(0, sound.size, block):
-            for utterance in cutter.feed(sound[start : start + block]):
-                found = hear(recogniser, commands, utterance)
-                heard.append(found)
-                latencies.append((start + block) / 16000 - speech_end + found.seconds)
-        said = []
+        block = 1600
+        blocks = [sound[start : start + block] for start in range(0, sound.size, block)]
+        heard = list(listen(recogniser, commands, blocks))
+        for h in heard:
+            # live, the cut is seen when its block arrives, and the answer is ready when
+            # both the cut is known and its recognition (begun at an early guess) is done
+            arrived = np.ceil(h.utterance.cut_at * 16000 / block) * block / 16000
+            latencies.append(max(arrived, h.started_at + h.seconds) - speech_end)
+        said, offers = [], []
         for h in heard:
             if h.heard.feed is not None:
-                toggles = commands.rules.parse(h.heard.feed).toggles
-                said += [f"{t.machine_id}:{t.action}" for t in toggles]
+                parsed = commands.rules.parse(h.heard.feed)
+                said += [f"{t.machine_id}:{t.action}" for t in parsed.toggles]
+                said += [f"{t.machine_id}:PENDING" for t in parsed.pending]  # shown waiting
+            elif h.heard.offer is not None:
+                offers.append(f"{h.heard.offer.machine_id}:{h.heard.offer.action}")
         if change is None:
             false += bool(said)
+            offered_talk += bool(offers)
         elif said == [change]:
             right += 1
         elif said:
             wrong += 1
         else:
             missed += 1
+            offered_right += change in offers
     commands_total = sum(change is not None for _, _, change in rows)
     return {
         "right": right, "missed": missed, "wrong": wrong, "commands": commands_total,
         "false": false, "talk": len(rows) - commands_total,
+        "offered_right": offered_right, "offered_talk": offered_talk,
         "latency_median": float(np.median(latencies)), "latency_max": float(np.max(latencies)),
     }  # fmt: skip
 
@@ -187,9 +195,13 @@ def main() -> None:
     parser.add_argument("--long-minutes", type=float, default=10.0)
     parser.add_argument("--speaker-visits", type=int, default=8, help="visits for speakers")
     parser.add_argument("--or-rows", type=int, default=99, help="rows of the OR set's dev part")
+    parser.add_argument("--room-only", action="store_true", help="only the room's commands")
     args = parser.parse_args()
     model = find_speech_model([ROOT / "models"])
     recogniser = Recogniser(model, threads=2)
+    if args.room_only:
+        room_report(recogniser, args.or_rows)
+        return
     lines = [turn for visit in dialogue_turns(args.visits, args.lines) for turn in visit]
     reference = " ".join(words for _, words in lines)
     samples = spoken(lines)
@@ -213,19 +225,24 @@ def main() -> None:
         right, total, split = speaker_accuracy(encoder, visits, snr)
         print(f"Speakers, {label}: {right}/{total} turns right ({right / total:.3f}), "
               f"{split}/{len(visits)} visits split into two voices")  # fmt: skip
-    rows = room_commands(args.or_rows)
+    room_report(recogniser, args.or_rows)
+    print("Peak memory of a whole transcription (fresh process each):")
+    for run in (short, longer):
+        print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")
+    print(f"  long / short: {longer['peak_mb'] / short['peak_mb']:.2f}")
+
+
+def room_report(recogniser: Recogniser, or_rows: int) -> None:
+    rows = room_commands(or_rows)
     for label, snr in (("clean", None), ("white noise at 10 dB", 10.0)):
         r = room_listening(recogniser, rows, snr)
         print(
             f"Room commands, {label}: {r['right']}/{r['commands']} right, {r['missed']} missed, "
             f"{r['wrong']} wrong machine or action; talk taken as a command {r['false']}/"
-            f"{r['talk']}; end of speech to command: median {r['latency_median']:.2f} s, "
-            f"max {r['latency_max']:.2f} s"
+            f"{r['talk']}; misses offered right for confirmation {r['offered_right']}, talk "
+            f"offered {r['offered_talk']}; end of speech to command: median "
+            f"{r['latency_median']:.2f} s, max {r['latency_max']:.2f} s"
         )
-    print("Peak memory of a whole transcription (fresh process each):")
-    for run in (short, longer):
-        print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")
-    print(f"  long / short: {longer['peak_mb'] / short['peak_mb']:.2f}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from core.orstate.rules import UtteranceRules
 from core.orstate.surgeries import Surgery
 
 ACCEPT = 0.75  # similarity (0-1) at or above which a heard phrase is taken as the command
+EXAMPLE_FORMS = ("turn on the {}", "{} off", "{} to standby")
+FILLER = frozenset({"the", "to", "put"})  # words of a phrase that need not be heard
 OFFER = 0.7  # below ACCEPT but at least this: offered for a person to confirm
 FORMS = {
     "ON": ("turn on the {}", "turn the {} on", "{} on", "start the {}", "switch on the {}"),
@@ -87,6 +89,17 @@ class CommandSet:
             == [(c.machine_id, c.action)]
         ]
         self._keys = [(_words(c.phrase), _words(c.name)) for c in self.commands]
+        # the words of each phrase that say what to do ("turn", "off"): all must be heard
+        self._verbs = {
+            command: [w for w in phrase.split() if w not in name.split() and w not in FILLER]
+            for command, (phrase, name) in zip(self.commands, self._keys, strict=True)
+        }
+        # What the recogniser is told to expect (Whisper's prompt, as if said before):
+        # the room's machines by name, and three commands in the closed set's forms.
+        names = list(dict.fromkeys(m.name.lower() for m in surgery.machines.values()))
+        examples = [form.format(n) for form, n in zip(EXAMPLE_FORMS, names, strict=False)]
+        said = " ".join(f"{e[0].upper()}{e[1:]}." for e in examples)
+        self.prompt = f"Operating room: {', '.join(names)}. {said}"
         self._names = sorted({name for _, name in self._keys})
 
     def match(self, heard: str) -> HeardCommand:
@@ -100,6 +113,10 @@ class CommandSet:
         if parsed.question or parsed.negated:  # "is the laser on?" is no command
             return HeardCommand(heard, None, 0.0)
         found = self.closest(heard)
+        if found.command is not None and not self._says_what_to_do(found.command, heard):
+            # "On the irrigation pump" is near "turn off the irrigation pump" but never
+            # said "off": the action must be heard, not only the machine
+            return HeardCommand(heard, None, found.score, nearest=found.nearest)
         extra = (
             len(_words(heard).split()) - len(_words(found.command.phrase).split())
             if found.command
@@ -108,6 +125,14 @@ class CommandSet:
         if extra > 1:  # "he said lights off": more was said than a misheard command
             return HeardCommand(heard, None, found.score, nearest=found.nearest)
         return found
+
+    def _says_what_to_do(self, command: KnownCommand, heard: str) -> bool:
+        """Every action word of ``command``'s phrase is close to a heard word (or two
+        heard words run together: "stand by")."""
+        words = _words(heard).split()
+        runs = [*words, *("".join(words[i : i + 2]) for i in range(len(words) - 1))]
+        verbs = self._verbs[command]
+        return all(any(_similar(verb, run) >= ACCEPT for run in runs) for verb in verbs)
 
     def closest(self, heard: str) -> HeardCommand:
         """The known command ``heard`` is taken for, if any is close enough."""

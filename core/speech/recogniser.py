@@ -43,7 +43,12 @@ class Recogniser:
         self.english_only = model.name.endswith(".en")
 
     def transcribe(
-        self, samples: np.ndarray, *, offset: float = 0.0, command: bool = False
+        self,
+        samples: np.ndarray,
+        *,
+        offset: float = 0.0,
+        command: bool = False,
+        prompt: str | None = None,
     ) -> list[Heard]:
         """What was said in ``samples`` (16 kHz mono float32). Greedy decoding, no
         conditioning on earlier text (it carries hallucinations from block to block).
@@ -59,6 +64,7 @@ class Recogniser:
             beam_size=1,
             condition_on_previous_text=False,
             vad_filter=False,
+            initial_prompt=prompt,
             **(short if command else {}),
         )
         heard = [

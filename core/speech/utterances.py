@@ -26,11 +26,20 @@ class Utterance:
     start: float  # seconds from the stream's start
     end: float  # where the speech stopped (before the trailing pad)
     samples: np.ndarray
+    cut_at: float = 0.0  # the stream's time when it was cut (its end is known then)
+    final: bool = True  # False: an early guess, cut at a short pause that may not last
 
 
 class UtteranceCutter:
-    def __init__(self, *, max_utterance_s: float = MAX_UTTERANCE_S) -> None:
+    def __init__(
+        self, *, max_utterance_s: float = MAX_UTTERANCE_S, early_s: float | None = None
+    ) -> None:
+        """``early_s``: also give the utterance as an early guess (``final=False``) once
+        it has been quiet this long, so that it can be recognised while the cutter waits
+        to know whether the pause lasts; the final one follows with the same samples
+        when no speech came in between."""
         self._max_frames = int(max_utterance_s * SAMPLE_RATE) // FRAME
+        self._early_frames = None if early_s is None else int(early_s * SAMPLE_RATE) // FRAME
         self._frames_seen = 0
         self._floor = MIN_THRESHOLD / FLOOR_FACTOR
         self._leftover = np.zeros(0, dtype=np.float32)
@@ -74,6 +83,8 @@ class UtteranceCutter:
         self._speech.append(frame)
         self._loud += loud
         self._quiet = 0 if loud else self._quiet + 1
+        if self._quiet == self._early_frames and self._loud * FRAME >= MIN_SPEECH_S * SAMPLE_RATE:
+            return self._utterance(final=False)
         ended = self._quiet * FRAME >= END_SILENCE_S * SAMPLE_RATE
         too_long = len(self._speech) >= self._max_frames
         if not (ended or too_long):
@@ -85,11 +96,17 @@ class UtteranceCutter:
         return self._finish()
 
     def _finish(self) -> Utterance:
+        """The open utterance, closed."""
+        utterance = self._utterance(final=True)
+        self._speech = []
+        self._history.clear()
+        return utterance
+
+    def _utterance(self, *, final: bool) -> Utterance:
         """The open utterance, with at most the pad of its trailing quiet frames."""
         keep = len(self._speech) - max(self._quiet - PAD_FRAMES, 0)
         samples = np.concatenate(self._speech[:keep])
         start = self._start_frame * FRAME / SAMPLE_RATE
         end = (self._start_frame + len(self._speech) - self._quiet) * FRAME / SAMPLE_RATE
-        self._speech = []
-        self._history.clear()
-        return Utterance(start, end, samples)
+        cut_at = self._frames_seen * FRAME / SAMPLE_RATE
+        return Utterance(start, end, samples, cut_at, final)

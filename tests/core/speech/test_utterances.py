@@ -49,3 +49,19 @@ def test_endless_sound_is_cut_at_the_longest_utterance() -> None:
 def test_silence_and_room_noise_alone_are_no_utterance() -> None:
     assert _cut(np.zeros(SAMPLE_RATE * 3, dtype=np.float32), 4000) == []
     assert _cut(_noise(5.0), 4000) == []
+
+
+def test_an_early_guess_comes_at_a_short_pause_and_the_final_has_the_same_sound() -> None:
+    cutter = UtteranceCutter(early_s=0.2)
+    sound = np.concatenate([_noise(0.5), _tone(1.0), _noise(0.25), _tone(0.6), _noise(1.0)])
+    found = []
+    for start in range(0, sound.size, 1600):
+        found += list(cutter.feed(sound[start : start + 1600]))
+    # a guess at the 0.25 s pause (speech went on), a guess at the end, then the final
+    assert [u.final for u in found] == [False, False, True]
+    first_guess, last_guess, final = found
+    assert first_guess.cut_at < last_guess.cut_at < final.cut_at
+    assert final.cut_at - last_guess.cut_at == pytest.approx(0.45 - 0.2, abs=0.031)
+    assert np.array_equal(last_guess.samples, final.samples)
+    assert first_guess.samples.size < final.samples.size
+    assert [u.final for u in UtteranceCutter().feed(sound)] == [True]  # none without early_s
