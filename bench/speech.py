@@ -33,16 +33,17 @@ import jiwer  # noqa: E402
 import numpy as np  # noqa: E402
 from speech_audio import RATE, at_16k, silence, speak, with_noise, write_wav  # noqa: E402
 
+from app.usecases.or_listen import LiveRoom  # noqa: E402
 from core.orstate.surgeries import load_surgeries  # noqa: E402
 from core.speech.model_dir import find_speech_model  # noqa: E402
 from core.speech.or_commands import CommandSet  # noqa: E402
-from core.speech.or_listen import listen  # noqa: E402
+from core.speech.or_listen import HeardInRoom  # noqa: E402
 from core.speech.recogniser import Recogniser  # noqa: E402
 from core.speech.transcribe import transcribe_file  # noqa: E402
 from core.speech.voices import VOICE_ENCODER_FILE, VoiceEncoder, two_speakers  # noqa: E402
 
 ACI = ROOT.parent / "shared" / "data" / "aci-bench" / "train.csv"
-OR_SET = ROOT / "bench" / "data" / "or_commands" / "dev.csv"
+OR_SETS = ROOT / "bench" / "data" / "or_commands"  # dev.csv, test.csv
 VOICES = {"doctor": "en-us", "patient": "en-us+f3"}
 CLEAN = jiwer.Compose(
     [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces(),
@@ -93,11 +94,11 @@ def speaker_accuracy(
     return right, total, split
 
 
-def room_commands(rows: int) -> list[tuple[str, str, str | None]]:
-    """(surgery, sentence, "M05:ON" or None) from the OR blind set's development part:
+def room_commands(rows: int, part: str = "dev") -> list[tuple[str, str, str | None]]:
+    """(surgery, sentence, "M05:ON" or None) from a part of the OR blind set:
     commands of one machine with no time qualifier, and sentences that change nothing."""
     picked = []
-    with OR_SET.open(encoding="utf-8") as f:
+    with (OR_SETS / f"{part}.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             changes = row["changes"].strip()
             if changes and (";" in changes or row["temporal"] != "none"):
@@ -106,14 +107,31 @@ def room_commands(rows: int) -> list[tuple[str, str, str | None]]:
     return picked[:rows]
 
 
+def live(
+    recogniser: Recogniser, commands: CommandSet, sound: np.ndarray, block: int = 1600
+) -> list[tuple[HeardInRoom, float]]:
+    """``sound`` fed to the app's listener in real time; each utterance heard, with the
+    seconds from the stream's start at which it was."""
+    heard: list[tuple[HeardInRoom, float]] = []
+    room = LiveRoom(recogniser, commands, lambda h: heard.append((h, time.monotonic())))
+    started = time.monotonic()
+    for start in range(0, sound.size, block):
+        due = started + (start + block) / 16000  # a block comes once its last sample is in
+        time.sleep(max(due - time.monotonic(), 0.0))
+        room.feed(sound[start : start + block])
+    room.close()
+    return [(h, at - started) for h, at in heard]
+
+
 def room_listening(
     recogniser: Recogniser, rows: list[tuple[str, str, str | None]], snr: float | None
 ) -> dict[str, Any]:
     """Each sentence spoken into a quiet room (0.5 s before, 1 s after), fed in 0.1 s
-    blocks as a microphone would: right commands, misses, false or wrong accepts, and the
-    latency from the end of speech to the command (waiting for the pause, recognising
-    from the early guess on, and matching; it assumes the recogniser is idle when an
-    utterance begins, as it is between commands)."""
+    blocks in real time from a thread, as a microphone delivers them, to the listener the
+    app runs (its own thread): right commands, misses, false or wrong accepts, and the
+    latency from the end of speech to the command being heard (waiting for the pause,
+    recognising, early guesses that were dropped, matching, the hand-over between
+    threads), by the clock."""
     catalog = load_surgeries()
     sets: dict[str, CommandSet] = {}
     right = missed = wrong = false = offered_right = offered_talk = 0
@@ -126,16 +144,10 @@ def room_listening(
         lead = np.zeros(8000, dtype=np.float32)
         sound = np.concatenate([lead, speech, np.zeros(16000, dtype=np.float32)])
         speech_end = (lead.size + np.flatnonzero(np.abs(speech) > 0.01).max()) / 16000
-        block = 1600
-        blocks = [sound[start : start + block] for start in range(0, sound.size, block)]
-        heard = list(listen(recogniser, commands, blocks))
-        for h in heard:
-            # live, the cut is seen when its block arrives, and the answer is ready when
-            # both the cut is known and its recognition (begun at an early guess) is done
-            arrived = np.ceil(h.utterance.cut_at * 16000 / block) * block / 16000
-            latencies.append(max(arrived, h.started_at + h.seconds) - speech_end)
+        timed = live(recogniser, commands, sound)
+        latencies += [at - speech_end for _, at in timed]
         said, offers = [], []
-        for h in heard:
+        for h, _ in timed:
             if h.heard.feed is not None:
                 parsed = commands.rules.parse(h.heard.feed)
                 said += [f"{t.machine_id}:{t.action}" for t in parsed.toggles]
@@ -196,11 +208,17 @@ def main() -> None:
     parser.add_argument("--speaker-visits", type=int, default=8, help="visits for speakers")
     parser.add_argument("--or-rows", type=int, default=99, help="rows of the OR set's dev part")
     parser.add_argument("--room-only", action="store_true", help="only the room's commands")
+    parser.add_argument(
+        "--or-part",
+        choices=["dev", "test"],
+        default="dev",
+        help="the OR set's part: test only to measure a finished change, never to tune",
+    )
     args = parser.parse_args()
     model = find_speech_model([ROOT / "models"])
     recogniser = Recogniser(model, threads=2)
     if args.room_only:
-        room_report(recogniser, args.or_rows)
+        room_report(recogniser, args.or_rows, args.or_part)
         return
     lines = [turn for visit in dialogue_turns(args.visits, args.lines) for turn in visit]
     reference = " ".join(words for _, words in lines)
@@ -225,15 +243,18 @@ def main() -> None:
         right, total, split = speaker_accuracy(encoder, visits, snr)
         print(f"Speakers, {label}: {right}/{total} turns right ({right / total:.3f}), "
               f"{split}/{len(visits)} visits split into two voices")  # fmt: skip
-    room_report(recogniser, args.or_rows)
+    room_report(recogniser, args.or_rows, args.or_part)
     print("Peak memory of a whole transcription (fresh process each):")
     for run in (short, longer):
         print(f"  {run['minutes']:5.1f} min of audio: {run['peak_mb']:.0f} MB")
     print(f"  long / short: {longer['peak_mb'] / short['peak_mb']:.2f}")
 
 
-def room_report(recogniser: Recogniser, or_rows: int) -> None:
-    rows = room_commands(or_rows)
+def room_report(recogniser: Recogniser, or_rows: int, part: str = "dev") -> None:
+    rows = room_commands(or_rows, part)
+    if not rows:  # --or-rows 0: the room's commands are not measured this time
+        return
+    print(f"Room commands from the OR blind set's {part} part:")
     for label, snr in (("clean", None), ("white noise at 10 dB", 10.0)):
         r = room_listening(recogniser, rows, snr)
         print(
