@@ -44,6 +44,22 @@ def test_lock_settings_are_saved_taken_up_and_audited_by_name(
     assert change.detail == "security.lock_after_minutes,security.lock_exempts_or_display"
 
 
+def test_keeping_recordings_is_off_until_turned_on_and_then_the_record_dialog_ticks_it(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    assert not dialog.security.keep_recordings.isChecked()  # default: the sound is not kept
+    dialog.security.keep_recordings.setChecked(True)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Now answering" in dialog.message.text(), timeout=10_000)
+    saved = tomllib.loads(window.context.loaded.file.read_text(encoding="utf-8"))
+    assert saved["speech"] == {"keep_recordings": True}
+    assert window.context.loaded.settings.speech.keep_recordings
+    change = next(e for e in audit.list_entries(window.context.db) if e.action == "settings_change")
+    assert change.detail == "speech.keep_recordings"
+
+
 def test_change_passphrase_re_encrypts_the_database_and_its_backups(
     make_window: WindowFactory, qtbot: QtBot, auralis_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
