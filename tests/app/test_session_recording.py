@@ -11,7 +11,15 @@ import av
 import jiwer
 import numpy as np
 import pytest
-from speech_audio import at_16k, require_speech, silence, speak
+from speech_audio import (
+    CLIENT_VOICE,
+    CLINICIAN_VOICE,
+    SLEEP_DIALOGUE,
+    at_16k,
+    require_speech,
+    silence,
+    speak,
+)
 
 from app.usecases.recording import SessionRecording
 from core.speech.errors import AudioFileError
@@ -20,13 +28,8 @@ from core.speech.recogniser import Heard, Recogniser
 from core.speech.voices import CLIENT, CLINICIAN, VOICE_ENCODER_FILE, VoiceEncoder
 
 pytestmark = pytest.mark.slow
-DIALOGUE = [
-    (CLINICIAN, "How have you been sleeping since we last met?"),
-    (CLIENT, "Not very well. I wake up at four every morning and cannot get back to sleep."),
-    (CLINICIAN, "What goes through your mind when you wake up that early?"),
-    (CLIENT, "Mostly work. I keep going over the meetings I have the next day."),
-]
-VOICES = {CLINICIAN: "en-us", CLIENT: "en-us+f3"}
+DIALOGUE = SLEEP_DIALOGUE[:4]
+VOICES = {CLINICIAN: CLINICIAN_VOICE, CLIENT: CLIENT_VOICE}
 BLOCK = 1600  # 0.1 s at 16 kHz
 
 

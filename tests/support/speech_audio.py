@@ -37,6 +37,32 @@ def require_speech() -> Path:
     return folder
 
 
+# A clinician asking, a client answering: the two-voice dialogue of the speaker tests.
+CLINICIAN_VOICE, CLIENT_VOICE = "en-us", "en-us+f3"
+SLEEP_DIALOGUE = [
+    ("Clinician", "How have you been sleeping since we last met?"),
+    ("Client", "Not very well. I wake up at four every morning and cannot get back to sleep."),
+    ("Clinician", "What goes through your mind when you wake up that early?"),
+    ("Client", "Mostly work. I keep going over the meetings I have the next day."),
+    ("Clinician", "Have you tried writing those worries down before bed?"),
+    ("Client", "Once or twice, and it helped a little, but I stopped doing it."),
+]
+
+
+def use_speech_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The installed speech model and voice encoder as this test's program models
+    (``AURALIS_MODELS_DIR``), linked, not copied; skips (or fails) as ``require_speech``.
+    Returns the speech model's folder."""
+    folder = require_speech()
+    models = tmp_path / "program-models" / "speech"
+    models.mkdir(parents=True)
+    for part in (folder, folder.parent / "voice-encoder.npz"):
+        if part.exists():
+            (models / part.name).symlink_to(part)
+    monkeypatch.setenv("AURALIS_MODELS_DIR", str(models.parent))
+    return folder
+
+
 def speak(text: str, *, voice: str = "en-us", speed: int = 150) -> np.ndarray:
     """``text`` spoken by espeak-ng, as float32 samples at 22,050 Hz."""
     done = subprocess.run(

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
-from speech_audio import encode, require_speech, silence, speak, write_wav
-from window_fixture import WindowFactory
+from speech_audio import encode, silence, speak, use_speech_models, write_wav
+from window_fixture import WindowFactory, add_patient_in_window
 
 from app.usecases.sessions import list_sessions
 from ui.main_window import MainWindow
@@ -23,16 +23,9 @@ SAID = "The patient reports headaches for two weeks. Her knee has been swollen s
 def window(
     make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> MainWindow:
-    folder = require_speech()
-    models = tmp_path / "program-models" / "speech"
-    models.mkdir(parents=True)
-    (models / folder.name).symlink_to(folder)
-    monkeypatch.setenv("AURALIS_MODELS_DIR", str(models.parent))
+    use_speech_models(tmp_path, monkeypatch)
     made = make_window()
-    panel = made.sessions
-    qtbot.keyClicks(panel.patients.new_name, "Ada Example")
-    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
-    assert panel.sessions.patient_id is not None
+    add_patient_in_window(made, qtbot)
     return made
 
 

@@ -11,7 +11,7 @@ import pytest
 from pulse_room import play, require_room
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from speech_audio import RATE, require_speech, silence, speak
+from speech_audio import RATE, silence, speak, use_speech_models
 from window_fixture import WindowFactory
 
 from core.speech.or_commands import HeardCommand, KnownCommand
@@ -27,11 +27,7 @@ def window(
     make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> MainWindow:
     require_room()
-    folder = require_speech()
-    models = tmp_path / "program-models" / "speech"
-    models.mkdir(parents=True)
-    (models / folder.name).symlink_to(folder)
-    monkeypatch.setenv("AURALIS_MODELS_DIR", str(models.parent))
+    use_speech_models(tmp_path, monkeypatch)
     made = make_window()
     made.show_workspace("or")
     room = made.operating_room

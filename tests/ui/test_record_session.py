@@ -12,8 +12,8 @@ import pytest
 from pulse_room import play, require_room
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from speech_audio import RATE, require_speech, silence, speak
-from window_fixture import WindowFactory
+from speech_audio import RATE, silence, speak, use_speech_models
+from window_fixture import WindowFactory, add_patient_in_window
 
 from app.usecases.sessions import line_times_of, list_sessions, open_session
 from core.store.session_audio import get_recording
@@ -35,17 +35,9 @@ def window(
     make_window: WindowFactory, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> MainWindow:
     require_room()
-    folder = require_speech()
-    models = tmp_path / "program-models" / "speech"
-    models.mkdir(parents=True)
-    for part in (folder, folder.parent / "voice-encoder.npz"):
-        (models / part.name).symlink_to(part)
-    monkeypatch.setenv("AURALIS_MODELS_DIR", str(models.parent))
+    use_speech_models(tmp_path, monkeypatch)
     made = make_window()
-    panel = made.sessions
-    qtbot.keyClicks(panel.patients.new_name, "Ada Example")
-    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
-    assert panel.sessions.patient_id is not None
+    add_patient_in_window(made, qtbot)
     return made
 
 

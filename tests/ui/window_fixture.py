@@ -89,3 +89,12 @@ def patient_with_session(
     session_id = panel.sessions.import_file(source)
     assert session_id is not None and panel.view.session_id == session_id
     return session_id
+
+
+def add_patient_in_window(window: MainWindow, qtbot: QtBot, name: str = "Ada Example") -> int:
+    """Add a patient through the Sessions workspace's form; it is then the chosen one."""
+    panel = window.sessions
+    qtbot.keyClicks(panel.patients.new_name, name)
+    qtbot.mouseClick(panel.patients.add_button, Qt.MouseButton.LeftButton)
+    assert panel.sessions.patient_id is not None
+    return panel.sessions.patient_id

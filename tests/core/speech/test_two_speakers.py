@@ -7,7 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from speech_audio import require_speech, silence, speak, write_wav
+from speech_audio import (
+    CLIENT_VOICE,
+    CLINICIAN_VOICE,
+    SLEEP_DIALOGUE,
+    require_speech,
+    silence,
+    speak,
+    write_wav,
+)
 
 from core.speech.model_dir import check_speech_model
 from core.speech.recogniser import Recogniser
@@ -22,15 +30,8 @@ from core.speech.voices import (
 )
 
 pytestmark = pytest.mark.slow
-DIALOGUE = [
-    (CLINICIAN, "How have you been sleeping since we last met?"),
-    (CLIENT, "Not very well. I wake up at four every morning and cannot get back to sleep."),
-    (CLINICIAN, "What goes through your mind when you wake up that early?"),
-    (CLIENT, "Mostly work. I keep going over the meetings I have the next day."),
-    (CLINICIAN, "Have you tried writing those worries down before bed?"),
-    (CLIENT, "Once or twice, and it helped a little, but I stopped doing it."),
-]
-VOICES = {CLINICIAN: "en-us", CLIENT: "en-us+f3"}
+DIALOGUE = SLEEP_DIALOGUE
+VOICES = {CLINICIAN: CLINICIAN_VOICE, CLIENT: CLIENT_VOICE}
 
 
 @pytest.fixture(scope="module")
