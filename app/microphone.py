@@ -7,8 +7,21 @@ or the command line's own loop); blocks are signalled there as the device delive
 them (every ~0.1 s), and whoever recognises them does so on another thread.
 """
 
+import sys
+from typing import Any
+
 import numpy as np
-from PySide6.QtCore import QIODevice, QLoggingCategory, QObject, Signal, Slot
+from PySide6.QtCore import (
+    QIODevice,
+    QLoggingCategory,
+    QMessageLogContext,
+    QObject,
+    QtMsgType,
+    Signal,
+    Slot,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 
 # Qt Multimedia names its FFmpeg and the sound systems it did not find on every start.
 QLoggingCategory.setFilterRules(
@@ -27,6 +40,28 @@ from core.speech.audio_stream import StreamResampler  # noqa: E402
 from core.speech.errors import MicrophoneError  # noqa: E402
 
 __all__ = ["Microphone", "MicrophoneError", "input_devices", "loudness", "pick_device"]
+
+NO_BACKEND = "No QtMultimedia backends found"  # the bundle leaves Qt's FFmpeg backend out
+
+
+def _drop_missing_backend_line() -> None:
+    """The bundle ships Qt Multimedia without its FFmpeg media backend, which the
+    microphone does not use; Qt says so in one line at every start, in its default
+    category. That line alone is dropped; every other message goes where it went."""
+    previous: Any = None  # Qt's own output until a handler was installed before
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith(NO_BACKEND):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+
+_drop_missing_backend_line()
 
 BLOCK_S = 0.1  # the device is asked for sound this often
 SILENT_DBFS = -60.0  # the level meter's bottom

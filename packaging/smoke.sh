@@ -142,6 +142,30 @@ else
     echo "skipped: espeak-ng is not installed (apt-get install espeak-ng), so there is no speech to play"
 fi
 
+step "the microphone through the bundle's Qt Multimedia"
+# A private PulseAudio server with an input, where Debian's package is installed (CI);
+# else only the listing itself (no inputs), which still loads Qt Multimedia.
+pulse_pid=""
+saved_runtime=${XDG_RUNTIME_DIR-}
+if command -v pulseaudio >/dev/null; then
+    export XDG_RUNTIME_DIR="$WORK/pulse"
+    mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    pulseaudio -n --daemonize=yes --exit-idle-time=-1 --log-target=file:"$WORK/pulse.log" \
+        -L module-native-protocol-unix -L "module-null-sink sink_name=room" \
+        -L "module-remap-source master=room.monitor source_name=mic source_properties=device.description=Auralis-smoke-microphone" \
+        && pulse_pid=yes
+fi
+run devices or listen --list-devices
+[ "$RC" -eq 0 ] || fail "or listen --list-devices exited $RC: $(cat "$WORK/devices.err")"
+! grep -q "No QtMultimedia backends" "$WORK/devices.err" \
+    || fail "Qt's line about the media backend left out of the bundle was not dropped"
+if [ -n "$pulse_pid" ]; then
+    expect_in devices "Auralis-smoke-microphone"
+    pulseaudio --kill || true
+fi
+if [ -n "$saved_runtime" ]; then export XDG_RUNTIME_DIR="$saved_runtime"; else unset XDG_RUNTIME_DIR; fi
+echo "ok: inputs listed: $(tr '\n' ';' < "$WORK/devices.out")"
+
 step "the bundled model replaced by another file"
 cp "$INSTALLED" "$WORK/model.orig"
 expected=$(sha256sum "$INSTALLED" | cut -d' ' -f1)
