@@ -45,6 +45,7 @@ class SessionRecording:
         self._kept = KeptRecording() if keep_audio else None
         self._seconds = 0.0
         self._failure: BaseException | None = None
+        self._discarded = threading.Event()
         self._on_heard = on_heard
         self._recogniser = recogniser
         self._thread = threading.Thread(target=self._run, name="session-recording", daemon=True)
@@ -56,6 +57,8 @@ class SessionRecording:
 
     def _sound(self) -> Iterator[np.ndarray]:
         for block in self._blocks:
+            if self._discarded.is_set():  # nothing more is heard, kept or reported
+                return
             self._seconds += block.size / SAMPLE_RATE
             if self._kept is not None:
                 self._kept.add(block)
@@ -64,6 +67,8 @@ class SessionRecording:
     def _run(self) -> None:
         try:
             for stretch in transcribe_stream(self._recogniser, self._sound()):
+                if self._discarded.is_set():
+                    break
                 self._stretches.append(stretch)
                 if self._on_heard is not None:
                     self._on_heard(stretch.heard)
@@ -88,9 +93,10 @@ class SessionRecording:
         return RecordedSession(transcript, self._seconds, audio)
 
     def discard(self) -> None:
-        """Stop without a session: the sound heard so far is dropped."""
+        """Stop without a session: the sound heard so far is dropped, and what is still
+        queued is neither recognised nor kept (returns at once)."""
+        self._discarded.set()
         self._blocks.close()
-        self._kept = None
 
 
 def store_recorded_session(
