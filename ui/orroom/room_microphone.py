@@ -5,7 +5,7 @@ on the GUI thread (Qt Multimedia), recognition and matching on a thread of their
 from PySide6.QtCore import QObject, Signal
 
 from app.context import AppContext
-from app.microphone import Microphone, pick_device
+from app.microphone import Microphone, MicrophoneError, pick_device
 from app.usecases.or_listen import LiveRoom, load_room
 from core.orstate.surgeries import Surgery
 from core.speech.or_listen import HeardInRoom
@@ -48,20 +48,14 @@ class RoomMicrophone(QObject):
         microphone.block.connect(self._room.feed)
         microphone.level.connect(self.level)
         microphone.failed.connect(self._device_failed)
-        microphone.start()
+        try:
+            microphone.start()
+        except MicrophoneError:
+            self._room.stop()
+            self._room = None
+            microphone.deleteLater()
+            raise
         self._microphone = microphone
-
-    def pause(self) -> None:
-        if self._microphone is not None:
-            self._microphone.pause()
-
-    def resume(self) -> None:
-        if self._microphone is not None:
-            self._microphone.resume()
-
-    @property
-    def paused(self) -> bool:
-        return self._microphone is not None and self._microphone.paused
 
     def stop(self) -> None:
         """Stop at once: what is still being recognised is dropped when it comes."""
