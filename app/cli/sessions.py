@@ -22,7 +22,7 @@ from app.usecases.notes import current_note
 from app.usecases.recording import export_recording
 from app.usecases.sessions import import_session, line_times_of, list_sessions, open_session
 from app.usecases.speakers import relabel_speakers, speakers_of, swap
-from core.notes.transcript import Transcript
+from core.notes.transcript import Transcript, time_stamp
 
 
 def register(commands: Subcommands) -> None:
@@ -161,9 +161,7 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
     print()
     for number, line in enumerate(session.transcript.rstrip().splitlines(), start=1):
         start = times.get(number, (None, None))[0]
-        print(
-            f"[{int(start) // 60:02d}:{int(start) % 60:02d}] {line}" if start is not None else line
-        )
+        print(f"[{time_stamp(start)}] {line}" if start is not None else line)
     print()
     if note is None:
         print("No note yet.")
