@@ -135,6 +135,7 @@ class Microphone(QObject):
         self._source.stateChanged.connect(self._state_changed)
         self._io: QIODevice | None = None
         self._pending = b""
+        self._stopped = False
         self.seconds = 0.0  # of sound delivered so far
 
     @property
@@ -154,7 +155,11 @@ class Microphone(QObject):
         self._source.resume()
 
     def stop(self) -> None:
-        """Stop capture; the sound already delivered by the device is signalled first."""
+        """Stop capture; the sound already delivered by the device is signalled first.
+        Stopping again does nothing."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._io is not None:
             self._read()
             self._io = None

@@ -71,6 +71,8 @@ def test_paused_capture_delivers_nothing_until_resumed(
     microphone.resume()
     qtbot.waitUntil(lambda: microphone.seconds > during_pause + 0.5, timeout=60_000)
     assert levels and all(0.0 <= level <= 1.0 for level in levels)
+    microphone.stop()
+    microphone.stop()  # again: nothing (the fixture stops it a third time)
 
 
 def test_a_device_number_that_is_not_there_names_the_inputs(qtbot: QtBot) -> None:
