@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.speech.audio_file import SAMPLE_RATE
 from core.speech.recogniser import Heard, Recogniser
+from core.speech.transcribe import stretch_voices
 from core.speech.utterances import Utterance, UtteranceCutter
 
 SESSION_UTTERANCE_S = 28.0  # within Whisper's 30 s window
@@ -51,12 +51,9 @@ def transcribe_stream(
 
     def heard_in(utterances: Iterable[Utterance]) -> Iterator[HeardStretch]:
         for utterance in utterances:
-            for heard in recogniser.transcribe(utterance.samples, offset=utterance.start):
-                voice = None
-                if recogniser.voices is not None:
-                    start = max(int((heard.start - utterance.start) * SAMPLE_RATE), 0)
-                    end = int((heard.end - utterance.start) * SAMPLE_RATE)
-                    voice = recogniser.voices.embed(utterance.samples[start:end])
+            found = recogniser.transcribe(utterance.samples, offset=utterance.start)
+            voices = stretch_voices(recogniser.voices, utterance.samples, utterance.start, found)
+            for heard, voice in zip(found, voices, strict=True):
                 yield HeardStretch(heard, voice)
 
     for block in blocks:

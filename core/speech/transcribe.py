@@ -32,7 +32,7 @@ class FileTranscript:
     voices: list[np.ndarray | None]  # each stretch's voice embedding (none without an encoder)
 
 
-def _voices(
+def stretch_voices(
     encoder: VoiceEncoder | None, samples: np.ndarray, offset: float, heard: list[Heard]
 ) -> list[np.ndarray | None]:
     """Each stretch's voice, from the block it was heard in."""
@@ -87,7 +87,7 @@ def transcribe_file(
             cut = quietest_cut(carried[:window], search)
             found = recogniser.transcribe(carried[:cut], offset=done)
             heard += found
-            embeddings += _voices(voices, carried[:cut], done, found)
+            embeddings += stretch_voices(voices, carried[:cut], done, found)
             done += cut / SAMPLE_RATE
             carried = carried[cut:]
             if on_progress:
@@ -97,7 +97,7 @@ def transcribe_file(
             raise TranscriptionCancelled
         found = recogniser.transcribe(carried, offset=done)
         heard += found
-        embeddings += _voices(voices, carried, done, found)
+        embeddings += stretch_voices(voices, carried, done, found)
         done += carried.size / SAMPLE_RATE
     if on_progress:
         on_progress(done, total)
