@@ -54,11 +54,14 @@ def test_every_flow_with_rules_and_a_local_model_opens_no_socket(
     edited = tmp_path / "edited.md"
     edited.write_text("Risk: reviewed with the client.\n", encoding="utf-8")
     model = str(tiny_model)
+    # Random weights write bytes that are not UTF-8, which llama-cpp-python's streaming
+    # re-decodes at every step: a short answer keeps each model call to about a second.
+    short = {"AURALIS_INFERENCE__MAX_TOKENS": "128"}
 
     no_sockets("patients", "add", "Offline Patient")
     no_sockets("sessions", "add", "--patient", "1", "--transcript", str(transcript))
     no_sockets("notes", "generate", "--session", "1", "--engine", "rules")
-    no_sockets("notes", "generate", "--session", "1", "--model", model, "--regenerate")
+    no_sockets("notes", "generate", "--session", "1", "--model", model, "--regenerate", **short)
     no_sockets("notes", "edit", "1", "--file", str(edited))
     # the edit dropped the disclosure: the export needs the clinician's reason
     no_sockets(
@@ -72,9 +75,11 @@ def test_every_flow_with_rules_and_a_local_model_opens_no_socket(
         "--confirm-removed-risk",
         "reviewed with the client",
     )
-    no_sockets("notes", "summarize", "--patient", "1", "--model", model)
+    no_sockets("notes", "summarize", "--patient", "1", "--model", model, **short)
     no_sockets("or", "replay", str(replay), "--surgery", "pcnl", "--fast", "--record")
-    no_sockets("or", "replay", str(replay), "--surgery", "pcnl", "--fast", "--model", model)
+    no_sockets(
+        "or", "replay", str(replay), "--surgery", "pcnl", "--fast", "--model", model, **short
+    )
     no_sockets("llm", "generate", "--model", model, "--prompt", "Hello", "--max-tokens", "8")
     no_sockets("llm", "info", "--model", model)
     no_sockets("db", "backup")

@@ -47,6 +47,11 @@ def make_window(
             monkeypatch.setenv("AURALIS_INFERENCE__MODEL_PATH", str(model))
             monkeypatch.setenv("AURALIS_INFERENCE__N_CTX", "2048")
             monkeypatch.setenv("AURALIS_INFERENCE__N_THREADS", "2")
+            # A random-weight model writes bytes that are not UTF-8, and llama-cpp-python's
+            # streaming re-decodes every undecodable token it holds back at each step: 512
+            # tokens took about 60 s here (128 took under a second), as long as the drafting
+            # time allowed, so a loaded machine timed out into the rule draft.
+            monkeypatch.setenv("AURALIS_INFERENCE__MAX_TOKENS", "128")
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         context = open_context(auralis_home)
