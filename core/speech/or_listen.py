@@ -29,9 +29,7 @@ class HeardInRoom:
 
 def hear(recogniser: Recogniser, commands: CommandSet, utterance: Utterance) -> HeardInRoom:
     started = time.perf_counter()
-    heard_words = recogniser.transcribe(utterance.samples, command=True, prompt=commands.prompt)
-    text = " ".join(h.text for h in heard_words).strip()
-    heard = commands.match(text)
+    heard = commands.match(recogniser.command(utterance.samples, prompt=commands.prompt))
     return HeardInRoom(utterance, heard, time.perf_counter() - started, utterance.cut_at)
 
 

@@ -9,11 +9,13 @@ import numpy as np
 from core.logs import log_event
 from core.speech.audio_file import SAMPLE_RATE
 from core.speech.model_dir import SpeechModel
+from core.speech.short_window import NO_SPEECH, recognise_short
 from core.speech.voices import VoiceEncoder
 
 logger = logging.getLogger(__name__)
 # faster-whisper logs an INFO line per window; the app's own line (below) is enough
 logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+SHORT_LIMIT_S = 29  # an utterance longer than a command window: its first 29 s are heard
 
 
 @dataclass(frozen=True)
@@ -47,17 +49,12 @@ class Recogniser:
         samples: np.ndarray,
         *,
         offset: float = 0.0,
-        command: bool = False,
         prompt: str | None = None,
     ) -> list[Heard]:
         """What was said in ``samples`` (16 kHz mono float32). Greedy decoding, no
-        conditioning on earlier text (it carries hallucinations from block to block).
-        A ``command`` (one short utterance in the room, waited for live) is decoded once,
-        at most 32 tokens and without timestamps: no retries at higher temperatures, so a
-        garbled utterance cannot keep the room waiting for seconds."""
+        conditioning on earlier text (it carries hallucinations from block to block)."""
         if samples.size < SAMPLE_RATE // 10:
             return []
-        short = {"temperature": 0.0, "max_new_tokens": 32, "without_timestamps": True}
         segments, _info = self._whisper.transcribe(
             samples,
             language="en" if self.english_only else None,
@@ -65,12 +62,11 @@ class Recogniser:
             condition_on_previous_text=False,
             vad_filter=False,
             initial_prompt=prompt,
-            **(short if command else {}),
         )
         heard = [
             Heard(round(offset + s.start, 2), round(offset + s.end, 2), s.text.strip())
             for s in segments
-            if s.text.strip() and s.no_speech_prob < 0.8
+            if s.text.strip() and s.no_speech_prob < NO_SPEECH
         ]
         log_event(
             logger,
@@ -79,3 +75,16 @@ class Recogniser:
             segments=len(heard),
         )
         return heard
+
+    def command(self, samples: np.ndarray, *, prompt: str | None = None) -> str:
+        """What was said in one short utterance in the room, waited for live: decoded
+        once on a window fitted to it (``core.speech.short_window``), at most 32 tokens,
+        no retries at higher temperatures, so a garbled utterance cannot keep the room
+        waiting for seconds. Empty when nothing was said."""
+        if samples.size < SAMPLE_RATE // 10:
+            return ""
+        heard = recognise_short(
+            self._whisper, samples[: SHORT_LIMIT_S * SAMPLE_RATE], prompt=prompt
+        )
+        log_event(logger, "speech.command", seconds=round(samples.size / SAMPLE_RATE, 1))
+        return heard.text if heard.no_speech < NO_SPEECH else ""

@@ -11,7 +11,7 @@ from core.orstate.surgeries import load_surgeries
 from core.speech.model_dir import check_speech_model
 from core.speech.or_commands import CommandSet
 from core.speech.or_listen import listen
-from core.speech.recogniser import Heard, Recogniser
+from core.speech.recogniser import Recogniser
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +21,9 @@ class CountingRecogniser(Recogniser):
 
     calls = 0
 
-    def transcribe(self, samples: np.ndarray, **kwargs) -> list[Heard]:  # type: ignore[no-untyped-def, override]
+    def command(self, samples: np.ndarray, *, prompt: str | None = None) -> str:
         self.calls += 1
-        return super().transcribe(samples, **kwargs)
+        return super().command(samples, prompt=prompt)
 
 
 @pytest.fixture(scope="module")
