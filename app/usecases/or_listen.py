@@ -4,7 +4,6 @@ utterance heard in order."""
 
 import itertools
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from app.usecases.audio_import import load_recogniser
 from core.logs import log_event
 from core.orstate.surgeries import Surgery
 from core.speech.audio_file import pcm_blocks
-from core.speech.live import BlockQueue
+from core.speech.live import SoundWorker
 from core.speech.or_commands import CommandSet
 from core.speech.or_listen import HeardInRoom, listen
 from core.speech.recogniser import Recogniser
@@ -50,37 +49,35 @@ class LiveRoom:
         on_heard: Callable[[HeardInRoom], None],
         on_failed: Callable[[str], None] | None = None,
     ) -> None:
-        self._blocks = BlockQueue()
         self._on_heard, self._on_failed = on_heard, on_failed
-        self._thread = threading.Thread(
-            target=self._run, args=(recogniser, commands), name="room-listening", daemon=True
+        self._worker = SoundWorker(
+            "room-listening", lambda blocks: self._hear(recogniser, commands, blocks), self._failed
         )
-        self._thread.start()
 
     def feed(self, block: np.ndarray) -> None:
         """16 kHz mono float32 as captured; returns at once."""
-        self._blocks.put(block)
+        self._worker.feed(block)
 
-    def _run(self, recogniser: Recogniser, commands: CommandSet) -> None:
-        try:
-            for heard in listen(recogniser, commands, self._blocks):
-                self._on_heard(heard)
-        except Exception as exc:  # the room must hear that listening stopped
-            log_event(logger, "or.listen_failed", error=type(exc).__name__)
-            if self._on_failed is not None:
-                self._on_failed("Listening stopped: the speech recogniser failed.")
-            for _ in self._blocks:  # drain, so feed() never blocks the microphone
-                pass
+    def _hear(
+        self, recogniser: Recogniser, commands: CommandSet, blocks: Iterator[np.ndarray]
+    ) -> None:
+        for heard in listen(recogniser, commands, blocks):
+            self._on_heard(heard)
+
+    def _failed(self, exc: Exception) -> None:  # the room must hear that listening stopped
+        log_event(logger, "or.listen_failed", error=type(exc).__name__)
+        if self._on_failed is not None:
+            self._on_failed("Listening stopped: the speech recogniser failed.")
 
     def close(self) -> None:
         """Stop listening after the sound already fed (its last utterance is heard)."""
-        self._blocks.close()
-        self._thread.join()
+        self._worker.close()
+        self._worker.join()
 
     def stop(self) -> None:
         """Stop without waiting: the utterance being recognised still ends, in the
         background (its caller decides whether it still counts)."""
-        self._blocks.close()
+        self._worker.close()
 
 
 def load_room(paths: AppPaths, surgery: Surgery, threads: int = 2) -> tuple[Recogniser, CommandSet]:

@@ -19,7 +19,7 @@ from core.notes.transcript import Transcript
 from core.speech.audio_file import SAMPLE_RATE
 from core.speech.audio_stream import KEPT_FORMAT, KeptRecording
 from core.speech.errors import AudioFileError
-from core.speech.live import BlockQueue, HeardStretch, transcribe_stream
+from core.speech.live import HeardStretch, SoundWorker, transcribe_stream
 from core.speech.recogniser import Heard, Recogniser
 from core.store.errors import StoreError
 from core.store.session_audio import get_recording
@@ -40,7 +40,6 @@ class SessionRecording:
         keep_audio: bool = False,
         on_heard: Callable[[Heard], None] | None = None,
     ) -> None:
-        self._blocks = BlockQueue()
         self._stretches: list[HeardStretch] = []
         self._kept = KeptRecording() if keep_audio else None
         self._seconds = 0.0
@@ -48,15 +47,14 @@ class SessionRecording:
         self._discarded = threading.Event()
         self._on_heard = on_heard
         self._recogniser = recogniser
-        self._thread = threading.Thread(target=self._run, name="session-recording", daemon=True)
-        self._thread.start()
+        self._worker = SoundWorker("session-recording", self._hear, self._failed)
 
     def feed(self, block: np.ndarray) -> None:
         """16 kHz mono float32 as captured; returns at once."""
-        self._blocks.put(block)
+        self._worker.feed(block)
 
-    def _sound(self) -> Iterator[np.ndarray]:
-        for block in self._blocks:
+    def _sound(self, blocks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        for block in blocks:
             if self._discarded.is_set():  # nothing more is heard, kept or reported
                 return
             self._seconds += block.size / SAMPLE_RATE
@@ -64,24 +62,22 @@ class SessionRecording:
                 self._kept.add(block)
             yield block
 
-    def _run(self) -> None:
-        try:
-            for stretch in transcribe_stream(self._recogniser, self._sound()):
-                if self._discarded.is_set():
-                    break
-                self._stretches.append(stretch)
-                if self._on_heard is not None:
-                    self._on_heard(stretch.heard)
-        except Exception as exc:  # reported by finish(), on the caller's thread
-            self._failure = exc
-            for _ in self._blocks:  # drain, so feed() never blocks a capturing thread
-                pass
+    def _hear(self, blocks: Iterator[np.ndarray]) -> None:
+        for stretch in transcribe_stream(self._recogniser, self._sound(blocks)):
+            if self._discarded.is_set():
+                break
+            self._stretches.append(stretch)
+            if self._on_heard is not None:
+                self._on_heard(stretch.heard)
+
+    def _failed(self, exc: Exception) -> None:  # reported by finish(), on the caller's thread
+        self._failure = exc
 
     def finish(self) -> RecordedSession:
         """Wait for the last utterance to be recognised (seconds: run it off the GUI
         thread) and give the session; ``AudioFileError`` when nothing was said."""
-        self._blocks.close()
-        self._thread.join()
+        self._worker.close()
+        self._worker.join()
         if self._failure is not None:
             raise self._failure
         audio = self._kept.finish() if self._kept is not None else None
@@ -96,7 +92,7 @@ class SessionRecording:
         """Stop without a session: the sound heard so far is dropped, and what is still
         queued is neither recognised nor kept (returns at once)."""
         self._discarded.set()
-        self._blocks.close()
+        self._worker.close()
 
 
 def store_recorded_session(

@@ -4,7 +4,8 @@ pause, at most ``SESSION_UTTERANCE_S``) is recognised when it ends, with its tim
 the recording's start and its voice for telling the two speakers apart at the end."""
 
 import queue
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,42 @@ class BlockQueue:
     def __iter__(self) -> Iterator[np.ndarray]:
         while (block := self._queue.get()) is not self._END:
             yield block
+
+
+class SoundWorker:
+    """A thread of its own running ``work`` over the blocks fed to it (from any thread),
+    until :meth:`close`. If ``work`` fails, ``on_failed`` gets the exception on that thread
+    and the blocks still fed are drained, so ``feed`` never blocks a capturing thread."""
+
+    def __init__(
+        self,
+        name: str,
+        work: Callable[[Iterator[np.ndarray]], None],
+        on_failed: Callable[[Exception], None],
+    ) -> None:
+        self._blocks = BlockQueue()
+        self._work, self._on_failed = work, on_failed
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def feed(self, block: np.ndarray) -> None:
+        """16 kHz mono float32 as captured; returns at once."""
+        self._blocks.put(block)
+
+    def _run(self) -> None:
+        try:
+            self._work(iter(self._blocks))
+        except Exception as exc:
+            self._on_failed(exc)
+            for _ in self._blocks:
+                pass
+
+    def close(self) -> None:
+        """No more blocks: ``work`` ends after those already fed (returns at once)."""
+        self._blocks.close()
+
+    def join(self) -> None:
+        self._thread.join()
 
 
 @dataclass(frozen=True)
