@@ -16,6 +16,7 @@ from speech_audio import RATE, silence, speak, use_speech_models
 from window_fixture import WindowFactory, add_patient_in_window
 
 from app.usecases.sessions import line_times_of, list_sessions, open_session
+from core.store import audit
 from core.store.session_audio import get_recording
 from ui.main_window import MainWindow
 from ui.sessions.record_dialog import RecordDialog
@@ -86,6 +87,10 @@ def test_a_recorded_session_has_both_speakers_times_and_no_sound_by_default(
     assert [line.split(":")[0] for line in swapped.splitlines()][:2] == ["Client", "Clinician"]
     assert "Client:" in window.sessions.view.transcript.toPlainText().splitlines()[0]
 
+    assert window.sessions.save_recording_to(tmp_path / "none.ogg") is None  # none was kept
+    assert "has no recording" in window.statusBar().currentMessage()
+    assert not (tmp_path / "none.ogg").exists()
+
 
 def test_the_recording_is_kept_when_ticked(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
@@ -93,6 +98,12 @@ def test_the_recording_is_kept_when_ticked(
     session_id = _record(window, qtbot, tmp_path, keep=True)
     kept = get_recording(window.context.db, session_id)
     assert kept is not None and kept.format == "ogg" and kept.seconds > 10
+
+    saved = window.sessions.save_recording_to(tmp_path / "session one")  # File menu's slot
+    assert saved == tmp_path / "session one.ogg" and saved.read_bytes() == kept.audio
+    assert "NOT encrypted" in window.statusBar().currentMessage()
+    trail = [(e.action, e.entity) for e in audit.list_entries(window.context.db)]
+    assert ("export", "recording") in trail
 
 
 def test_discard_keeps_nothing(window: MainWindow, qtbot: QtBot) -> None:

@@ -21,6 +21,7 @@ from app.usecases.exports import (
     removed_risks,
 )
 from app.usecases.patients import open_patient
+from app.usecases.recording import export_recording
 from app.usecases.sessions import open_session, read_session
 from app.worker import InferenceWorker
 from ui.sessions.export_gate import RemovedRiskDialog
@@ -208,6 +209,31 @@ class SessionsWorkspace(QWidget):
             self.status_message.emit(str(exc))
             return None
         self.status_message.emit(f"Exported to {written}. {EXPORT_NOT_ENCRYPTED}")
+        return written
+
+    @Slot()
+    def save_recording(self) -> None:
+        if self.view.session_id is None:
+            self.status_message.emit("Choose a recorded session first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the session's recording", "session.ogg", "Ogg Opus (*.ogg)"
+        )
+        if path:
+            self.save_recording_to(Path(path))
+
+    def save_recording_to(self, path: Path) -> Path | None:
+        """Write the current session's kept recording (audited); returns the path, or
+        None (the reason shown: no session, no recording kept, the file not written)."""
+        session_id = self.view.session_id
+        if session_id is None:
+            return None
+        try:
+            written = export_recording(self.context.db, session_id, path)
+        except StoreError as exc:
+            self.status_message.emit(str(exc))
+            return None
+        self.status_message.emit(f"Recording saved to {written}. {EXPORT_NOT_ENCRYPTED}")
         return written
 
     @Slot()
