@@ -19,6 +19,7 @@ FRAMES_PER_S = 100  # Whisper's log-mel frames: one per 10 ms
 MAX_WINDOW_S = 30  # Whisper's own window
 MIN_WINDOW_S = 12  # 8 s and 4 s misheard more on the OR blind set's development part
 QUIET_AFTER_S = 1.0  # quiet added after the utterance inside the window
+PROMPT_TOKENS = 223  # a prompt's last tokens, as faster-whisper keeps (half of 448, less one)
 NO_SPEECH = 0.8  # above this the window is taken as no speech, as in the file path
 
 
@@ -63,7 +64,8 @@ def recognise_short(
     )
     start: list[int] = []
     if prompt:
-        start = [tokenizer.sot_prev, *tokenizer.encode(" " + prompt.strip())]
+        words = tokenizer.encode(" " + prompt.strip())[-PROMPT_TOKENS:]
+        start = [tokenizer.sot_prev, *words]
     start += [*tokenizer.sot_sequence, tokenizer.no_timestamps]
     result = whisper.model.generate(
         encoded,
