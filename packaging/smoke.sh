@@ -138,6 +138,15 @@ assert session["transcript_format"] == "audio", session["transcript_format"]
 assert all(word in text for word in ("patient", "two weeks", "knee", "swollen")), text
 print(f"ok: session {session['id']} transcribed from audio ({len(text)} characters)")
 PYTHON
+    espeak-ng -w "$WORK/command.wav" "Turn on the C-arm."
+    run listen or listen --audio "$WORK/command.wav" --surgery pcnl --engine rules --json
+    [ "$RC" -eq 0 ] || fail "or listen --audio exited $RC: $(cat "$WORK/listen.err")"
+    $PY - "$WORK/listen.out" <<'PYTHON'
+import json, sys
+states = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+assert "M04" in states[-1]["machines"]["1"], states[-1]["machines"]
+print("ok: a spoken command heard on its short window turned the C-arm on")
+PYTHON
 else
     echo "skipped: espeak-ng is not installed (apt-get install espeak-ng), so there is no speech to play"
 fi
