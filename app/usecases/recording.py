@@ -22,7 +22,7 @@ from core.speech.errors import AudioFileError
 from core.speech.live import HeardStretch, SoundWorker, transcribe_stream
 from core.speech.recogniser import Heard, Recogniser
 from core.store.errors import StoreError
-from core.store.session_audio import get_recording
+from core.store.session_audio import get_recording, recording_seconds
 
 
 @dataclass(frozen=True)
@@ -104,14 +104,25 @@ def store_recorded_session(
     return add_transcript_session(db, patient_id, recorded.transcript, recording=kept)
 
 
+def no_recording(session_id: int) -> str:
+    return (
+        f"Session {session_id} has no recording (recordings are kept only when the setting "
+        "to keep them was on)."
+    )
+
+
+def recorded_seconds(db: Database, session_id: int) -> float | None:
+    """The length of the session's kept recording; None when none was kept."""
+    return recording_seconds(db, session_id)
+
+
 def export_recording(db: Database, session_id: int, path: Path) -> Path:
     """Write a session's kept recording to ``path`` (its container's suffix added when
     missing), audited: the sound leaves the encrypted database. ``StoreError`` when the
     session has none."""
     recording = get_recording(db, session_id)
     if recording is None:
-        raise StoreError(f"Session {session_id} has no recording (recordings are kept only "
-                         "when the setting to keep them was on).")  # fmt: skip
+        raise StoreError(no_recording(session_id))
     if path.suffix.lower() != f".{recording.format}":
         path = path.with_name(f"{path.name}.{recording.format}")
     with audited(db, "The recording's export") as tx:

@@ -58,3 +58,11 @@ def get_recording(db: Database, session_id: int) -> Recording | None:
         [session_id],
     ).fetchone()
     return Recording(*row) if row is not None else None
+
+
+def recording_seconds(db: Database, session_id: int) -> float | None:
+    """How long the session's kept recording is, without reading it; None: none kept."""
+    row = db.execute(
+        "SELECT seconds FROM session_recordings WHERE session_id = ?", [session_id]
+    ).fetchone()
+    return float(row[0]) if row is not None else None

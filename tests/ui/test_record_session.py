@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from speech_audio import RATE, silence, speak, use_speech_models
 from window_fixture import WindowFactory, add_patient_in_window
 
+from app.usecases.recording import recorded_seconds
 from app.usecases.sessions import line_times_of, list_sessions, open_session
 from core.store import audit
 from core.store.session_audio import get_recording
@@ -87,7 +88,10 @@ def test_a_recorded_session_has_both_speakers_times_and_no_sound_by_default(
     assert [line.split(":")[0] for line in swapped.splitlines()][:2] == ["Client", "Clinician"]
     assert "Client:" in window.sessions.view.transcript.toPlainText().splitlines()[0]
 
-    assert window.sessions.save_recording_to(tmp_path / "none.ogg") is None  # none was kept
+    window.sessions.save_recording()  # the File menu's slot: says so, asks for no file
+    assert "has no recording" in window.statusBar().currentMessage()
+    window.statusBar().clearMessage()
+    assert window.sessions.save_recording_to(tmp_path / "none.ogg") is None
     assert "has no recording" in window.statusBar().currentMessage()
     assert not (tmp_path / "none.ogg").exists()
 
@@ -98,6 +102,7 @@ def test_the_recording_is_kept_when_ticked(
     session_id = _record(window, qtbot, tmp_path, keep=True)
     kept = get_recording(window.context.db, session_id)
     assert kept is not None and kept.format == "ogg" and kept.seconds > 10
+    assert recorded_seconds(window.context.db, session_id) == kept.seconds
 
     saved = window.sessions.save_recording_to(tmp_path / "session one")  # File menu's slot
     assert saved == tmp_path / "session one.ogg" and saved.read_bytes() == kept.audio

@@ -21,7 +21,7 @@ from app.usecases.exports import (
     removed_risks,
 )
 from app.usecases.patients import open_patient
-from app.usecases.recording import export_recording
+from app.usecases.recording import export_recording, no_recording, recorded_seconds
 from app.usecases.sessions import open_session, read_session
 from app.worker import InferenceWorker
 from ui.sessions.export_gate import RemovedRiskDialog
@@ -213,8 +213,12 @@ class SessionsWorkspace(QWidget):
 
     @Slot()
     def save_recording(self) -> None:
-        if self.view.session_id is None:
+        session_id = self.view.session_id
+        if session_id is None:
             self.status_message.emit("Choose a recorded session first.")
+            return
+        if recorded_seconds(self.context.db, session_id) is None:
+            self.status_message.emit(no_recording(session_id))  # before asking for a file
             return
         path, _ = QFileDialog.getSaveFileName(
             self, "Save the session's recording", "session.ogg", "Ogg Opus (*.ogg)"
