@@ -186,7 +186,9 @@ class MainWindow(QMainWindow):
             "file", "&Import transcript…", self.sessions.import_transcript, QKeySequence("Ctrl+I")
         )
         self._action("file", "&Export note…", self.sessions.export_note, QKeySequence("Ctrl+E"))
-        self._action("file", "Save the session's &recording…", self.sessions.save_recording)
+        self._action(
+            "file", "Save the session's &recording…", self.sessions.save_recording, "Ctrl+Shift+R"
+        )
         self._action("file", "&New patient…", self.focus_new_patient, QKeySequence("Ctrl+N"))
         self._action("file", "&Find patients and notes…", self.focus_search, QKeySequence("Ctrl+F"))
         self._menus["file"].addSeparator()
