@@ -15,7 +15,6 @@ from core.speech.voices import VoiceEncoder
 logger = logging.getLogger(__name__)
 # faster-whisper logs an INFO line per window; the app's own line (below) is enough
 logging.getLogger("faster_whisper").setLevel(logging.WARNING)
-SHORT_LIMIT_S = 29  # an utterance longer than a command window: its first 29 s are heard
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,6 @@ class Recogniser:
         waiting for seconds. Empty when nothing was said."""
         if samples.size < SAMPLE_RATE // 10:
             return ""
-        heard = recognise_short(
-            self._whisper, samples[: SHORT_LIMIT_S * SAMPLE_RATE], prompt=prompt
-        )
+        heard = recognise_short(self._whisper, samples, prompt=prompt)
         log_event(logger, "speech.command", seconds=round(samples.size / SAMPLE_RATE, 1))
         return heard.text if heard.no_speech < NO_SPEECH else ""

@@ -39,16 +39,17 @@ def window_seconds(samples: int) -> int:
 def recognise_short(
     whisper: Any, samples: np.ndarray, *, prompt: str | None, max_new_tokens: int = 32
 ) -> ShortHeard:
-    """What was said in ``samples`` (16 kHz mono float32, at most 29 s), in English,
-    through faster-whisper's model ``whisper`` (its feature extractor, tokenizer and
-    CTranslate2 model)."""
+    """What was said in ``samples`` (16 kHz mono float32; of a longer utterance, its
+    first 29 s, so that quiet still follows inside Whisper's 30 s), in English, through
+    faster-whisper's model ``whisper`` (its feature extractor, tokenizer and CTranslate2
+    model)."""
     from ctranslate2 import StorageView
     from faster_whisper.tokenizer import Tokenizer
     from faster_whisper.transcribe import get_suppressed_tokens
 
-    seconds = window_seconds(samples.size)
+    kept = samples[: int((MAX_WINDOW_S - QUIET_AFTER_S) * SAMPLE_RATE)]
+    seconds = window_seconds(kept.size)
     padded = np.zeros(seconds * SAMPLE_RATE, dtype=np.float32)
-    kept = samples[: padded.size]
     padded[: kept.size] = kept
     frames = seconds * FRAMES_PER_S
     features = whisper.feature_extractor(padded)[:, :frames]
